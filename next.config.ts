@@ -1,0 +1,10 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Server-only packages with native pieces or dynamic requires stay outside the bundle.
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "playwright-core", "pino", "ws", "cheerio"],
+  poweredByHeader: false,
+  devIndicators: false,
+};
+
+export default config;

@@ -1,0 +1,48 @@
+// `npm test`: makes sure Chromium and a web build exist, runs every tier with vitest, and ends
+// with one plain line "N passed, N failed" summed over all suites.
+import { execSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { findChromium } from "./find-chromium.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+function ensureChromium() {
+  if (findChromium()) return;
+  const isDebianRoot = fs.existsSync("/etc/debian_version") && process.getuid?.() === 0;
+  if (isDebianRoot) {
+    console.log("Chromium is missing: installing it with apt-get (Debian package 'chromium')…");
+    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
+    if (findChromium()) return;
+  }
+  console.error(
+    "The browser tests need Chromium, and none was found.\n" +
+      "Install it with one of:\n" +
+      "  sudo apt-get install -y chromium            (Debian/Ubuntu)\n" +
+      "  npx playwright install chromium             (elsewhere)\n" +
+      "or point CHROMIUM_PATH at a Chromium or Chrome executable.",
+  );
+  process.exit(1);
+}
+
+ensureChromium();
+execSync("node scripts/ensure-build.mjs", { cwd: root, stdio: "inherit" });
+
+const report = path.join(os.tmpdir(), `fleetdeck-vitest-${process.pid}.json`);
+const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const run = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
+
+let passed = 0;
+let failed = 0;
+if (fs.existsSync(report)) {
+  const results = JSON.parse(fs.readFileSync(report, "utf8"));
+  passed = results.numPassedTests;
+  failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
+  fs.rmSync(report, { force: true });
+} else {
+  failed = 1;
+}
+if (passed + failed === 0) failed = 1; // a run that tested nothing is not a pass
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(run.status === 0 && failed === 0 ? 0 : 1);

@@ -1,0 +1,79 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import next from "next";
+import { loadEnv } from "./src/server/env";
+import { log } from "./src/server/log";
+import { startRuntime, stopRuntime, type Runtime } from "./src/server/runtime";
+import { startBackground, upgradeHandler } from "./src/server/boot";
+
+const WS_PATH = "/api/ws/executions";
+
+async function main() {
+  const env = loadEnv();
+  const startedAt = Date.now();
+  const runtime = await startRuntime({ env });
+  await startBackground(runtime);
+
+  let close: (() => Promise<void>) | null = null;
+  if (runtime.role !== "worker") close = await serveHttp(runtime);
+
+  const where = runtime.role === "worker" ? "worker (no HTTP)" : `http://localhost:${boundPort}`;
+  log().info({ role: runtime.role, data: runtime.database.location, ms: Date.now() - startedAt }, "fleetdeck ready");
+  // A plain line for people (and for tests that start the server on port 0).
+  console.log(`fleetdeck ${runtime.role === "worker" ? "worker" : "ready at"} ${where} · data: ${runtime.database.location}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log().info({ signal }, "shutting down");
+    const force = setTimeout(() => process.exit(1), env.SHUTDOWN_GRACE_MS + 10_000).unref();
+    try {
+      await close?.();
+      await stopRuntime(env.SHUTDOWN_GRACE_MS);
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+let boundPort = 0;
+
+async function serveHttp(runtime: Runtime): Promise<() => Promise<void>> {
+  const dev = runtime.env.NODE_ENV !== "production";
+  const app = next({ dev, dir: process.cwd(), turbopack: dev });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const server = createServer((req, res) => void handle(req, res));
+
+  // Next attaches its own upgrade listener (for /_next HMR) on its first request; ours routes
+  // the WebSocket endpoint and destroys every other upgrade that is not Next's.
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (pathname === WS_PATH) return upgradeHandler(runtime)(req, socket, head);
+    if (pathname.startsWith("/_next/")) return;
+    socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(runtime.env.PORT, runtime.env.HOST, () => resolve());
+  });
+  const address = server.address();
+  boundPort = typeof address === "object" && address ? address.port : runtime.env.PORT;
+
+  return async () => {
+    server.close();
+    server.closeAllConnections?.();
+    await app.close?.();
+  };
+}
+
+main().catch((e) => {
+  console.error(`fleetdeck could not start: ${e instanceof Error ? e.message : String(e)}`);
+  log().debug({ err: e }, "start-up failure");
+  process.exit(1);
+});

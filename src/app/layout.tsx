@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "fleetdeck", template: "%s · fleetdeck" },
+  description: "Run web agents in bulk and watch them live.",
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+          Skip to content
+        </a>
+        <header className="border-b border-slate-200 bg-white">
+          <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4">
+            <Link href="/" className="text-lg font-semibold tracking-tight text-slate-900">
+              fleetdeck
+            </Link>
+            <nav aria-label="Main">
+              <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
+                Projects
+              </Link>
+            </nav>
+          </div>
+        </header>
+        <main id="main" className="mx-auto max-w-7xl px-4 py-8">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

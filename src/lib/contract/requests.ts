@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+export const createProjectSchema = z.object({
+  name: z.string({ error: "name is required and must be a string" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
+});
+
+export const executionModeSchema = z.enum(["test", "production"], { error: 'mode must be "test" or "production"' });
+
+export const createExecutionSchema = (maxConcurrency: number) =>
+  z.object({
+    mode: executionModeSchema,
+    sampleSize: z.number({ error: "sampleSize must be an integer of at least 1" }).int("sampleSize must be an integer of at least 1").min(1, "sampleSize must be an integer of at least 1").optional(),
+    concurrency: concurrencySchema(maxConcurrency).optional(),
+  });
+
+export const concurrencySchema = (maxConcurrency: number) =>
+  z
+    .number({ error: `concurrency must be an integer from 1 to ${maxConcurrency}` })
+    .int(`concurrency must be an integer from 1 to ${maxConcurrency}`)
+    .min(1, `concurrency must be an integer from 1 to ${maxConcurrency}`)
+    .max(maxConcurrency, `concurrency must be an integer from 1 to ${maxConcurrency}`);
+
+export const stopSchema = z.object({
+  reason: z.string({ error: "reason must be a string" }).max(1000, "reason must be at most 1000 characters").optional(),
+});
+
+export const adjustConcurrencySchema = (maxConcurrency: number) => z.object({ concurrency: concurrencySchema(maxConcurrency) });

@@ -1,0 +1,121 @@
+import type { AgentConfig } from "./agent";
+
+export type ExecutionStatus = "pending" | "running" | "paused" | "stopping" | "stopped" | "completed";
+export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+export type ExecutionMode = "test" | "production";
+
+export const ACTIVE_EXECUTION_STATUSES: readonly ExecutionStatus[] = ["pending", "running", "paused", "stopping"];
+export const FINISHED_EXECUTION_STATUSES: readonly ExecutionStatus[] = ["stopped", "completed"];
+
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface InvalidRow {
+  row: number;
+  reason: string;
+}
+
+export interface Batch {
+  id: string;
+  projectId: string;
+  name: string;
+  sourceFileName: string | null;
+  columns: string[];
+  rowCount: number;
+  urlColumn: string;
+  goalColumn: string | null;
+  idColumn: string | null;
+  agent: AgentConfig;
+  invalidRows: InvalidRow[];
+  createdAt: string;
+}
+
+export interface Input {
+  id: string;
+  inputId: string;
+  rowIndex: number;
+  siteUrl: string;
+  goal: string | null;
+  data: Record<string, string>;
+}
+
+export interface Execution {
+  id: string;
+  batchId: string;
+  status: ExecutionStatus;
+  mode: ExecutionMode;
+  sampleSize: number | null;
+  concurrency: number;
+  totalJobs: number;
+  createdAt: string;
+  startedAt: string | null;
+  pausedAt: string | null;
+  resumedAt: string | null;
+  stoppedAt: string | null;
+  completedAt: string | null;
+  stopReason: string | null;
+  estimatedDurationMs: number | null;
+  estimatedCost: number | null;
+  lastEventSeq: number;
+  stats: LiveStats["stats"];
+  lastActivityAt: string | null;
+}
+
+export interface Job {
+  id: string;
+  executionId: string;
+  inputId: string;
+  rowIndex: number;
+  siteUrl: string;
+  goal: string | null;
+  status: JobStatus;
+  currentStep: string | null;
+  currentUrl: string | null;
+  progressPercentage: number;
+  startedAt: string | null;
+  completedAt: string | null;
+  executionDurationMs: number | null;
+  retryCount: number;
+  retryReason: string | null;
+  errorMessage: string | null;
+  extractedData: Record<string, unknown> | null;
+  finalUrl: string | null;
+  httpStatus: number | null;
+  hasScreenshot?: boolean;
+}
+
+export interface Step {
+  at: string;
+  step: string;
+  url: string | null;
+  percent: number | null;
+}
+
+export interface LiveStats {
+  executionId: string;
+  status: ExecutionStatus;
+  concurrency: number;
+  stats: { total: number; running: number; queued: number; completed: number; failed: number; cancelled: number };
+  metrics: {
+    successRate: number;
+    elapsedMs: number;
+    avgDurationMs: number;
+    estimatedRemainingMs: number;
+    estimatedCompletionTime: string | null;
+  };
+  lastUpdate: string;
+}
+
+export interface Estimate {
+  totalJobs: number;
+  estimatedDurationMs: number;
+  estimatedCost: number;
+}
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}

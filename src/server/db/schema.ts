@@ -1,0 +1,172 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (v) => (Buffer.isBuffer(v) ? v : Buffer.from(v)),
+});
+
+export const projects = pgTable("projects", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+});
+
+export const batches = pgTable(
+  "batches",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    sourceFileName: text("source_file_name"),
+    columns: jsonb("columns").$type<string[]>().notNull(),
+    urlColumn: text("url_column").notNull(),
+    goalColumn: text("goal_column"),
+    idColumn: text("id_column"),
+    agent: jsonb("agent").$type<Record<string, unknown>>().notNull(),
+    rowCount: integer("row_count").notNull().default(0),
+    invalidRows: jsonb("invalid_rows").$type<{ row: number; reason: string }[]>().notNull().default([]),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("batches_project_idx").on(t.projectId, t.createdAt)],
+);
+
+export const batchInputs = pgTable(
+  "batch_inputs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    rowIndex: integer("row_index").notNull(),
+    inputId: text("input_id").notNull(),
+    siteUrl: text("site_url").notNull(),
+    goal: text("goal"),
+    data: jsonb("data").$type<Record<string, string>>().notNull(),
+  },
+  (t) => [uniqueIndex("batch_inputs_batch_row_idx").on(t.batchId, t.rowIndex)],
+);
+
+export const executions = pgTable(
+  "executions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    status: text("status").notNull().default("pending"),
+    mode: text("mode").notNull(),
+    sampleSize: integer("sample_size"),
+    concurrency: integer("concurrency").notNull().default(5),
+    totalJobs: integer("total_jobs").notNull().default(0),
+    runningCount: integer("running_count").notNull().default(0),
+    queuedCount: integer("queued_count").notNull().default(0),
+    completedCount: integer("completed_count").notNull().default(0),
+    failedCount: integer("failed_count").notNull().default(0),
+    cancelledCount: integer("cancelled_count").notNull().default(0),
+    totalDurationMs: bigint("total_duration_ms", { mode: "number" }).notNull().default(0),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    startedAt: ts("started_at"),
+    pausedAt: ts("paused_at"),
+    resumedAt: ts("resumed_at"),
+    stoppedAt: ts("stopped_at"),
+    completedAt: ts("completed_at"),
+    stopReason: text("stop_reason"),
+    estimatedDurationMs: integer("estimated_duration_ms"),
+    estimatedCost: doublePrecision("estimated_cost"),
+    lastActivityAt: ts("last_activity_at"),
+    lastEventSeq: integer("last_event_seq").notNull().default(0),
+  },
+  (t) => [
+    index("executions_batch_idx").on(t.batchId, t.createdAt),
+    index("executions_active_idx")
+      .on(t.status)
+      .where(sql`status in ('running', 'paused', 'stopping')`),
+  ],
+);
+
+export const jobs = pgTable(
+  "jobs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    executionId: uuid("execution_id").notNull().references(() => executions.id, { onDelete: "cascade" }),
+    batchInputId: uuid("batch_input_id").notNull().references(() => batchInputs.id, { onDelete: "cascade" }),
+    rowIndex: integer("row_index").notNull(),
+    inputId: text("input_id").notNull(),
+    siteUrl: text("site_url").notNull(),
+    goal: text("goal"),
+    status: text("status").notNull().default("queued"),
+    currentStep: text("current_step"),
+    currentUrl: text("current_url"),
+    progressPercentage: smallint("progress_percentage").notNull().default(0),
+    startedAt: ts("started_at"),
+    completedAt: ts("completed_at"),
+    executionDurationMs: integer("execution_duration_ms"),
+    retryCount: integer("retry_count").notNull().default(0),
+    retryReason: text("retry_reason"),
+    errorMessage: text("error_message"),
+    extractedData: jsonb("extracted_data").$type<Record<string, unknown>>(),
+    finalUrl: text("final_url"),
+    httpStatus: smallint("http_status"),
+    workerId: text("worker_id"),
+    leaseExpiresAt: ts("lease_expires_at"),
+    runAfter: ts("run_after"),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("jobs_execution_status_row_idx").on(t.executionId, t.status, t.rowIndex),
+    index("jobs_running_idx")
+      .on(t.executionId)
+      .where(sql`status = 'running'`),
+    index("jobs_lease_idx")
+      .on(t.leaseExpiresAt)
+      .where(sql`status = 'running'`),
+    index("jobs_execution_finished_idx").on(t.executionId, t.completedAt),
+  ],
+);
+
+export const jobScreenshots = pgTable("job_screenshots", {
+  jobId: uuid("job_id")
+    .primaryKey()
+    .references(() => jobs.id, { onDelete: "cascade" }),
+  takenAt: ts("taken_at").notNull().defaultNow(),
+  jpeg: bytea("jpeg").notNull(),
+});
+
+export const executionEvents = pgTable(
+  "execution_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    executionId: uuid("execution_id").notNull().references(() => executions.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("execution_events_execution_seq_idx").on(t.executionId, t.seq)],
+);
+
+export const jobSteps = pgTable(
+  "job_steps",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    jobId: uuid("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    at: ts("at").notNull().defaultNow(),
+    step: text("step").notNull(),
+    url: text("url"),
+    percent: smallint("percent"),
+  },
+  (t) => [index("job_steps_job_idx").on(t.jobId, t.id)],
+);

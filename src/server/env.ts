@@ -1,0 +1,49 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** The only reader of process.env: configuration is parsed once and fails fast with the variable's name. */
+const intFrom = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: intFrom(3000, 0, 65535),
+  HOST: z.string().default("0.0.0.0"),
+  DATA_DIR: z.string().default("./.data"),
+  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  MAX_CONCURRENCY: intFrom(10, 1, 1000),
+  ALLOWED_HOSTS: z.string().default(""),
+  CHROMIUM_PATH: z.string().optional(),
+  FLEETDECK_ROLE: z.enum(["all", "web", "worker"]).default("all"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  MAX_UPLOAD_BYTES: intFrom(50 * 1024 * 1024, 1, 2 ** 31),
+  MAX_BATCH_ROWS: intFrom(100_000, 1, 10_000_000),
+  PRICE_PER_AGENT_MINUTE: z.coerce.number().min(0).default(0.01),
+  DEFAULT_JOB_DURATION_MS: intFrom(6_000, 1, 3_600_000),
+  LEASE_SECONDS: intFrom(30, 2, 3600),
+  SHUTDOWN_GRACE_MS: intFrom(10_000, 0, 600_000),
+  SEED_DEMO: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
+}
+
+const globalForEnv = globalThis as unknown as { __fleetdeckEnv?: Env };
+
+/** Process-wide configuration, read on first use. */
+export function env(): Env {
+  globalForEnv.__fleetdeckEnv ??= loadEnv();
+  return globalForEnv.__fleetdeckEnv;
+}
+
+export function allowedHosts(e: Env = env()): string[] {
+  return e.ALLOWED_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+}

@@ -1,0 +1,115 @@
+import { EventEmitter } from "node:events";
+import type { ExecutionEvent } from "@/lib/contract/events";
+import type { Database } from "../db/client";
+import { log } from "../log";
+
+/**
+ * Delivery of committed events and scheduler wake-ups, within one process (memory) or across
+ * processes (PostgreSQL LISTEN/NOTIFY). The event log stays the source of truth: a receiver that
+ * sees a seq gap reads the missing events from the log.
+ */
+export interface EventBus {
+  /** Call only after the transaction that wrote a retained event has committed. */
+  publish(event: ExecutionEvent): void;
+  onEvent(listener: (event: ExecutionEvent) => void): () => void;
+  /** Ask schedulers (in every process) to look for claimable jobs now; null means "any execution". */
+  wake(executionId: string | null): void;
+  onWake(listener: (executionId: string | null) => void): () => void;
+  close(): Promise<void>;
+}
+
+const EVENTS_CHANNEL = "fleetdeck_events";
+const WAKE_CHANNEL = "fleetdeck_wake";
+/** NOTIFY payloads are limited to 8000 bytes; bigger events travel as a marker and are read from the log. */
+const MAX_NOTIFY_BYTES = 7000;
+
+class LocalEmitter {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+
+  on<T>(name: string, listener: (value: T) => void): () => void {
+    const safe = (value: T) => {
+      try {
+        listener(value);
+      } catch (e) {
+        log().error({ err: e }, `bus listener for ${name} failed`);
+      }
+    };
+    this.emitter.on(name, safe);
+    return () => this.emitter.off(name, safe);
+  }
+
+  emit(name: string, value: unknown) {
+    this.emitter.emit(name, value);
+  }
+}
+
+export class MemoryBus implements EventBus {
+  private readonly local = new LocalEmitter();
+
+  publish(event: ExecutionEvent) {
+    this.local.emit("event", event);
+  }
+  onEvent(listener: (event: ExecutionEvent) => void) {
+    return this.local.on("event", listener);
+  }
+  wake(executionId: string | null) {
+    queueMicrotask(() => this.local.emit("wake", executionId));
+  }
+  onWake(listener: (executionId: string | null) => void) {
+    return this.local.on("wake", listener);
+  }
+  async close() {}
+}
+
+/** An event too large for NOTIFY: receivers fetch it from the log by seq. */
+export interface EventMarker {
+  marker: true;
+  executionId: string;
+  seq: number;
+  type: string;
+}
+
+export class PostgresBus implements EventBus {
+  private readonly local = new LocalEmitter();
+  private unlisteners: (() => Promise<void>)[] = [];
+
+  private constructor(private readonly database: Database) {}
+
+  static async create(database: Database): Promise<PostgresBus> {
+    const bus = new PostgresBus(database);
+    bus.unlisteners.push(
+      await database.listen(EVENTS_CHANNEL, (payload) => {
+        const parsed = JSON.parse(payload) as ExecutionEvent | EventMarker;
+        bus.local.emit("event", parsed);
+      }),
+      await database.listen(WAKE_CHANNEL, (payload) => bus.local.emit("wake", payload === "" ? null : payload)),
+    );
+    return bus;
+  }
+
+  publish(event: ExecutionEvent) {
+    let payload = JSON.stringify(event);
+    if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) {
+      const marker: EventMarker = { marker: true, executionId: event.executionId, seq: event.seq, type: event.type };
+      payload = JSON.stringify(marker);
+    }
+    this.database.notify(EVENTS_CHANNEL, payload).catch((e) => log().warn({ err: e }, "event notify failed"));
+  }
+  onEvent(listener: (event: ExecutionEvent) => void) {
+    return this.local.on("event", listener);
+  }
+  wake(executionId: string | null) {
+    this.database.notify(WAKE_CHANNEL, executionId ?? "").catch((e) => log().warn({ err: e }, "wake notify failed"));
+  }
+  onWake(listener: (executionId: string | null) => void) {
+    return this.local.on("wake", listener);
+  }
+  async close() {
+    await Promise.allSettled(this.unlisteners.map((u) => u()));
+    this.unlisteners = [];
+  }
+}
+
+export function isMarker(value: unknown): value is EventMarker {
+  return typeof value === "object" && value !== null && (value as EventMarker).marker === true;
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from "node:crypto";
+import { ZodError, type ZodType } from "zod";
+import { AppError, isAppError } from "../errors";
+import { log } from "../log";
+
+type Handler<C> = (request: Request, context: C) => Promise<Response>;
+
+/** Wraps a route handler: every failure becomes the contract's error body; no stack reaches a client. */
+export function route<C>(handler: Handler<C>): Handler<C> {
+  return async (request, context) => {
+    try {
+      return await handler(request, context);
+    } catch (e) {
+      return errorResponse(e, request);
+    }
+  };
+}
+
+export function errorResponse(e: unknown, request?: Request): Response {
+  if (isAppError(e)) {
+    return Response.json({ error: { code: e.code, message: e.message, details: e.details } }, { status: e.status });
+  }
+  if (e instanceof ZodError) {
+    const app = zodToAppError(e);
+    return Response.json({ error: { code: app.code, message: app.message, details: app.details } }, { status: 400 });
+  }
+  const requestId = randomUUID();
+  log().error({ err: e, requestId, url: request?.url, method: request?.method }, "unhandled error in route");
+  return Response.json(
+    { error: { code: "internal", message: `Something went wrong on our side (request ${requestId}).`, details: { requestId } } },
+    { status: 500 },
+  );
+}
+
+export function zodToAppError(e: ZodError): AppError {
+  const issues = e.issues.map((issue) => {
+    const field = issue.path.join(".");
+    const message = field && !issue.message.includes(field) ? `${field}: ${issue.message}` : issue.message;
+    return { field: field || null, message };
+  });
+  return new AppError("validation_failed", 400, issues.map((i) => i.message).join("; "), { issues });
+}
+
+/** Parses with a schema and throws the contract's validation error naming the field and rule. */
+export function parseWith<T>(schema: ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw zodToAppError(result.error);
+  return result.data;
+}
+
+export async function readJson<T>(request: Request, schema: ZodType<T>, options: { optionalBody?: boolean } = {}): Promise<T> {
+  const text = await request.text();
+  if (text.trim() === "") {
+    if (options.optionalBody) return parseWith(schema, {});
+    throw new AppError("invalid_json", 400, "The request body must be a JSON object");
+  }
+  const type = request.headers.get("content-type") ?? "";
+  if (type && !type.includes("json")) {
+    throw new AppError("unsupported_media_type", 415, `Content-Type must be application/json, not ${type}`);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("invalid_json", 400, "The request body is not valid JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new AppError("invalid_json", 400, "The request body must be a JSON object");
+  }
+  return parseWith(schema, body);
+}
+
+export function queryParams(request: Request): Record<string, string> {
+  return Object.fromEntries(new URL(request.url).searchParams);
+}
