@@ -1,0 +1,36 @@
+import type { ApiErrorBody } from "@/lib/contract/resources";
+
+/** An API failure with the contract's code and message, ready to show to a user. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** fetch for the app's own API: JSON in, JSON out, contract errors thrown as ApiError. */
+export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+  const { json, headers, ...rest } = init;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      ...rest,
+      headers: json !== undefined ? { "content-type": "application/json", ...headers } : headers,
+      body: json !== undefined ? JSON.stringify(json) : rest.body,
+      cache: "no-store",
+    });
+  } catch {
+    throw new ApiError(0, "network", "Could not reach the server. Check your connection and try again.");
+  }
+  const text = await response.text();
+  const body = text ? (JSON.parse(text) as unknown) : null;
+  if (!response.ok) {
+    const error = (body as ApiErrorBody | null)?.error;
+    throw new ApiError(response.status, error?.code ?? "internal", error?.message ?? `Request failed (${response.status})`);
+  }
+  return body as T;
+}

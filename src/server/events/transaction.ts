@@ -1,0 +1,34 @@
+import type { EventType, ExecutionEvent } from "@/lib/contract/events";
+import type { Tx } from "../db/client";
+import { appendEvent } from "../repos/events";
+import { getRuntime } from "../runtime";
+
+export interface EventSink {
+  /** Records a retained event in this transaction; it is published once the transaction commits. */
+  emit(executionId: string, type: EventType, data: Record<string, unknown>): Promise<ExecutionEvent>;
+}
+
+/**
+ * Runs a state change and its retained events in one transaction, then publishes the events.
+ * The log is written before anyone is told, so a receiver can always catch up from it.
+ */
+export async function transactWithEvents<T>(fn: (tx: Tx, events: EventSink) => Promise<T>): Promise<T> {
+  const { db, bus } = getRuntime();
+  const pending: ExecutionEvent[] = [];
+  const result = await db.transaction(async (tx) =>
+    fn(tx, {
+      async emit(executionId, type, data) {
+        const event = await appendEvent(tx, executionId, type, data);
+        pending.push(event);
+        return event;
+      },
+    }),
+  );
+  for (const event of pending) bus.publish(event);
+  return result;
+}
+
+/** Ephemeral events are not stored; the hub stamps them with the latest seq it has delivered. */
+export function publishEphemeral(executionId: string, type: "job_progress" | "execution_progress" | "stats_update", data: Record<string, unknown>) {
+  getRuntime().bus.publish({ type, executionId, seq: 0, data, timestamp: new Date().toISOString() });
+}
