@@ -1,0 +1,214 @@
+import path from "node:path";
+import { z } from "zod";
+import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
+import type { Batch, Input, InvalidRow } from "@/lib/contract/resources";
+import { notFound, validationFailed } from "../errors";
+import { parseWith } from "../http/respond";
+import * as repo from "../repos/batches";
+import { findProject } from "../repos/projects";
+import { getRuntime } from "../runtime";
+import { resolveColumns, type ResolvedColumns, normalizeUrl } from "./columns";
+import { invalidCsv, readCsv, type CsvRecord, type CsvSource } from "./csv";
+
+/** Rows read before the URL column is chosen: enough to judge a column, small enough to hold. */
+const DETECTION_SAMPLE_ROWS = 1000;
+/** Inputs per INSERT: large enough to amortise round trips, well under PostgreSQL's 65,535 parameters. */
+const INSERT_CHUNK_ROWS = 2000;
+/** invalidRows kept and returned; all of them are counted. */
+const MAX_REPORTED_INVALID_ROWS = 1000;
+
+export interface CreateBatchInput {
+  projectId: string;
+  csv: CsvSource;
+  fileName?: string | null;
+  name?: string;
+  urlColumn?: string;
+  goalColumn?: string;
+  idColumn?: string;
+  agent?: unknown;
+}
+
+export interface CreateBatchResult {
+  batch: Batch;
+  /** Inputs stored (rows with a usable URL), the same as batch.rowCount. */
+  rowCount: number;
+  /** The first 1000 unusable rows. */
+  invalidRows: InvalidRow[];
+  /** All unusable rows, also those beyond the first 1000. */
+  invalidRowCount: number;
+}
+
+export function toBatch(row: repo.BatchRow): Batch {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    name: row.name,
+    sourceFileName: row.sourceFileName,
+    columns: row.columns,
+    rowCount: row.rowCount,
+    urlColumn: row.urlColumn,
+    goalColumn: row.goalColumn,
+    idColumn: row.idColumn,
+    agent: row.agent as AgentConfig,
+    invalidRows: row.invalidRows,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function toInput(row: repo.BatchInputRow): Input {
+  return { id: row.id, inputId: row.inputId, rowIndex: row.rowIndex, siteUrl: row.siteUrl, goal: row.goal, data: row.data };
+}
+
+/** Validates an agent config, filling in defaults; errors name the field, e.g. "agent.timeoutMs: …". */
+export function parseAgentConfig(agent: unknown): AgentConfig {
+  return parseWith(z.object({ agent: agentConfigSchema }), { agent: agent ?? {} }).agent;
+}
+
+/**
+ * Creates a batch from a CSV, streaming: the file is parsed as it is read and inputs are inserted in chunks,
+ * all in one transaction, so a file rejected half-way (too many rows, broken quoting) leaves nothing behind.
+ */
+export async function createBatchFromCsv(input: CreateBatchInput): Promise<CreateBatchResult> {
+  const { db, env } = getRuntime();
+  const agent = parseAgentConfig(input.agent);
+  if (!(await findProject(db, input.projectId))) throw notFound("Project", input.projectId);
+
+  const table = await readCsv(input.csv, { maxBytes: env.MAX_UPLOAD_BYTES, maxRows: env.MAX_BATCH_ROWS });
+  const sample = await take(table.records, DETECTION_SAMPLE_ROWS);
+  if (sample.length === 0) throw invalidCsv("The CSV has a header row but no data rows");
+  const columns = resolveColumns(
+    table.columns,
+    sample.map((r) => r.cells),
+    input,
+  );
+
+  return db.transaction(async (tx) => {
+    const batch = await repo.insertBatch(tx, {
+      projectId: input.projectId,
+      name: batchName(input.name, input.fileName),
+      sourceFileName: input.fileName ? path.basename(input.fileName.replaceAll("\\", "/")) : null,
+      columns: table.columns,
+      ...columns.names,
+      agent,
+    });
+
+    const invalidRows: InvalidRow[] = [];
+    let invalidRowCount = 0;
+    let rowCount = 0;
+    let chunk: repo.NewBatchInput[] = [];
+    for await (const record of concat(sample, table.records)) {
+      const built = buildInput(record, table.columns, columns);
+      if ("reason" in built) {
+        if (invalidRowCount++ < MAX_REPORTED_INVALID_ROWS) invalidRows.push(built);
+        continue;
+      }
+      rowCount++;
+      chunk.push(built);
+      if (chunk.length >= INSERT_CHUNK_ROWS) {
+        await repo.insertInputs(tx, batch.id, chunk);
+        chunk = [];
+      }
+    }
+    await repo.insertInputs(tx, batch.id, chunk);
+    if (rowCount === 0) {
+      throw invalidCsv(`No row has a usable URL in column ${JSON.stringify(columns.names.urlColumn)}; the first problem: row ${invalidRows[0]?.row}: ${invalidRows[0]?.reason}`, {
+        invalidRows: invalidRows.slice(0, 20),
+      });
+    }
+    const done = await repo.completeBatch(tx, batch.id, { columns: table.columns, rowCount, invalidRows });
+    return { batch: toBatch(done), rowCount, invalidRows, invalidRowCount };
+  });
+}
+
+function buildInput(record: CsvRecord, names: readonly string[], columns: ResolvedColumns): repo.NewBatchInput | InvalidRow {
+  const cell = (index: number | null) => (index === null ? "" : (record.cells[index] ?? "").trim());
+  const rawUrl = cell(columns.url);
+  if (!rawUrl) return { row: record.row, reason: `no URL in column ${JSON.stringify(columns.names.urlColumn)}` };
+  const url = normalizeUrl(rawUrl);
+  if (!url.ok) return { row: record.row, reason: url.reason };
+  const data: Record<string, string> = {};
+  record.cells.forEach((value, i) => (data[names[i]!] = value));
+  return {
+    rowIndex: record.row,
+    inputId: cell(columns.id) || String(record.row),
+    siteUrl: url.url,
+    goal: cell(columns.goal) || null,
+    data,
+  };
+}
+
+/** The name given, else the file name without extension, else "Batch <date>". */
+function batchName(name: string | undefined, fileName: string | null | undefined): string {
+  const given = name?.trim();
+  if (given) return given;
+  const base = fileName ? path.basename(fileName.replaceAll("\\", "/")).replace(/\.[^.]*$/, "").trim() : "";
+  if (base) return base;
+  return `Batch ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
+}
+
+export async function getBatchRow(id: string): Promise<repo.BatchRow> {
+  const row = await repo.findBatch(getRuntime().db, id);
+  if (!row) throw notFound("Batch", id);
+  return row;
+}
+
+export async function getBatch(id: string): Promise<Batch> {
+  return toBatch(await getBatchRow(id));
+}
+
+export async function listBatches(projectId: string): Promise<Batch[]> {
+  const { db } = getRuntime();
+  if (!(await findProject(db, projectId))) throw notFound("Project", projectId);
+  return (await repo.listBatches(db, projectId)).map(toBatch);
+}
+
+export const DEFAULT_INPUTS_PAGE = 50;
+export const MAX_INPUTS_PAGE = 500;
+
+/** A page of inputs in row order; the cursor is opaque to clients (it encodes the last row index served). */
+export async function listInputs(
+  batchId: string,
+  options: { limit?: number; cursor?: string | null } = {},
+): Promise<{ inputs: Input[]; nextCursor: string | null }> {
+  const limit = options.limit ?? DEFAULT_INPUTS_PAGE;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INPUTS_PAGE) {
+    throw validationFailed(`limit must be an integer from 1 to ${MAX_INPUTS_PAGE}`);
+  }
+  const afterRowIndex = options.cursor ? decodeCursor(options.cursor) : 0;
+  const { db } = getRuntime();
+  await getBatchRow(batchId);
+  // One row more than asked tells whether another page exists without a count.
+  const rows = await repo.listInputs(db, batchId, { afterRowIndex, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const nextCursor = rows.length > limit ? encodeCursor(page[page.length - 1]!.rowIndex) : null;
+  return { inputs: page.map(toInput), nextCursor };
+}
+
+const encodeCursor = (rowIndex: number) => Buffer.from(`r${rowIndex}`).toString("base64url");
+
+function decodeCursor(cursor: string): number {
+  const match = /^r(\d{1,10})$/.exec(Buffer.from(cursor, "base64url").toString());
+  if (!match) throw validationFailed("cursor is not valid: pass the nextCursor of a previous page");
+  return Number(match[1]);
+}
+
+async function take<T>(iterator: AsyncIterator<T>, n: number): Promise<T[]> {
+  const items: T[] = [];
+  while (items.length < n) {
+    const next = await iterator.next();
+    if (next.done) break;
+    items.push(next.value);
+  }
+  return items;
+}
+
+/** The sample, then the rest; closing it early (an error) closes the rest, which releases the source. */
+async function* concat<T>(first: readonly T[], rest: AsyncIterator<T>): AsyncGenerator<T> {
+  try {
+    yield* first;
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+  } finally {
+    await rest.return?.();
+  }
+}
+
