@@ -11,7 +11,7 @@ const WS_PATH = "/api/ws/executions";
 async function main() {
   const env = loadEnv();
   const startedAt = Date.now();
-  const runtime = await startRuntime({ env });
+  const runtime = await startWithRetry(env);
   await startBackground(runtime);
 
   let close: (() => Promise<void>) | null = null;
@@ -41,6 +41,21 @@ async function main() {
 }
 
 let boundPort = 0;
+
+/** A process that cannot reach PostgreSQL yet keeps trying with backoff instead of crash-looping. */
+async function startWithRetry(env: ReturnType<typeof loadEnv>): Promise<Runtime> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRuntime({ env });
+    } catch (e) {
+      const unreachable = env.DATABASE_URL && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|CONNECT_TIMEOUT|starting up|terminating/i.test(String((e as Error)?.message ?? e) + String((e as { code?: string })?.code ?? ""));
+      if (!unreachable) throw e;
+      const waitMs = Math.min(30_000, 500 * 2 ** Math.min(6, attempt));
+      log().warn({ attempt, waitMs }, `cannot reach the database (${(e as Error).message}); retrying in ${Math.round(waitMs / 1000)} s`);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
 
 async function serveHttp(runtime: Runtime): Promise<() => Promise<void>> {
   const dev = runtime.env.NODE_ENV !== "production";

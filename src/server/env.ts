@@ -21,6 +21,9 @@ const schema = z.object({
   PRICE_PER_AGENT_MINUTE: z.coerce.number().min(0).default(0.01),
   DEFAULT_JOB_DURATION_MS: intFrom(6_000, 1, 3_600_000),
   LEASE_SECONDS: intFrom(30, 2, 3600),
+  RETRY_BASE_MS: intFrom(1000, 0, 600_000),
+  WORKER_SLOTS: intFrom(20, 1, 10_000),
+  SCHEDULER_POLL_MS: intFrom(5000, 50, 600_000),
   SHUTDOWN_GRACE_MS: intFrom(10_000, 0, 600_000),
   SEED_DEMO: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
 });

@@ -104,3 +104,9 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     },
   };
 }
+
+/** Raw SQL for the few statements the query builder cannot express; rows come back the same on both drivers. */
+export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: import("drizzle-orm").SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

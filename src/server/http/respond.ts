@@ -73,3 +73,8 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, options:
 export function queryParams(request: Request): Record<string, string> {
   return Object.fromEntries(new URL(request.url).searchParams);
 }
+
+/** The contract's answer to every control: `{ success, execution, message }`. */
+export function controlResponse(result: { execution: unknown; message: string }): Response {
+  return Response.json({ success: true, execution: result.execution, message: result.message });
+}

@@ -1,0 +1,7 @@
+import { idOf, type IdParams } from "@/server/http/params";
+import { controlResponse, route } from "@/server/http/respond";
+import { pause } from "@/server/executions/controls";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route(async (_request, context: IdParams) => controlResponse(await pause(await idOf(context))));

@@ -1,0 +1,98 @@
+import type { Execution, ExecutionMode, ExecutionStatus, Job, JobStatus, LiveStats, Step } from "@/lib/contract/resources";
+import type { ExecutionRow } from "../repos/executions";
+import type { JobRow, StepRow } from "../repos/jobs";
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function statsOf(row: ExecutionRow): LiveStats["stats"] {
+  return {
+    total: row.totalJobs,
+    running: row.runningCount,
+    queued: row.queuedCount,
+    completed: row.completedCount,
+    failed: row.failedCount,
+    cancelled: row.cancelledCount,
+  };
+}
+
+export function toExecution(row: ExecutionRow): Execution {
+  return {
+    id: row.id,
+    batchId: row.batchId,
+    status: row.status as ExecutionStatus,
+    mode: row.mode as ExecutionMode,
+    sampleSize: row.sampleSize,
+    concurrency: row.concurrency,
+    totalJobs: row.totalJobs,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    pausedAt: iso(row.pausedAt),
+    resumedAt: iso(row.resumedAt),
+    stoppedAt: iso(row.stoppedAt),
+    completedAt: iso(row.completedAt),
+    stopReason: row.stopReason,
+    estimatedDurationMs: row.estimatedDurationMs,
+    estimatedCost: row.estimatedCost,
+    lastEventSeq: row.lastEventSeq,
+    lastActivityAt: iso(row.lastActivityAt),
+    stats: statsOf(row),
+  };
+}
+
+export function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    executionId: row.executionId,
+    inputId: row.inputId,
+    rowIndex: row.rowIndex,
+    siteUrl: row.siteUrl,
+    goal: row.goal,
+    status: row.status as JobStatus,
+    currentStep: row.currentStep,
+    currentUrl: row.currentUrl,
+    progressPercentage: row.progressPercentage,
+    startedAt: iso(row.startedAt),
+    completedAt: iso(row.completedAt),
+    executionDurationMs: row.executionDurationMs,
+    retryCount: row.retryCount,
+    retryReason: row.retryReason,
+    errorMessage: row.errorMessage,
+    extractedData: row.extractedData ?? null,
+    finalUrl: row.finalUrl,
+    httpStatus: row.httpStatus,
+  };
+}
+
+export function toStep(row: StepRow): Step {
+  return { at: row.at.toISOString(), step: row.step, url: row.url, percent: row.percent };
+}
+
+/** Success rate, average duration and ETA, all from the counters: no scan of the jobs table. */
+export function liveStatsOf(row: ExecutionRow, now = new Date()): LiveStats {
+  const finished = row.completedCount + row.failedCount;
+  const successRate = finished === 0 ? 0 : Math.round((row.completedCount / finished) * 1000) / 10;
+  const avgDurationMs = finished === 0 ? 0 : Math.round(row.totalDurationMs / finished);
+  const end = row.completedAt ?? (row.status === "stopped" ? (row.lastActivityAt ?? now) : now);
+  const elapsedMs = row.startedAt ? Math.max(0, end.getTime() - row.startedAt.getTime()) : 0;
+  const remaining = row.queuedCount + row.runningCount;
+  let estimatedRemainingMs = 0;
+  if (remaining > 0 && row.status !== "stopping") {
+    // Observed throughput when there is some; otherwise the average (or estimate) spread over the slots.
+    const perJobMs = finished > 0 && elapsedMs > 0 ? elapsedMs / finished : (avgDurationMs || (row.estimatedDurationMs ?? 0) / Math.max(1, Math.ceil(row.totalJobs / row.concurrency))) / row.concurrency;
+    estimatedRemainingMs = Math.round(remaining * perJobMs);
+  }
+  return {
+    executionId: row.id,
+    status: row.status as ExecutionStatus,
+    concurrency: row.concurrency,
+    stats: statsOf(row),
+    metrics: {
+      successRate,
+      elapsedMs,
+      avgDurationMs,
+      estimatedRemainingMs,
+      estimatedCompletionTime: remaining > 0 ? new Date(now.getTime() + estimatedRemainingMs).toISOString() : iso(row.completedAt),
+    },
+    lastUpdate: (row.lastActivityAt ?? row.createdAt).toISOString(),
+  };
+}

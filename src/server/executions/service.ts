@@ -1,0 +1,108 @@
+import type { ExecutionMode, Execution, Estimate, Job, LiveStats, Step, JobStatus } from "@/lib/contract/resources";
+import { getBatchRow } from "../batches/service";
+import { notFound, validationFailed } from "../errors";
+import { transactWithEvents } from "../events/transaction";
+import * as executionsRepo from "../repos/executions";
+import * as jobsRepo from "../repos/jobs";
+import { getRuntime } from "../runtime";
+import { DEFAULT_SAMPLE_SIZE, estimate } from "./estimate";
+import { liveStatsOf, toExecution, toJob, toStep } from "./serialize";
+
+export interface StartRequest {
+  mode: ExecutionMode;
+  sampleSize?: number;
+  concurrency?: number;
+}
+
+export async function estimateFor(batchId: string, request: StartRequest): Promise<Estimate> {
+  const { db, env } = getRuntime();
+  const batch = await getBatchRow(batchId);
+  return estimate(
+    {
+      mode: request.mode,
+      sampleSize: request.sampleSize ?? DEFAULT_SAMPLE_SIZE,
+      concurrency: request.concurrency ?? 5,
+      rowCount: batch.rowCount,
+      agent: batch.agent,
+      historicalAvgMs: await executionsRepo.averageJobDurationMs(db, batch.id),
+    },
+    env,
+  );
+}
+
+/** Creates the execution and one queued job per selected row in one transaction; it is running at once. */
+export async function startExecution(batchId: string, request: StartRequest): Promise<Execution> {
+  const { bus } = getRuntime();
+  const planned = await estimateFor(batchId, request);
+  const sampleSize = request.mode === "test" ? (request.sampleSize ?? DEFAULT_SAMPLE_SIZE) : null;
+  const concurrency = request.concurrency ?? 5;
+  const execution = await transactWithEvents(async (tx, events) => {
+    const created = await executionsRepo.insertExecution(tx, {
+      batchId,
+      status: "running",
+      mode: request.mode,
+      sampleSize,
+      concurrency,
+      startedAt: new Date(),
+      estimatedDurationMs: planned.estimatedDurationMs,
+      estimatedCost: planned.estimatedCost,
+    });
+    const total = await executionsRepo.insertJobsFromInputs(tx, created.id, batchId, sampleSize);
+    await executionsRepo.updateExecution(tx, created.id, { totalJobs: total, queuedCount: total });
+    await events.emit(created.id, "execution_started", { mode: request.mode, totalJobs: total, concurrency, sampleSize });
+    if (total === 0) {
+      const done = await executionsRepo.updateExecution(tx, created.id, { status: "completed", completedAt: new Date() });
+      await events.emit(created.id, "execution_completed", { status: "completed", completed: 0, failed: 0, cancelled: 0, totalJobs: 0 });
+      return done;
+    }
+    return (await executionsRepo.findExecution(tx, created.id))!;
+  });
+  bus.wake(execution.id);
+  return toExecution(execution);
+}
+
+export async function getExecutionRow(id: string): Promise<executionsRepo.ExecutionRow> {
+  const row = await executionsRepo.findExecution(getRuntime().db, id);
+  if (!row) throw notFound("Execution", id);
+  return row;
+}
+
+export async function getExecution(id: string): Promise<Execution> {
+  return toExecution(await getExecutionRow(id));
+}
+
+export async function listExecutions(batchId: string): Promise<Execution[]> {
+  await getBatchRow(batchId);
+  return (await executionsRepo.listExecutionsOfBatch(getRuntime().db, batchId)).map(toExecution);
+}
+
+export async function liveStats(id: string): Promise<LiveStats> {
+  return liveStatsOf(await getExecutionRow(id));
+}
+
+export async function listJobs(executionId: string, options: { statuses: JobStatus[] | null; limit: number; cursor: string | null }): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+  await getExecutionRow(executionId);
+  const page = await jobsRepo.listJobs(getRuntime().db, executionId, options.statuses, options.limit, decodeCursor(options.cursor));
+  return { jobs: page.rows.map(toJob), nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString("base64url") : null };
+}
+
+function decodeCursor(cursor: string | null): { key: string; id: string } | null {
+  if (!cursor) return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { key?: unknown; id?: unknown };
+    if (typeof parsed.key === "string" && typeof parsed.id === "string" && /^[0-9a-f-]{36}$/i.test(parsed.id)) return { key: parsed.key, id: parsed.id };
+  } catch {
+    /* fall through */
+  }
+  throw invalidCursor();
+}
+
+const invalidCursor = () => validationFailed("cursor must be a value returned as nextCursor by this API");
+
+export async function getJob(id: string): Promise<{ job: Job; steps: Step[] }> {
+  const { db } = getRuntime();
+  const row = await jobsRepo.findJob(db, id);
+  if (!row) throw notFound("Job", id);
+  const [steps, screenshot] = await Promise.all([jobsRepo.stepsOfJob(db, id), jobsRepo.hasScreenshot(db, id)]);
+  return { job: { ...toJob(row), hasScreenshot: screenshot }, steps: steps.map(toStep) };
+}

@@ -1,0 +1,110 @@
+import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import type { DbOrTx } from "../db/client";
+import { batchInputs, batches, executions, jobs } from "../db/schema";
+import { isUuid } from "./projects";
+
+export type ExecutionRow = typeof executions.$inferSelect;
+type ExecutionPatch = Partial<Omit<typeof executions.$inferInsert, "id">>;
+
+export async function findExecution(db: DbOrTx, id: string): Promise<ExecutionRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db.select().from(executions).where(eq(executions.id, id));
+  return row;
+}
+
+/** Takes the execution row's lock: every state change of an execution or its jobs starts here. */
+export async function lockExecution(tx: DbOrTx, id: string): Promise<ExecutionRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await tx.select().from(executions).where(eq(executions.id, id)).for("update");
+  return row;
+}
+
+export async function updateExecution(tx: DbOrTx, id: string, patch: ExecutionPatch): Promise<ExecutionRow> {
+  const [row] = await tx.update(executions).set(patch).where(eq(executions.id, id)).returning();
+  return row!;
+}
+
+export interface CounterDelta {
+  running?: number;
+  queued?: number;
+  completed?: number;
+  failed?: number;
+  cancelled?: number;
+  durationMs?: number;
+}
+
+/** Moves the execution's counters in the same transaction as the job rows they count. */
+export async function addToCounters(tx: DbOrTx, id: string, d: CounterDelta): Promise<ExecutionRow> {
+  const [row] = await tx
+    .update(executions)
+    .set({
+      runningCount: sql`${executions.runningCount} + ${d.running ?? 0}`,
+      queuedCount: sql`${executions.queuedCount} + ${d.queued ?? 0}`,
+      completedCount: sql`${executions.completedCount} + ${d.completed ?? 0}`,
+      failedCount: sql`${executions.failedCount} + ${d.failed ?? 0}`,
+      cancelledCount: sql`${executions.cancelledCount} + ${d.cancelled ?? 0}`,
+      totalDurationMs: sql`${executions.totalDurationMs} + ${Math.round(d.durationMs ?? 0)}`,
+      lastActivityAt: sql`now()`,
+    })
+    .where(eq(executions.id, id))
+    .returning();
+  return row!;
+}
+
+export async function insertExecution(tx: DbOrTx, values: typeof executions.$inferInsert): Promise<ExecutionRow> {
+  const [row] = await tx.insert(executions).values(values).returning();
+  return row!;
+}
+
+/** One statement: a queued job per batch input, in input order, up to `limit` rows. */
+export async function insertJobsFromInputs(tx: DbOrTx, executionId: string, batchId: string, limit: number | null): Promise<number> {
+  const limitSql = limit === null ? sql`` : sql`limit ${limit}`;
+  const result = await tx.execute(sql`
+    insert into ${jobs} (execution_id, batch_input_id, row_index, input_id, site_url, goal)
+    select ${executionId}, id, row_index, input_id, site_url, goal
+    from ${batchInputs} where batch_id = ${batchId} order by row_index ${limitSql}`);
+  const r = result as unknown as { affectedRows?: number; count?: number };
+  return r.affectedRows ?? r.count ?? 0;
+}
+
+export async function listExecutionsOfBatch(db: DbOrTx, batchId: string): Promise<ExecutionRow[]> {
+  if (!isUuid(batchId)) return [];
+  return db.select().from(executions).where(eq(executions.batchId, batchId)).orderBy(desc(executions.createdAt));
+}
+
+/** Executions that could start a job now: running, with a free slot and something queued. */
+export async function claimableExecutionIds(db: DbOrTx): Promise<string[]> {
+  const rows = await db
+    .select({ id: executions.id })
+    .from(executions)
+    .where(and(eq(executions.status, "running"), gt(executions.queuedCount, 0), lt(executions.runningCount, executions.concurrency)))
+    .orderBy(executions.createdAt);
+  return rows.map((r) => r.id);
+}
+
+/** Average finished-job duration of a batch's (else its project's) past executions, from the counters. */
+export async function averageJobDurationMs(db: DbOrTx, batchId: string): Promise<number | null> {
+  const own = await db
+    .select({ total: sql<string>`coalesce(sum(${executions.totalDurationMs}), 0)`, n: sql<string>`coalesce(sum(${executions.completedCount} + ${executions.failedCount}), 0)` })
+    .from(executions)
+    .where(eq(executions.batchId, batchId));
+  if (Number(own[0]?.n) > 0) return Number(own[0]!.total) / Number(own[0]!.n);
+  const [batch] = await db.select({ projectId: batches.projectId }).from(batches).where(eq(batches.id, batchId));
+  if (!batch) return null;
+  const siblings = db.select({ id: batches.id }).from(batches).where(eq(batches.projectId, batch.projectId));
+  const project = await db
+    .select({ total: sql<string>`coalesce(sum(${executions.totalDurationMs}), 0)`, n: sql<string>`coalesce(sum(${executions.completedCount} + ${executions.failedCount}), 0)` })
+    .from(executions)
+    .where(inArray(executions.batchId, siblings));
+  return Number(project[0]?.n) > 0 ? Number(project[0]!.total) / Number(project[0]!.n) : null;
+}
+
+/** The agent config of the batch an execution runs. */
+export async function agentOfExecution(db: DbOrTx, executionId: string): Promise<Record<string, unknown> | undefined> {
+  const [row] = await db
+    .select({ agent: batches.agent })
+    .from(executions)
+    .innerJoin(batches, eq(batches.id, executions.batchId))
+    .where(eq(executions.id, executionId));
+  return row?.agent;
+}

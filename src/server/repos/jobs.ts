@@ -1,0 +1,193 @@
+import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import type { JobStatus } from "@/lib/contract/resources";
+import type { DbOrTx } from "../db/client";
+import { batchInputs, jobScreenshots, jobSteps, jobs } from "../db/schema";
+import { isUuid } from "./projects";
+
+export type JobRow = typeof jobs.$inferSelect;
+export type StepRow = typeof jobSteps.$inferSelect;
+
+export async function findJob(db: DbOrTx, id: string): Promise<JobRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db.select().from(jobs).where(eq(jobs.id, id));
+  return row;
+}
+
+export async function hasScreenshot(db: DbOrTx, jobId: string): Promise<boolean> {
+  const [row] = await db.select({ jobId: jobScreenshots.jobId }).from(jobScreenshots).where(eq(jobScreenshots.jobId, jobId));
+  return row !== undefined;
+}
+
+export async function stepsOfJob(db: DbOrTx, jobId: string): Promise<StepRow[]> {
+  return db.select().from(jobSteps).where(eq(jobSteps.jobId, jobId)).orderBy(asc(jobSteps.id));
+}
+
+/**
+ * Claims up to `limit` queued jobs of an execution in input order. The caller holds the execution's
+ * lock (so the count it checked cannot change); SKIP LOCKED keeps two claimers off the same rows.
+ */
+export async function claimQueued(tx: DbOrTx, executionId: string, limit: number, workerId: string, leaseSeconds: number): Promise<JobRow[]> {
+  if (limit <= 0) return [];
+  const candidates = await tx
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(and(eq(jobs.executionId, executionId), eq(jobs.status, "queued"), or(isNull(jobs.runAfter), lte(jobs.runAfter, sql`now()`))))
+    .orderBy(asc(jobs.rowIndex))
+    .limit(limit)
+    .for("update", { skipLocked: true });
+  if (candidates.length === 0) return [];
+  return tx
+    .update(jobs)
+    .set({
+      status: "running",
+      workerId,
+      leaseExpiresAt: sql`now() + make_interval(secs => ${leaseSeconds})`,
+      startedAt: sql`now()`,
+      completedAt: null,
+      currentStep: "Starting…",
+      currentUrl: jobs.siteUrl,
+      progressPercentage: 0,
+      runAfter: null,
+      updatedAt: sql`now()`,
+    })
+    .where(inArray(jobs.id, candidates.map((c) => c.id)))
+    .returning()
+    .then((rows) => rows.sort((a, b) => a.rowIndex - b.rowIndex));
+}
+
+/** The earliest time a backed-off job of a running execution becomes claimable. */
+export async function nextRunAfter(db: DbOrTx): Promise<Date | null> {
+  const [row] = await db
+    .select({ at: sql<Date | string | null>`min(${jobs.runAfter})` })
+    .from(jobs)
+    .where(and(eq(jobs.status, "queued"), sql`${jobs.runAfter} > now()`));
+  return row?.at ? new Date(row.at) : null;
+}
+
+/** Rows of the input each claimed job came from, for {{column}} templating. */
+export async function inputRows(db: DbOrTx, batchInputIds: string[]): Promise<Map<string, Record<string, string>>> {
+  if (batchInputIds.length === 0) return new Map();
+  const rows = await db.select({ id: batchInputs.id, data: batchInputs.data }).from(batchInputs).where(inArray(batchInputs.id, batchInputIds));
+  return new Map(rows.map((r) => [r.id, r.data]));
+}
+
+/** A compare-and-set on a running job still held by this worker; undefined when the lease was lost. */
+export async function finishRunning(
+  tx: DbOrTx,
+  jobId: string,
+  workerId: string,
+  patch: Partial<typeof jobs.$inferInsert>,
+): Promise<JobRow | undefined> {
+  const [row] = await tx
+    .update(jobs)
+    .set({ ...patch, workerId: null, leaseExpiresAt: null, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running"), eq(jobs.workerId, workerId)))
+    .returning();
+  return row;
+}
+
+export async function cancelQueued(tx: DbOrTx, executionId: string): Promise<number> {
+  const rows = await tx
+    .update(jobs)
+    .set({ status: "cancelled", completedAt: sql`now()`, currentStep: null, updatedAt: sql`now()` })
+    .where(and(eq(jobs.executionId, executionId), eq(jobs.status, "queued")))
+    .returning({ id: jobs.id });
+  return rows.length;
+}
+
+export async function renewLeases(db: DbOrTx, jobIds: string[], workerId: string, leaseSeconds: number): Promise<Set<string>> {
+  if (jobIds.length === 0) return new Set();
+  const rows = await db
+    .update(jobs)
+    .set({ leaseExpiresAt: sql`now() + make_interval(secs => ${leaseSeconds})` })
+    .where(and(inArray(jobs.id, jobIds), eq(jobs.status, "running"), eq(jobs.workerId, workerId)))
+    .returning({ id: jobs.id });
+  return new Set(rows.map((r) => r.id));
+}
+
+export async function expiredLeases(db: DbOrTx, limit = 500): Promise<{ id: string; executionId: string }[]> {
+  return db
+    .select({ id: jobs.id, executionId: jobs.executionId })
+    .from(jobs)
+    .where(and(eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, sql`now()`)))
+    .limit(limit);
+}
+
+/** Locks a running job whose lease has expired (checked again under the execution's lock). */
+export async function lockExpiredJob(tx: DbOrTx, jobId: string): Promise<JobRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, sql`now()`)))
+    .for("update");
+  return row;
+}
+
+export async function updateJob(tx: DbOrTx, jobId: string, patch: Partial<typeof jobs.$inferInsert>): Promise<JobRow> {
+  const [row] = await tx.update(jobs).set({ ...patch, updatedAt: sql`now()` }).where(eq(jobs.id, jobId)).returning();
+  return row!;
+}
+
+/** Latest progress of a running job; written at most a few times a second per job. */
+export async function saveProgress(db: DbOrTx, jobId: string, p: { currentStep: string; currentUrl: string | null; progressPercentage: number }, steps: { step: string; url: string | null; percent: number | null; at: Date }[]) {
+  await db
+    .update(jobs)
+    .set({ ...p, updatedAt: sql`now()` })
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
+  if (steps.length > 0) await db.insert(jobSteps).values(steps.map((s) => ({ jobId, ...s })));
+}
+
+export interface JobPage {
+  rows: JobRow[];
+  next: { key: string; id: string } | null;
+}
+
+const FINISHED: JobStatus[] = ["completed", "failed", "cancelled"];
+
+/**
+ * Keyset pages of an execution's jobs. Finished-only filters list newest finished first (the results
+ * table); anything else lists in input order.
+ */
+export async function listJobs(db: DbOrTx, executionId: string, statuses: JobStatus[] | null, limit: number, after: { key: string; id: string } | null): Promise<JobPage> {
+  const finishedOrder = statuses !== null && statuses.every((s) => FINISHED.includes(s));
+  const filters: SQL[] = [eq(jobs.executionId, executionId)];
+  if (statuses) filters.push(inArray(jobs.status, statuses));
+  if (after) {
+    filters.push(
+      finishedOrder
+        ? sql`(coalesce(${jobs.completedAt}, 'epoch'::timestamptz), ${jobs.id}) < (${after.key}::timestamptz, ${after.id}::uuid)`
+        : sql`(${jobs.rowIndex}, ${jobs.id}) > (${Number(after.key)}, ${after.id}::uuid)`,
+    );
+  }
+  const order = finishedOrder
+    ? [desc(sql`coalesce(${jobs.completedAt}, 'epoch'::timestamptz)`), desc(jobs.id)]
+    : [asc(jobs.rowIndex), asc(jobs.id)];
+  const rows = await db.select().from(jobs).where(and(...filters)).orderBy(...order).limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next =
+    rows.length > limit && last
+      ? { key: finishedOrder ? (last.completedAt ?? new Date(0)).toISOString() : String(last.rowIndex), id: last.id }
+      : null;
+  return { rows: page, next };
+}
+
+/** Distinct keys of the extracted data of an execution's jobs: the export's field columns. */
+export async function extractedKeys(db: DbOrTx, executionId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ key: sql<string>`jsonb_object_keys(${jobs.extractedData})` })
+    .from(jobs)
+    .where(and(eq(jobs.executionId, executionId), sql`jsonb_typeof(${jobs.extractedData}) = 'object'`));
+  return rows.map((r) => r.key).sort();
+}
+
+/** A page of an execution's jobs in input order, each with its input row: the export's rows. */
+export async function exportPage(db: DbOrTx, executionId: string, afterRowIndex: number, limit: number) {
+  return db
+    .select({ job: jobs, data: batchInputs.data })
+    .from(jobs)
+    .innerJoin(batchInputs, eq(batchInputs.id, jobs.batchInputId))
+    .where(and(eq(jobs.executionId, executionId), sql`${jobs.rowIndex} > ${afterRowIndex}`))
+    .orderBy(asc(jobs.rowIndex))
+    .limit(limit);
+}

@@ -1,0 +1,80 @@
+import { publishEphemeral } from "../events/transaction";
+import { saveProgress } from "../repos/jobs";
+import { saveScreenshot } from "../repos/screenshots";
+import { log } from "../log";
+import type { Db } from "../db/client";
+import type { ProgressReport } from "../agents/types";
+
+const WRITE_EVERY_MS = 500;
+const SCREENSHOT_EVERY_MS = 1500;
+
+/**
+ * Turns an agent's reports into live events at once, and into database writes (job row, step log,
+ * screenshot) at most a few times a second, so a chatty agent cannot flood the database.
+ */
+export class ProgressReporter {
+  private latest: { currentStep: string; currentUrl: string | null; progressPercentage: number } | null = null;
+  private pendingSteps: { step: string; url: string | null; percent: number | null; at: Date }[] = [];
+  private lastStep: string | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private writing: Promise<void> = Promise.resolve();
+  private lastScreenshotAt = 0;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly job: { id: string; executionId: string; siteUrl: string },
+  ) {}
+
+  report = (report: ProgressReport) => {
+    if (this.closed) return;
+    const progress = Math.max(0, Math.min(99, Math.round(report.percent ?? this.latest?.progressPercentage ?? 0)));
+    const currentUrl = report.url ?? this.latest?.currentUrl ?? this.job.siteUrl;
+    this.latest = { currentStep: report.step, currentUrl, progressPercentage: progress };
+    if (report.step !== this.lastStep) {
+      this.lastStep = report.step;
+      this.pendingSteps.push({ step: report.step, url: currentUrl, percent: progress, at: new Date() });
+    }
+    publishEphemeral(this.job.executionId, "job_progress", { jobId: this.job.id, currentStep: report.step, currentUrl, progress });
+    this.timer ??= setTimeout(() => this.flush(), WRITE_EVERY_MS);
+  };
+
+  screenshot = (jpeg: Buffer) => {
+    if (this.closed) return;
+    const now = Date.now();
+    if (now - this.lastScreenshotAt < SCREENSHOT_EVERY_MS) return;
+    this.lastScreenshotAt = now;
+    this.writing = this.writing
+      .then(() => saveScreenshot(this.db, this.job.id, jpeg))
+      .then(() => {
+        const l = this.latest;
+        publishEphemeral(this.job.executionId, "job_progress", {
+          jobId: this.job.id,
+          currentStep: l?.currentStep ?? null,
+          currentUrl: l?.currentUrl ?? this.job.siteUrl,
+          progress: l?.progressPercentage ?? 0,
+          screenshotAt: new Date(now).toISOString(),
+        });
+      })
+      .catch((e) => log().warn({ err: e, jobId: this.job.id }, "saving a screenshot failed"));
+  };
+
+  private flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const latest = this.latest;
+    const steps = this.pendingSteps.splice(0);
+    if (!latest) return this.writing;
+    this.writing = this.writing
+      .then(() => saveProgress(this.db, this.job.id, latest, steps))
+      .catch((e) => log().warn({ err: e, jobId: this.job.id }, "saving progress failed"));
+    return this.writing;
+  }
+
+  /** Writes what is pending; called before the job's final state is recorded. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    await this.writing;
+  }
+}

@@ -1,0 +1,232 @@
+import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
+import { agentFor as defaultAgentFor } from "../agents";
+import { AgentError, isAgentError, type Agent } from "../agents/types";
+import { log } from "../log";
+import * as executionsRepo from "../repos/executions";
+import * as jobsRepo from "../repos/jobs";
+import type { Runtime, Service } from "../runtime";
+import { backoffMs } from "./backoff";
+import { ProgressReporter } from "./progress";
+import { claimJobs, finishJob, recoverExpiredLeases, releaseJob, type ClaimedJob } from "./transitions";
+
+export interface SchedulerOptions {
+  /** Jobs this process runs at once, over all executions. */
+  slots: number;
+  leaseSeconds: number;
+  pollMs: number;
+  retryBaseMs: number;
+  agentFor?: (config: AgentConfig) => Agent;
+}
+
+interface RunningJob {
+  job: ClaimedJob;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+/** The grace after a job's timeout for an agent that ignores its AbortSignal. */
+const TIMEOUT_GRACE_MS = 5000;
+
+/**
+ * Claims jobs when woken (job finished, control changed, execution created, a backoff elapsed) and
+ * on a slow safety poll; runs each with its agent; keeps their leases alive; returns the jobs of
+ * dead workers to the queue. It never writes SQL itself: claims and transitions live in repos.
+ */
+export class Scheduler implements Service {
+  private readonly running = new Map<string, RunningJob>();
+  private readonly agentFor: (config: AgentConfig) => Agent;
+  private readonly configs = new Map<string, AgentConfig>();
+  private claiming = false;
+  private claimAgain = false;
+  private stopping = false;
+  private timers: NodeJS.Timeout[] = [];
+  private wakeAt: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private dbFailures = 0;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.agentFor = options.agentFor ?? defaultAgentFor;
+  }
+
+  static fromRuntime(runtime: Runtime, overrides: Partial<SchedulerOptions> = {}): Scheduler {
+    const e = runtime.env;
+    return new Scheduler(runtime, { slots: e.WORKER_SLOTS, leaseSeconds: e.LEASE_SECONDS, pollMs: e.SCHEDULER_POLL_MS, retryBaseMs: e.RETRY_BASE_MS, ...overrides });
+  }
+
+  start(): this {
+    this.unsubscribe = this.runtime.bus.onWake(() => this.kick());
+    const leaseMs = this.options.leaseSeconds * 1000;
+    this.timers.push(
+      setInterval(() => this.kick(), this.options.pollMs),
+      setInterval(() => void this.heartbeat(), Math.max(250, leaseMs / 3)),
+      setInterval(() => void this.recover(), Math.max(500, leaseMs / 2)),
+    );
+    void this.recover();
+    this.kick();
+    return this;
+  }
+
+  /** Jobs this process is running now. */
+  get activeJobs(): number {
+    return this.running.size;
+  }
+
+  kick(): void {
+    if (this.stopping) return;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return;
+    }
+    void this.claimLoop();
+  }
+
+  private async claimLoop(): Promise<void> {
+    this.claiming = true;
+    try {
+      do {
+        this.claimAgain = false;
+        for (const executionId of await executionsRepo.claimableExecutionIds(this.runtime.db)) {
+          const free = this.options.slots - this.running.size;
+          if (free <= 0 || this.stopping) break;
+          const claimed = await claimJobs(executionId, free, this.runtime.workerId, this.options.leaseSeconds);
+          for (const job of claimed) this.run(job);
+        }
+      } while (this.claimAgain && !this.stopping);
+      await this.scheduleBackoffWake();
+      if (this.dbFailures > 0) log().info("database reachable again; scheduling resumed");
+      this.dbFailures = 0;
+    } catch (e) {
+      this.dbFailures++;
+      const retryMs = Math.min(30_000, 500 * 2 ** Math.min(6, this.dbFailures));
+      log().error({ err: e, retryMs }, `claiming jobs failed (database unreachable?); retrying in ${Math.round(retryMs / 1000)} s`);
+      if (!this.stopping) setTimeout(() => this.kick(), retryMs).unref();
+    } finally {
+      this.claiming = false;
+    }
+    // A wake that arrived after the last pass looked must not be lost.
+    if (this.claimAgain && !this.stopping) this.kick();
+  }
+
+  /** Wakes up when the earliest backed-off job becomes claimable, instead of polling fast. */
+  private async scheduleBackoffWake(): Promise<void> {
+    const next = await jobsRepo.nextRunAfter(this.runtime.db);
+    if (this.wakeAt) clearTimeout(this.wakeAt);
+    this.wakeAt = next ? setTimeout(() => this.kick(), Math.max(10, next.getTime() - Date.now() + 5)) : null;
+  }
+
+  private run(job: ClaimedJob): void {
+    const abort = new AbortController();
+    const done = this.execute(job, abort).finally(() => {
+      this.running.delete(job.id);
+      this.kick();
+    });
+    this.running.set(job.id, { job, abort, done });
+  }
+
+  private async execute(job: ClaimedJob, abort: AbortController): Promise<void> {
+    const started = Date.now();
+    const reporter = new ProgressReporter(this.runtime.db, job);
+    let outcome: Parameters<typeof finishJob>[2];
+    let config: AgentConfig | null = null;
+    try {
+      config = await this.configOf(job.executionId);
+      const result = await this.withTimeout(job, config, abort, reporter);
+      outcome = { durationMs: Date.now() - started, extractedData: result.extractedData, finalUrl: result.finalUrl ?? null, httpStatus: result.httpStatus ?? null };
+      reporter.report({ step: "Completed", percent: 100 });
+    } catch (e) {
+      const error = isAgentError(e) ? e : new AgentError(`Unexpected agent failure: ${e instanceof Error ? e.message : String(e)}`, true, "internal");
+      outcome = { durationMs: Date.now() - started, error: { message: error.message, retryable: error.retryable } };
+      if (!this.stopping) reporter.report({ step: `Failed: ${error.message}`.slice(0, 500) });
+    }
+    await reporter.close();
+    try {
+      if (this.stopping && outcome.error) {
+        await releaseJob(job, this.runtime.workerId); // shutdown interrupted it: not the job's fault
+        return;
+      }
+      const maxRetries = config?.maxRetries ?? 0;
+      const result = await finishJob(job, this.runtime.workerId, outcome, { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) });
+      if (result === "lost") log().warn({ jobId: job.id }, "job finished after its lease was lost; the result was discarded");
+    } catch (e) {
+      log().error({ err: e, jobId: job.id }, "recording a job's outcome failed; its lease will expire and it will run again");
+    }
+  }
+
+  private async withTimeout(job: ClaimedJob, config: AgentConfig, abort: AbortController, reporter: ProgressReporter) {
+    const timeoutMs = config.timeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    let hardTimer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => abort.abort(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")), timeoutMs);
+      hardTimer = setTimeout(() => reject(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")), timeoutMs + TIMEOUT_GRACE_MS);
+    });
+    try {
+      const agent = this.agentFor(config);
+      const run = agent.run(
+        { id: job.id, executionId: job.executionId, inputId: job.inputId, siteUrl: job.siteUrl, goal: job.goal, row: job.row, retryCount: job.retryCount },
+        { config, signal: abort.signal, progress: reporter.report, screenshot: reporter.screenshot },
+      );
+      const result = await Promise.race([run, timedOut]);
+      if (abort.signal.aborted) throw abort.signal.reason instanceof Error ? abort.signal.reason : new AgentError("The job was aborted", true, "aborted");
+      return result;
+    } finally {
+      clearTimeout(timer);
+      clearTimeout(hardTimer);
+    }
+  }
+
+  private async configOf(executionId: string): Promise<AgentConfig> {
+    const cached = this.configs.get(executionId);
+    if (cached) return cached;
+    const raw = await executionsRepo.agentOfExecution(this.runtime.db, executionId);
+    const config = agentConfigSchema.parse(raw ?? {});
+    if (this.configs.size > 1000) this.configs.clear();
+    this.configs.set(executionId, config);
+    return config;
+  }
+
+  private async heartbeat(): Promise<void> {
+    const ids = [...this.running.keys()];
+    if (ids.length === 0) return;
+    try {
+      const kept = await jobsRepo.renewLeases(this.runtime.db, ids, this.runtime.workerId, this.options.leaseSeconds);
+      for (const id of ids) {
+        // Someone else re-queued it (our lease expired while we were stalled): stop working on it.
+        if (!kept.has(id)) this.running.get(id)?.abort.abort(new AgentError("The job's lease was lost", true, "lease"));
+      }
+    } catch (e) {
+      log().warn({ err: e }, "renewing leases failed");
+    }
+  }
+
+  private async recover(): Promise<void> {
+    try {
+      const recovered = await recoverExpiredLeases();
+      if (recovered > 0) {
+        log().warn({ recovered }, "returned jobs of an unresponsive worker to the queue");
+        this.runtime.bus.wake(null);
+      }
+    } catch (e) {
+      log().warn({ err: e }, "recovering expired leases failed");
+    }
+  }
+
+  /** Stops claiming, lets running jobs finish within `graceMs`, then aborts and releases the rest. */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    this.unsubscribe?.();
+    for (const t of this.timers) clearInterval(t);
+    if (this.wakeAt) clearTimeout(this.wakeAt);
+    // A claim in flight may still hand us jobs: wait for it before counting what runs.
+    while (this.claiming) await new Promise((r) => setTimeout(r, 10));
+    const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
+    if (this.running.size > 0) {
+      await Promise.race([all(), new Promise((r) => setTimeout(r, graceMs))]);
+      for (const r of this.running.values()) r.abort.abort(new AgentError("The worker is shutting down", true, "shutdown"));
+      await Promise.race([all(), new Promise((r) => setTimeout(r, TIMEOUT_GRACE_MS))]);
+    }
+  }
+}

@@ -1,0 +1,167 @@
+import type { ExecutionStatus } from "@/lib/contract/resources";
+import type { Tx } from "../db/client";
+import { emitCompleted } from "../executions/controls";
+import { transactWithEvents, type EventSink } from "../events/transaction";
+import * as executionsRepo from "../repos/executions";
+import * as jobsRepo from "../repos/jobs";
+import { getRuntime } from "../runtime";
+
+/**
+ * Job state changes the scheduler makes. Each locks the execution row first (the one lock order
+ * everywhere), changes the job with a compare-and-set, moves the counters and records the event,
+ * all in one transaction.
+ */
+
+export interface ClaimedJob extends jobsRepo.JobRow {
+  row: Record<string, string>;
+}
+
+/** Claims as many queued jobs as the execution's free slots (and `maxWanted`) allow. */
+export async function claimJobs(executionId: string, maxWanted: number, workerId: string, leaseSeconds: number): Promise<ClaimedJob[]> {
+  const claimed = await transactWithEvents(async (tx, events) => {
+    const execution = await executionsRepo.lockExecution(tx, executionId);
+    if (!execution || execution.status !== "running") return [];
+    const free = Math.min(maxWanted, execution.concurrency - execution.runningCount);
+    const rows = await jobsRepo.claimQueued(tx, executionId, free, workerId, leaseSeconds);
+    if (rows.length === 0) return [];
+    await executionsRepo.addToCounters(tx, executionId, { running: rows.length, queued: -rows.length });
+    for (const job of rows) {
+      await events.emit(executionId, "job_started", {
+        jobId: job.id,
+        inputId: job.inputId,
+        siteUrl: job.siteUrl,
+        goal: job.goal,
+        startedAt: job.startedAt?.toISOString(),
+        attempt: job.retryCount + 1,
+      });
+    }
+    return rows;
+  });
+  if (claimed.length === 0) return [];
+  const inputs = await jobsRepo.inputRows(getRuntime().db, claimed.map((j) => j.batchInputId));
+  return claimed.map((j) => ({ ...j, row: inputs.get(j.batchInputId) ?? {} }));
+}
+
+export interface Outcome {
+  durationMs: number;
+  extractedData?: Record<string, unknown>;
+  finalUrl?: string | null;
+  httpStatus?: number | null;
+  error?: { message: string; retryable: boolean };
+}
+
+/** Records a finished attempt: completed, failed for good, or back to the queue after a backoff. */
+export async function finishJob(job: ClaimedJob, workerId: string, outcome: Outcome, retry: { maxRetries: number; backoffMs: (attempt: number) => number }): Promise<"completed" | "failed" | "retry" | "lost"> {
+  return transactWithEvents(async (tx, events) => {
+    await executionsRepo.lockExecution(tx, job.executionId);
+    const common = { executionDurationMs: Math.round(outcome.durationMs), finalUrl: outcome.finalUrl ?? null, httpStatus: outcome.httpStatus ?? null };
+    if (!outcome.error) {
+      const done = await jobsRepo.finishRunning(tx, job.id, workerId, {
+        ...common,
+        status: "completed",
+        completedAt: new Date(),
+        progressPercentage: 100,
+        currentStep: "Done",
+        extractedData: outcome.extractedData ?? {},
+        errorMessage: null,
+      });
+      if (!done) return "lost";
+      await executionsRepo.addToCounters(tx, job.executionId, { running: -1, completed: 1, durationMs: outcome.durationMs });
+      await events.emit(job.executionId, "job_completed", {
+        jobId: job.id,
+        inputId: job.inputId,
+        siteUrl: job.siteUrl,
+        success: true,
+        extractedData: outcome.extractedData ?? {},
+        durationMs: common.executionDurationMs,
+        finalUrl: common.finalUrl,
+        completedAt: done.completedAt?.toISOString(),
+      });
+      await finishExecutionIfDone(tx, job.executionId, events);
+      return "completed";
+    }
+    const willRetry = outcome.error.retryable && job.retryCount < retry.maxRetries;
+    if (willRetry) {
+      const back = await jobsRepo.finishRunning(tx, job.id, workerId, {
+        status: "queued",
+        retryCount: job.retryCount + 1,
+        retryReason: outcome.error.message,
+        runAfter: new Date(Date.now() + retry.backoffMs(job.retryCount + 1)),
+        currentStep: null,
+        progressPercentage: 0,
+        startedAt: null,
+      });
+      if (!back) return "lost";
+      await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
+      await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, error: outcome.error.message, willRetry: true, attempt: job.retryCount + 1, runAfter: back.runAfter?.toISOString() });
+      return "retry";
+    }
+    const failed = await jobsRepo.finishRunning(tx, job.id, workerId, { ...common, status: "failed", completedAt: new Date(), errorMessage: outcome.error.message, currentStep: "Failed" });
+    if (!failed) return "lost";
+    await executionsRepo.addToCounters(tx, job.executionId, { running: -1, failed: 1, durationMs: outcome.durationMs });
+    await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, siteUrl: job.siteUrl, error: outcome.error.message, willRetry: false, durationMs: common.executionDurationMs, completedAt: failed.completedAt?.toISOString() });
+    await finishExecutionIfDone(tx, job.executionId, events);
+    return "failed";
+  });
+}
+
+/** Puts a running job back in the queue: its worker died (lease expired) or shut down before it ended. */
+export async function requeue(tx: Tx, events: EventSink, job: jobsRepo.JobRow, reason: string, countAsRetry: boolean): Promise<void> {
+  await jobsRepo.updateJob(tx, job.id, {
+    status: "queued",
+    workerId: null,
+    leaseExpiresAt: null,
+    retryCount: countAsRetry ? job.retryCount + 1 : job.retryCount,
+    retryReason: reason,
+    currentStep: null,
+    progressPercentage: 0,
+    startedAt: null,
+  });
+  await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
+  await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, error: reason, willRetry: true, attempt: job.retryCount + 1 });
+  const execution = await executionsRepo.findExecution(tx, job.executionId);
+  // A stopping execution cancels what comes back rather than running it again.
+  if (execution?.status === "stopping") {
+    const cancelled = await jobsRepo.cancelQueued(tx, job.executionId);
+    await executionsRepo.addToCounters(tx, job.executionId, { queued: -cancelled, cancelled });
+    if (cancelled > 0) await events.emit(job.executionId, "job_cancelled", { count: cancelled, allQueued: true });
+    await finishExecutionIfDone(tx, job.executionId, events);
+  }
+}
+
+/** Returns jobs whose lease expired to the queue, each under its execution's lock. */
+export async function recoverExpiredLeases(): Promise<number> {
+  const expired = await jobsRepo.expiredLeases(getRuntime().db);
+  let recovered = 0;
+  for (const { id, executionId } of expired) {
+    recovered += await transactWithEvents(async (tx, events) => {
+      await executionsRepo.lockExecution(tx, executionId);
+      const job = await jobsRepo.lockExpiredJob(tx, id);
+      if (!job) return 0;
+      await requeue(tx, events, job, `The worker ${job.workerId ?? "?"} stopped responding (lease expired); retrying`, true);
+      return 1;
+    });
+  }
+  return recovered;
+}
+
+/** Releases this worker's unfinished jobs on shutdown, without counting it as a retry. */
+export async function releaseJob(job: jobsRepo.JobRow, workerId: string): Promise<void> {
+  await transactWithEvents(async (tx, events) => {
+    await executionsRepo.lockExecution(tx, job.executionId);
+    const current = await jobsRepo.findJob(tx, job.id);
+    if (!current || current.status !== "running" || current.workerId !== workerId) return;
+    await requeue(tx, events, current, "The worker shut down before the job finished; it will run again", false);
+  });
+}
+
+/** When nothing is queued or running any more, the execution ends: completed, or stopped if it was stopping. */
+export async function finishExecutionIfDone(tx: Tx, executionId: string, events: EventSink): Promise<void> {
+  const row = await executionsRepo.findExecution(tx, executionId);
+  if (!row || row.runningCount > 0 || row.queuedCount > 0) return;
+  const status = row.status as ExecutionStatus;
+  if (status !== "running" && status !== "paused" && status !== "stopping") return;
+  const finalStatus = status === "stopping" ? "stopped" : "completed";
+  const updated = await executionsRepo.updateExecution(tx, executionId, { status: finalStatus, completedAt: new Date() });
+  await emitCompleted(events, updated);
+}
