@@ -4,7 +4,7 @@ import next from "next";
 import { loadEnv } from "./src/server/env";
 import { log } from "./src/server/log";
 import { startRuntime, stopRuntime, type Runtime } from "./src/server/runtime";
-import { startBackground, upgradeHandler } from "./src/server/boot";
+import { afterListen, startBackground, upgradeHandler } from "./src/server/boot";
 
 const WS_PATH = "/api/ws/executions";
 
@@ -14,10 +14,13 @@ async function main() {
   const runtime = await startWithRetry(env);
   await startBackground(runtime);
 
-  let close: (() => Promise<void>) | null = null;
-  if (runtime.role !== "worker") close = await serveHttp(runtime);
+  let http: Awaited<ReturnType<typeof serveHttp>> | null = null;
+  if (runtime.role !== "worker") {
+    http = await serveHttp(runtime);
+    await afterListen(runtime, boundPort);
+  }
 
-  const where = runtime.role === "worker" ? "worker (no HTTP)" : `http://localhost:${boundPort}`;
+  const where = runtime.role === "worker" ? "running (no HTTP)" : `http://localhost:${boundPort}`;
   log().info({ role: runtime.role, data: runtime.database.location, ms: Date.now() - startedAt }, "fleetdeck ready");
   // A plain line for people (and for tests that start the server on port 0).
   console.log(`fleetdeck ${runtime.role === "worker" ? "worker" : "ready at"} ${where} · data: ${runtime.database.location}`);
@@ -29,8 +32,10 @@ async function main() {
     log().info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), env.SHUTDOWN_GRACE_MS + 10_000).unref();
     try {
-      await close?.();
+      // No new connections; running jobs finish and WebSocket clients are told to reconnect; then the rest closes.
+      http?.stopAccepting();
       await stopRuntime(env.SHUTDOWN_GRACE_MS);
+      await http?.closeAll();
     } finally {
       clearTimeout(force);
       process.exit(0);
@@ -57,7 +62,7 @@ async function startWithRetry(env: ReturnType<typeof loadEnv>): Promise<Runtime>
   }
 }
 
-async function serveHttp(runtime: Runtime): Promise<() => Promise<void>> {
+async function serveHttp(runtime: Runtime): Promise<{ stopAccepting: () => void; closeAll: () => Promise<void> }> {
   const dev = runtime.env.NODE_ENV !== "production";
   const app = next({ dev, dir: process.cwd(), turbopack: dev });
   await app.prepare();
@@ -66,9 +71,10 @@ async function serveHttp(runtime: Runtime): Promise<() => Promise<void>> {
 
   // Next attaches its own upgrade listener (for /_next HMR) on its first request; ours routes
   // the WebSocket endpoint and destroys every other upgrade that is not Next's.
+  const upgradeExecutions = upgradeHandler(runtime);
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (pathname === WS_PATH) return upgradeHandler(runtime)(req, socket, head);
+    if (pathname === WS_PATH) return upgradeExecutions(req, socket, head);
     if (pathname.startsWith("/_next/")) return;
     socket.destroy();
   });
@@ -80,10 +86,12 @@ async function serveHttp(runtime: Runtime): Promise<() => Promise<void>> {
   const address = server.address();
   boundPort = typeof address === "object" && address ? address.port : runtime.env.PORT;
 
-  return async () => {
-    server.close();
-    server.closeAllConnections?.();
-    await app.close?.();
+  return {
+    stopAccepting: () => void server.close(),
+    async closeAll() {
+      server.closeAllConnections();
+      await app.close?.();
+    },
   };
 }
 

@@ -1,15 +1,45 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { chromiumStatus, closeAgents } from "./agents";
+import { allowDemoSite, seedDemo } from "./demo/seed";
+import { log } from "./log";
+import { startHub, type Hub } from "./realtime";
 import type { Runtime } from "./runtime";
 import { Scheduler } from "./scheduler/scheduler";
 
-/** Starts what runs beside the HTTP server: the scheduler and agents (worker role), the realtime hub (web role). */
+/**
+ * Starts what runs beside the HTTP server, by role: the realtime hub (web), the agents and the
+ * scheduler (worker). Services stop in reverse order: the scheduler first (its last events still
+ * reach clients), then the agents' browser, then the hub.
+ */
 export async function startBackground(runtime: Runtime): Promise<void> {
-  if (runtime.role !== "web") runtime.services.set("scheduler", Scheduler.fromRuntime(runtime).start());
+  if (runtime.role !== "worker") runtime.services.set("hub", startHub(runtime));
+  if (runtime.role !== "web") {
+    // Agents may reach the bundled demo site of the web process (same PORT in cluster mode).
+    allowDemoSite(runtime.env.PORT);
+    runtime.services.set("agents", { stop: () => closeAgents() });
+    runtime.services.set("scheduler", Scheduler.fromRuntime(runtime).start());
+    const chromium = chromiumStatus();
+    if (chromium.found) log().info({ chromium: chromium.path }, "browser engine ready");
+    else console.warn(chromium.message);
+  }
+}
+
+/** After the HTTP server is bound: lets agents reach the demo site on the real port, seeds the Demo project once. */
+export async function afterListen(runtime: Runtime, port: number): Promise<void> {
+  allowDemoSite(port);
+  if (runtime.env.SEED_DEMO) {
+    try {
+      await seedDemo({ port });
+    } catch (e) {
+      log().error({ err: e }, "seeding the Demo project failed");
+    }
+  }
 }
 
 /** The handler for upgrades on the WebSocket endpoint. */
 export function upgradeHandler(runtime: Runtime): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
-  void runtime;
-  return (_req, socket) => socket.destroy();
+  const hub = runtime.services.get("hub") as Hub | undefined;
+  if (!hub) return (_req, socket) => socket.destroy();
+  return (req, socket, head) => hub.handleUpgrade(req, socket, head);
 }

@@ -49,7 +49,7 @@ export async function withBatchUpload<T>(request: Request, maxUploadBytes: numbe
 
   if (isJson) return use(await readJsonUpload(request, requestLimit, maxUploadBytes));
   const spooled = await spoolMultipart(request, type, maxUploadBytes);
-  const csv = fs.createReadStream(spooled.file);
+  const csv = fs.createReadStream(/*turbopackIgnore: true*/ spooled.file);
   try {
     return await use({ ...spooled.upload, csv });
   } finally {

@@ -1,0 +1,61 @@
+import fs from "node:fs/promises";
+import path from "node:path";
+import type { AgentConfig } from "@/lib/contract/agent";
+import { allowHost } from "../agents/network-guard";
+import { preferredEngine } from "../agents";
+import { createBatchFromCsv } from "../batches/service";
+import { env } from "../env";
+import { log } from "../log";
+import { createProject, listProjects } from "../projects/projects";
+import { CSV_ORIGIN, demoCsv } from "./csv";
+
+export const DEMO_PROJECT_NAME = "Demo";
+const CSV_PATH = path.resolve(process.cwd(), "demo/products.csv");
+
+/**
+ * Lets agents reach the bundled demo site on this server although it is loopback. Only paths under /demo: a CSV row
+ * must not point agents at the app's own API. Every process that runs agents calls it at start-up.
+ */
+export function allowDemoSite(port: number = env().PORT): void {
+  for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) allowHost(host, { pathPrefix: "/demo" });
+}
+
+/** Fields a newcomer would ask for on a product page; rating is read from its data attribute. */
+export function demoAgentConfig(engine: "browser" | "http" = preferredEngine()): Partial<AgentConfig> {
+  return {
+    engine,
+    fields: [
+      { name: "name", selector: "h1", attribute: "textContent", multiple: false, required: true },
+      { name: "price", selector: ".price", attribute: "textContent", multiple: false, required: false },
+      { name: "rating", selector: "[data-rating]", attribute: "data-rating", multiple: false, required: false },
+      { name: "stock", selector: ".stock", attribute: "textContent", multiple: false, required: false },
+    ],
+    steps: [],
+    timeoutMs: 20_000,
+    maxRetries: 1,
+  };
+}
+
+/**
+ * First start: a Demo project with a batch of the demo site's pages, pointed at this server's real origin.
+ * Does nothing when a project named "Demo" exists (the user may have changed or emptied it).
+ */
+export async function seedDemo(options: { port?: number } = {}): Promise<{ projectId: string; batchId: string } | null> {
+  const port = options.port ?? env().PORT;
+  allowDemoSite(port);
+  if ((await listProjects()).some((p) => p.name === DEMO_PROJECT_NAME)) return null;
+
+  const origin = `http://127.0.0.1:${port}`;
+  // The bundled file is the source; if it is missing (a trimmed install) the same rows are generated.
+  const csv = (await fs.readFile(CSV_PATH, "utf8").catch(() => demoCsv())).replaceAll(CSV_ORIGIN, origin);
+  const project = await createProject(DEMO_PROJECT_NAME);
+  const { batch, rowCount } = await createBatchFromCsv({
+    projectId: project.id,
+    csv,
+    fileName: "products.csv",
+    name: "Fieldstone Goods catalogue",
+    agent: demoAgentConfig(),
+  });
+  log().info({ projectId: project.id, batchId: batch.id, rows: rowCount, engine: batch.agent.engine, origin }, "seeded the Demo project");
+  return { projectId: project.id, batchId: batch.id };
+}
