@@ -72,6 +72,8 @@ export interface EventMarker {
 export class PostgresBus implements EventBus {
   private readonly local = new LocalEmitter();
   private unlisteners: (() => Promise<void>)[] = [];
+  /** NOTIFYs leave one after another: on a pool they could otherwise overtake each other. */
+  private tail: Promise<void> = Promise.resolve();
 
   private constructor(private readonly database: Database) {}
 
@@ -93,18 +95,22 @@ export class PostgresBus implements EventBus {
       const marker: EventMarker = { marker: true, executionId: event.executionId, seq: event.seq, type: event.type };
       payload = JSON.stringify(marker);
     }
-    this.database.notify(EVENTS_CHANNEL, payload).catch((e) => log().warn({ err: e }, "event notify failed"));
+    this.send(EVENTS_CHANNEL, payload);
   }
   onEvent(listener: (event: ExecutionEvent) => void) {
     return this.local.on("event", listener);
   }
   wake(executionId: string | null) {
-    this.database.notify(WAKE_CHANNEL, executionId ?? "").catch((e) => log().warn({ err: e }, "wake notify failed"));
+    this.send(WAKE_CHANNEL, executionId ?? "");
   }
   onWake(listener: (executionId: string | null) => void) {
     return this.local.on("wake", listener);
   }
+  private send(channel: string, payload: string) {
+    this.tail = this.tail.then(() => this.database.notify(channel, payload)).catch((e) => log().warn({ err: e, channel }, "notify failed"));
+  }
   async close() {
+    await this.tail;
     await Promise.allSettled(this.unlisteners.map((u) => u()));
     this.unlisteners = [];
   }

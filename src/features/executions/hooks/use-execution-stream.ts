@@ -1,0 +1,86 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { api, ApiError } from "@/lib/client/api";
+import { applyEvent, initialState, type ExecutionSnapshot, type ExecutionState } from "@/lib/client/execution-state";
+import { ExecutionStream } from "@/lib/client/execution-stream";
+import type { Execution, Job } from "@/lib/contract/resources";
+
+export interface ExecutionStreamView {
+  /** null until the first snapshot has loaded. */
+  state: ExecutionState | null;
+  /** Subscribed and receiving live events. */
+  connected: boolean;
+  error: string | null;
+}
+
+export const WS_PATH = "/api/ws/executions";
+
+/** Newest finished jobs held in memory at first; the state keeps at most MAX_FINISHED_JOBS anyway. */
+const FINISHED_SNAPSHOT = 100;
+
+export async function loadExecutionSnapshot(executionId: string): Promise<ExecutionSnapshot> {
+  const id = encodeURIComponent(executionId);
+  // The execution first: its lastEventSeq and counters are where the stream resumes, and the job
+  // lists read after it can only be as new or newer, which applying events tolerates.
+  const { execution } = await api<{ execution: Execution }>(`/api/executions/${id}`);
+  const [running, finished] = await Promise.all([
+    api<{ jobs: Job[] }>(`/api/executions/${id}/jobs?status=running`),
+    api<{ jobs: Job[] }>(`/api/executions/${id}/jobs?status=completed,failed&limit=${FINISHED_SNAPSHOT}`),
+  ]);
+  return { execution, runningJobs: running.jobs, finishedJobs: finished.jobs };
+}
+
+function socketUrl(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === "https:" ? "wss" : "ws"}://${host}${WS_PATH}`;
+}
+
+/**
+ * The live state of one execution: a REST snapshot, then the WebSocket stream from the snapshot's
+ * lastEventSeq. Memory stays bounded: events are applied and dropped, and the state caps its lists.
+ */
+export function useExecutionStream(executionId: string): ExecutionStreamView {
+  const [view, setView] = useState<ExecutionStreamView>({ state: null, connected: false, error: null });
+
+  useEffect(() => {
+    let cancelled = false;
+    let stream: ExecutionStream | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    setView({ state: null, connected: false, error: null });
+
+    const load = async (attempt: number) => {
+      let snapshot: ExecutionSnapshot;
+      try {
+        snapshot = await loadExecutionSnapshot(executionId);
+      } catch (e) {
+        if (cancelled) return;
+        const notFound = e instanceof ApiError && e.status === 404;
+        setView((v) => ({ ...v, error: e instanceof Error ? e.message : "Could not load the execution" }));
+        // A missing execution will not appear by retrying; anything else (network, restart) may pass.
+        if (!notFound) retryTimer = setTimeout(() => void load(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
+        return;
+      }
+      if (cancelled) return;
+      setView({ state: initialState(snapshot), connected: false, error: null });
+      stream = new ExecutionStream({
+        url: socketUrl(),
+        executionId,
+        lastSeq: snapshot.execution.lastEventSeq,
+        // React batches these updates, so a burst of events renders once.
+        onEvent: (event) => setView((v) => (v.state ? { ...v, state: applyEvent(v.state, event) } : v)),
+        onStatus: ({ connected, error }) => setView((v) => ({ ...v, connected, error })),
+      });
+      stream.start();
+    };
+    void load(0);
+
+    return () => {
+      cancelled = true;
+      clearTimeout(retryTimer);
+      stream?.stop();
+    };
+  }, [executionId]);
+
+  return view;
+}

@@ -1,0 +1,227 @@
+import { isRetained, type ClientMessage, type ExecutionEvent, type ServerMessage } from "@/lib/contract/events";
+
+/**
+ * One execution's live stream over /api/ws/executions, without any framework: it subscribes from
+ * the last applied seq, passes on retained events strictly in seq order (a jump means something was
+ * missed, so it resubscribes from its last seq and the server replays), and reconnects with backoff
+ * and jitter whenever the socket goes away. The caller applies the events it is given.
+ */
+
+/** The part of the browser WebSocket this uses; Node's `ws` client fits it too (tests, benchmarks). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: never) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: { code: number; reason: string }) => void) | null;
+  onerror: ((ev: never) => void) | null;
+}
+
+export interface StreamStatus {
+  /** Subscribed and receiving live events. */
+  connected: boolean;
+  /** A problem worth showing (it keeps retrying unless the execution does not exist). */
+  error: string | null;
+}
+
+export interface ExecutionStreamOptions {
+  url: string;
+  executionId: string;
+  /** The seq the caller's state is at (the REST snapshot's lastEventSeq): replay starts after it. */
+  lastSeq: number;
+  onEvent(event: ExecutionEvent): void;
+  onStatus?(status: StreamStatus): void;
+  createSocket?(url: string): SocketLike;
+  /** First reconnect delay (before jitter); it doubles per failed attempt up to maxBackoffMs. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+  pingIntervalMs?: number;
+  /** A socket that does not answer a ping within this is treated as dead. */
+  pongTimeoutMs?: number;
+  random?(): number;
+}
+
+const OPEN = 1;
+
+export class ExecutionStream {
+  lastSeq: number;
+  connected = false;
+  private socket: SocketLike | null = null;
+  private failedAttempts = 0;
+  private stopped = false;
+  /** A resubscribe is on its way: further gaps are the same gap, so do not ask again. */
+  private resyncing = false;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private pongTimer: ReturnType<typeof setTimeout> | null = null;
+  private error: string | null = null;
+  private lastReported: string | null = null;
+  private readonly o: Required<Omit<ExecutionStreamOptions, "onStatus">> & Pick<ExecutionStreamOptions, "onStatus">;
+
+  constructor(options: ExecutionStreamOptions) {
+    this.o = {
+      createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+      initialBackoffMs: 250,
+      maxBackoffMs: 15_000,
+      pingIntervalMs: 20_000,
+      pongTimeoutMs: 10_000,
+      random: Math.random,
+      ...options,
+    };
+    this.lastSeq = options.lastSeq;
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.dropSocket();
+    this.setStatus(false, this.error);
+  }
+
+  /** For tests and diagnostics: the socket in use now. */
+  get currentSocket(): SocketLike | null {
+    return this.socket;
+  }
+
+  private connect() {
+    if (this.stopped) return;
+    let socket: SocketLike;
+    try {
+      socket = this.o.createSocket(this.o.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.onmessage = (ev) => this.receive(ev.data);
+    socket.onclose = () => this.onSocketGone(socket);
+    socket.onerror = () => {}; // always followed by close
+  }
+
+  private receive(data: unknown) {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(typeof data === "string" ? data : String(data)) as ServerMessage;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case "connected":
+        this.resyncing = false;
+        this.subscribe();
+        this.startPinging();
+        return;
+      case "subscribed":
+        if (message.executionId !== this.o.executionId) return;
+        this.resyncing = false;
+        this.failedAttempts = 0;
+        this.setStatus(true, null);
+        return;
+      case "execution_event":
+        if (message.executionId === this.o.executionId) this.handleEvent(message.event);
+        return;
+      case "pong":
+        if (this.pongTimer) clearTimeout(this.pongTimer);
+        this.pongTimer = null;
+        return;
+      case "reconnect":
+        // The server is restarting and will close this socket; come back quickly, not with a long backoff.
+        this.failedAttempts = 0;
+        return;
+      case "error":
+        if (message.error.code === "not_found") {
+          this.error = "This execution does not exist.";
+          this.stop();
+          return;
+        }
+        this.setStatus(this.connected, message.error.message);
+        return;
+    }
+  }
+
+  private handleEvent(event: ExecutionEvent) {
+    if (!isRetained(event.type)) {
+      this.o.onEvent(event);
+      return;
+    }
+    if (event.seq <= this.lastSeq) return; // already applied (replay overlapping live)
+    if (event.seq !== this.lastSeq + 1) {
+      if (!this.resyncing) {
+        this.resyncing = true;
+        this.subscribe();
+      }
+      return;
+    }
+    this.lastSeq = event.seq;
+    this.o.onEvent(event);
+  }
+
+  private subscribe() {
+    this.send({ type: "subscribe", executionId: this.o.executionId, lastSeq: this.lastSeq });
+  }
+
+  private send(message: ClientMessage) {
+    if (this.socket?.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private startPinging() {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => {
+      this.send({ type: "ping" });
+      if (this.pongTimer) return;
+      const socket = this.socket;
+      // A network that died silently gives no close event for minutes; a missing pong tells sooner.
+      this.pongTimer = setTimeout(() => socket && this.onSocketGone(socket), this.o.pongTimeoutMs);
+    }, this.o.pingIntervalMs);
+  }
+
+  private onSocketGone(socket: SocketLike) {
+    if (socket !== this.socket) return; // a socket already replaced
+    this.dropSocket();
+    this.setStatus(false, this.error);
+    this.scheduleReconnect();
+  }
+
+  private dropSocket() {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.pongTimer) clearTimeout(this.pongTimer);
+    this.pingTimer = this.pongTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    socket.onmessage = socket.onclose = socket.onerror = null;
+    socket.onopen = null;
+    try {
+      socket.close();
+    } catch {
+      // closing a socket that never opened may throw in some environments
+    }
+  }
+
+  /** Exponential backoff with jitter: the first retry is a fraction of a second, many tabs do not retry in step. */
+  private scheduleReconnect() {
+    if (this.stopped || this.reconnectTimer) return;
+    const base = Math.min(this.o.maxBackoffMs, this.o.initialBackoffMs * 2 ** this.failedAttempts);
+    const delay = base / 2 + (base / 2) * this.o.random();
+    this.failedAttempts += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private setStatus(connected: boolean, error: string | null) {
+    this.error = error;
+    if (this.connected === connected && this.lastReported === error) return;
+    this.connected = connected;
+    this.lastReported = error;
+    this.o.onStatus?.({ connected, error });
+  }
+}

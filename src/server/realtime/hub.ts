@@ -1,0 +1,259 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type RawData, type WebSocket } from "ws";
+import { channelOf, type ClientMessage, type ExecutionEvent } from "@/lib/contract/events";
+import type { EventMarker } from "../events/bus";
+import { log } from "../log";
+import { eventsAfter } from "../repos/events";
+import { findExecutionHead, findExecutionHeads, findRunningJobStates } from "../repos/realtime";
+import type { Runtime } from "../runtime";
+import { Channel, type ChannelDeps } from "./channel";
+import { CLOSE_TOO_SLOW, Connection, type SendLimits } from "./connection";
+import { executionIdOfChannel, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "./protocol";
+import { replay, type ReplayDeps } from "./replay";
+import { statsUpdateEvent } from "./stats";
+import { Subscription } from "./subscription";
+
+export interface HubOptions extends SendLimits {
+  /** Protocol-level ping period; a socket that has not answered the previous ping is terminated. */
+  heartbeatMs: number;
+  /** stats_update period per execution (the contract says at most every 2 s). */
+  statsIntervalMs: number;
+  /** Minimum gap between two job_progress of one job. */
+  progressIntervalMs: number;
+}
+
+export const DEFAULT_HUB_OPTIONS: HubOptions = {
+  softBytes: 1024 * 1024,
+  hardBytes: 8 * 1024 * 1024,
+  heartbeatMs: 30_000,
+  statsIntervalMs: 2_000,
+  progressIntervalMs: 250,
+};
+
+/** Close code that tells clients the server is restarting: reconnect and resubscribe with lastSeq. */
+const CLOSE_SERVICE_RESTART = 1012;
+
+/**
+ * The realtime hub of one process: accepts sockets, handles their messages, and fans the bus's
+ * events out to the sockets that watch each execution (one Channel per watched execution).
+ */
+export class RealtimeHub {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly channels = new Map<string, Channel>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly unsubscribeBus: () => void;
+  private readonly channelDeps: ChannelDeps;
+  private readonly replayDeps: ReplayDeps;
+  private stopping = false;
+  private statsTickRunning = false;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly options: HubOptions,
+  ) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, clientTracking: false });
+    const readLog = (id: string, after: number, limit: number) => eventsAfter(runtime.db, id, after, limit);
+    this.channelDeps = {
+      readLog,
+      readLastSeq: async (id) => (await findExecutionHead(runtime.db, id))?.lastEventSeq,
+      progressIntervalMs: options.progressIntervalMs,
+    };
+    this.replayDeps = { readLog, readRunningJobs: (id) => findRunningJobStates(runtime.db, id) };
+    // One bus subscription per process, whatever the number of sockets.
+    this.unsubscribeBus = runtime.bus.onEvent((event: ExecutionEvent | EventMarker) => this.channels.get(event.executionId)?.ingest(event));
+    this.timers.push(
+      setInterval(() => this.heartbeat(), options.heartbeatMs),
+      setInterval(() => void this.statsTick(), options.statsIntervalMs),
+      setInterval(() => this.channels.forEach((c) => c.flushProgress()), Math.max(25, Math.floor(options.progressIntervalMs / 2))),
+    );
+    for (const timer of this.timers) timer.unref();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    if (this.stopping) {
+      socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+  }
+
+  stats() {
+    let subscriptions = 0;
+    for (const channel of this.channels.values()) subscriptions += channel.subscribers.size;
+    return { clients: this.connections.size, subscriptions, channels: this.channels.size };
+  }
+
+  async stop(graceMs: number) {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.unsubscribeBus();
+    for (const timer of this.timers) clearInterval(timer);
+    const open = [...this.connections];
+    const closed = Promise.all(open.map((c) => new Promise<void>((resolve) => (c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once("close", () => resolve())))));
+    for (const connection of open) {
+      connection.send({ type: "reconnect", reason: "The server is restarting; reconnect and resubscribe with lastSeq" });
+      connection.ws.close(CLOSE_SERVICE_RESTART, "server restarting");
+    }
+    // Clients normally answer the close at once; a minimum wait lets the frames leave even with graceMs 0.
+    const wait = Math.max(100, Math.min(graceMs, 5_000));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
+    clearTimeout(timer);
+    for (const connection of open) connection.ws.terminate();
+    for (const channel of this.channels.values()) channel.close();
+    this.channels.clear();
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket) {
+    const connection = new Connection(ws, this.options, (c) => this.cutSlow(c));
+    this.connections.add(connection);
+    ws.on("pong", () => (connection.alive = true));
+    ws.on("message", (data, isBinary) => this.receive(connection, data, isBinary));
+    ws.on("close", () => this.drop(connection));
+    // Errors (a 1009 for an oversized frame, a reset) are followed by close; nothing else to do.
+    ws.on("error", (e) => log().debug({ err: e, clientId: connection.id }, "realtime socket error"));
+    connection.send({ type: "connected", clientId: connection.id, timestamp: new Date().toISOString() });
+  }
+
+  private receive(connection: Connection, data: RawData, isBinary: boolean) {
+    if (isBinary) {
+      connection.send({ type: "error", error: { code: "invalid_message", message: "Messages must be JSON text frames" } });
+      return;
+    }
+    const parsed = parseClientMessage(data.toString());
+    if (!parsed.ok) {
+      connection.send({ type: "error", error: { code: parsed.code, message: parsed.message } });
+      return;
+    }
+    void connection.inbox.run(() => this.handle(connection, parsed.message)).catch((e) => {
+      log().error({ err: e, clientId: connection.id }, "realtime message failed");
+      connection.send({ type: "error", error: { code: "internal", message: "The server could not handle this message; try again" } });
+    });
+  }
+
+  private async handle(connection: Connection, message: ClientMessage) {
+    if (connection.closed) return;
+    switch (message.type) {
+      case "ping":
+        connection.send({ type: "pong" });
+        return;
+      case "unsubscribe": {
+        const executionId = executionIdOfChannel(message.channel);
+        const subscription = executionId && connection.subscriptions.get(executionId);
+        if (subscription) this.removeSubscription(subscription);
+        connection.send({ type: "unsubscribed", channel: message.channel });
+        return;
+      }
+      case "subscribe":
+        return this.subscribe(connection, message.executionId, message.lastSeq);
+    }
+  }
+
+  private async subscribe(connection: Connection, executionId: string, lastSeq: number | undefined) {
+    const channel = this.channelFor(executionId);
+    const subscription = await channel.run(() => {
+      if (channel.missing || channel.broken || connection.closed) return null;
+      // Subscribing again (a client that saw a gap) replaces the previous subscription.
+      const previous = connection.subscriptions.get(executionId);
+      if (previous) this.removeSubscription(previous, { keepChannel: true });
+      const created = new Subscription(connection, executionId, lastSeq ?? channel.delivered, lastSeq !== undefined);
+      channel.subscribers.add(created);
+      connection.subscriptions.set(executionId, created);
+      connection.send({ type: "subscribed", executionId, channel: channelOf(executionId), seq: channel.delivered });
+      return created;
+    });
+    if (!subscription) {
+      if (channel.missing) connection.send({ type: "error", error: { code: "not_found", message: `Execution ${executionId} does not exist` } });
+      if (channel.broken) connection.send({ type: "error", error: { code: "unavailable", message: "The server could not read this execution; subscribe again shortly" } });
+      // A broken channel is forgotten so the next subscribe tries the database again.
+      if (channel.broken && this.channels.get(executionId) === channel) this.channels.delete(executionId);
+      this.closeChannelIfUnused(channel);
+      return;
+    }
+    if (subscription.replaying) {
+      // Not awaited: the next message of this client (say an unsubscribe) must not wait for a long replay.
+      replay(subscription, this.replayDeps).catch((e) => {
+        log().error({ err: e, executionId }, "realtime replay failed");
+        // The client cannot trust its stream any more; closing makes it resubscribe from its lastSeq.
+        connection.close(1011, "replay failed");
+      });
+    }
+  }
+
+  private channelFor(executionId: string): Channel {
+    let channel = this.channels.get(executionId);
+    if (!channel) {
+      channel = new Channel(executionId, this.channelDeps);
+      this.channels.set(executionId, channel);
+    }
+    return channel;
+  }
+
+  private removeSubscription(subscription: Subscription, options: { keepChannel?: boolean } = {}) {
+    subscription.cancel();
+    const { connection, executionId } = subscription;
+    if (connection.subscriptions.get(executionId) === subscription) connection.subscriptions.delete(executionId);
+    const channel = this.channels.get(executionId);
+    if (!channel) return;
+    channel.subscribers.delete(subscription);
+    if (!options.keepChannel) this.closeChannelIfUnused(channel);
+  }
+
+  private closeChannelIfUnused(channel: Channel) {
+    if (channel.subscribers.size > 0 || this.channels.get(channel.executionId) !== channel) return;
+    this.channels.delete(channel.executionId);
+    channel.close();
+  }
+
+  /** A closed socket leaves nothing behind. */
+  private drop(connection: Connection) {
+    if (connection.closed) return;
+    connection.closed = true;
+    this.connections.delete(connection);
+    for (const subscription of [...connection.subscriptions.values()]) this.removeSubscription(subscription);
+  }
+
+  private cutSlow(connection: Connection) {
+    log().info({ clientId: connection.id, bufferedBytes: connection.ws.bufferedAmount }, "realtime client too slow; closing it");
+    this.drop(connection);
+    connection.close(CLOSE_TOO_SLOW, "too slow: reconnect and resubscribe with lastSeq");
+  }
+
+  private heartbeat() {
+    for (const connection of this.connections) {
+      if (!connection.alive) {
+        connection.ws.terminate(); // its close event drops it
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }
+
+  /**
+   * Every statsIntervalMs, one query for all watched executions: a stats_update for each that had
+   * activity, and a log read for any whose last seq is past what was delivered (a lost notification).
+   */
+  private async statsTick() {
+    if (this.statsTickRunning || this.channels.size === 0) return;
+    this.statsTickRunning = true;
+    try {
+      const heads = await findExecutionHeads(this.runtime.db, [...this.channels.keys()]);
+      for (const head of heads) {
+        const channel = this.channels.get(head.id);
+        if (!channel || channel.missing || channel.broken) continue;
+        if (head.lastEventSeq > channel.delivered) void channel.catchUp().catch((e) => log().warn({ err: e }, "realtime catch-up failed"));
+        if (!channel.activity) continue;
+        channel.activity = false;
+        channel.sendEphemeral(statsUpdateEvent(head));
+      }
+    } catch (e) {
+      log().warn({ err: e }, "realtime stats tick failed");
+    } finally {
+      this.statsTickRunning = false;
+    }
+  }
+}

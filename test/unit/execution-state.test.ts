@@ -1,0 +1,174 @@
+import { describe, expect, it } from "vitest";
+import { applyEvent, eventFit, initialState, MAX_FINISHED_JOBS, type ExecutionSnapshot, type ExecutionState } from "@/lib/client/execution-state";
+import type { EventType, ExecutionEvent } from "@/lib/contract/events";
+import type { Execution, Job } from "@/lib/contract/resources";
+
+const ID = "exec-1";
+
+function execution(overrides: Partial<Execution> = {}): Execution {
+  return {
+    id: ID,
+    batchId: "b",
+    status: "running",
+    mode: "production",
+    sampleSize: null,
+    concurrency: 2,
+    totalJobs: 10,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    startedAt: "2026-01-01T00:00:00.000Z",
+    pausedAt: null,
+    resumedAt: null,
+    stoppedAt: null,
+    completedAt: null,
+    stopReason: null,
+    estimatedDurationMs: null,
+    estimatedCost: null,
+    lastEventSeq: 5,
+    stats: { total: 10, running: 1, queued: 7, completed: 2, failed: 0, cancelled: 0 },
+    lastActivityAt: null,
+    ...overrides,
+  };
+}
+
+function job(id: string, overrides: Partial<Job> = {}): Job {
+  return {
+    id,
+    executionId: ID,
+    inputId: `in-${id}`,
+    rowIndex: 1,
+    siteUrl: `https://example.com/${id}`,
+    goal: null,
+    status: "running",
+    currentStep: "Loading",
+    currentUrl: null,
+    progressPercentage: 10,
+    startedAt: "2026-01-01T00:00:01.000Z",
+    completedAt: null,
+    executionDurationMs: null,
+    retryCount: 0,
+    retryReason: null,
+    errorMessage: null,
+    extractedData: null,
+    finalUrl: null,
+    httpStatus: null,
+    ...overrides,
+  };
+}
+
+const snapshot = (): ExecutionSnapshot => ({
+  execution: execution(),
+  runningJobs: [job("j1")],
+  finishedJobs: [job("j0", { status: "completed", completedAt: "2026-01-01T00:00:02.000Z", executionDurationMs: 900 })],
+});
+
+const ev = (type: EventType, seq: number, data: Record<string, unknown> = {}): ExecutionEvent => ({ type, executionId: ID, seq, data, timestamp: "2026-01-01T00:01:00.000Z" });
+
+const applyAll = (state: ExecutionState, events: ExecutionEvent[]) => events.reduce(applyEvent, state);
+
+describe("execution state", () => {
+  it("starts from the REST snapshot", () => {
+    const s = initialState(snapshot());
+    expect(s.execution).toMatchObject({ id: ID, status: "running", concurrency: 2, lastEventSeq: 5 });
+    expect(s.stats).toEqual({ total: 10, running: 1, queued: 7, completed: 2, failed: 0, cancelled: 0 });
+    expect(Object.keys(s.runningJobs)).toEqual(["j1"]);
+    expect(s.runningJobs.j1).toMatchObject({ inputId: "in-j1", siteUrl: "https://example.com/j1", currentStep: "Loading", progress: 10 });
+    expect(s.completedJobs.map((j) => j.jobId)).toEqual(["j0"]);
+  });
+
+  it("applies retained events only in seq order: older ignored, a jump leaves the state as it was", () => {
+    const s = initialState(snapshot());
+    expect(eventFit(s, ev("job_started", 5))).toBe("old");
+    expect(eventFit(s, ev("job_started", 7))).toBe("gap");
+    expect(eventFit(s, ev("job_started", 6))).toBe("next");
+    expect(eventFit(s, ev("job_progress", 0))).toBe("ephemeral");
+    expect(applyEvent(s, ev("job_started", 5, { jobId: "x" }))).toBe(s);
+    expect(applyEvent(s, ev("job_started", 7, { jobId: "x" }))).toBe(s);
+    const next = applyEvent(s, ev("job_started", 6, { jobId: "j2", inputId: "in-j2", siteUrl: "https://example.com/j2", goal: "find price" }));
+    expect(next.execution.lastEventSeq).toBe(6);
+    expect(next.runningJobs.j2).toMatchObject({ inputId: "in-j2", siteUrl: "https://example.com/j2", goal: "find price", progress: 0 });
+    expect(next.stats).toMatchObject({ running: 2, queued: 6 });
+    // Applying the same event again changes nothing.
+    expect(applyEvent(next, ev("job_started", 6, { jobId: "j2" }))).toBe(next);
+  });
+
+  it("ignores events of another execution", () => {
+    const s = initialState(snapshot());
+    expect(applyEvent(s, { ...ev("job_started", 6, { jobId: "z" }), executionId: "other" })).toBe(s);
+  });
+
+  it("moves jobs from running to finished, newest first, and counts them", () => {
+    const s = applyAll(initialState(snapshot()), [
+      ev("job_started", 6, { jobId: "j2", inputId: "in-j2", siteUrl: "https://example.com/j2" }),
+      ev("job_completed", 7, { jobId: "j1", inputId: "in-j1", success: true, extractedData: { title: "A" }, durationMs: 1200 }),
+      ev("job_failed", 8, { jobId: "j2", inputId: "in-j2", error: "timeout", willRetry: false }),
+    ]);
+    expect(s.runningJobs).toEqual({});
+    expect(s.completedJobs.map((j) => [j.jobId, j.status])).toEqual([
+      ["j2", "failed"],
+      ["j1", "completed"],
+      ["j0", "completed"],
+    ]);
+    expect(s.completedJobs[0]).toMatchObject({ error: "timeout", siteUrl: "https://example.com/j2" });
+    expect(s.completedJobs[1]).toMatchObject({ extractedData: { title: "A" }, durationMs: 1200, siteUrl: "https://example.com/j1" });
+    expect(s.stats).toEqual({ total: 10, running: 0, queued: 6, completed: 3, failed: 1, cancelled: 0 });
+  });
+
+  it("puts a job that will be retried back in the queue, not in the results", () => {
+    const s = applyEvent(initialState(snapshot()), ev("job_failed", 6, { jobId: "j1", error: "reset", willRetry: true }));
+    expect(s.runningJobs).toEqual({});
+    expect(s.completedJobs.map((j) => j.jobId)).toEqual(["j0"]);
+    expect(s.stats).toMatchObject({ running: 0, queued: 8, failed: 0 });
+  });
+
+  it("follows the execution's lifecycle and concurrency", () => {
+    let s = initialState(snapshot());
+    s = applyEvent(s, ev("execution_paused", 6));
+    expect(s.execution.status).toBe("paused");
+    s = applyEvent(s, ev("concurrency_changed", 7, { concurrency: 8 }));
+    expect(s.execution.concurrency).toBe(8);
+    s = applyEvent(s, ev("execution_resumed", 8));
+    expect(s.execution.status).toBe("running");
+    s = applyEvent(s, ev("execution_stopped", 9, { stoppedAt: "2026-01-01T00:02:00.000Z", reason: "enough" }));
+    expect(s.execution).toMatchObject({ status: "stopped", stoppedAt: "2026-01-01T00:02:00.000Z", stopReason: "enough" });
+    s = applyEvent(s, ev("job_cancelled", 10, { jobId: "q1" }));
+    expect(s.stats).toMatchObject({ queued: 6, cancelled: 1 });
+    const done = applyEvent(initialState(snapshot()), ev("execution_completed", 6));
+    expect(done.execution.status).toBe("completed");
+  });
+
+  it("updates running jobs from job_progress without moving the seq", () => {
+    const s = applyEvent(initialState(snapshot()), ev("job_progress", 5, { jobId: "j1", currentStep: "Extracting", currentUrl: "https://example.com/j1/p", progress: 70 }));
+    expect(s.runningJobs.j1).toMatchObject({ currentStep: "Extracting", currentUrl: "https://example.com/j1/p", progress: 70, inputId: "in-j1" });
+    expect(s.execution.lastEventSeq).toBe(5);
+  });
+
+  it("adds a job from the server's post-replay snapshot, but never revives a finished job from a late report", () => {
+    const base = initialState(snapshot());
+    const card = { jobId: "j9", inputId: "in-j9", siteUrl: "https://example.com/j9", goal: null, currentStep: "Loading", currentUrl: null, progress: 5, startedAt: "2026-01-01T00:00:05.000Z", snapshot: true };
+    expect(applyEvent(base, ev("job_progress", 5, card)).runningJobs.j9).toMatchObject({ inputId: "in-j9", progress: 5 });
+    // A plain report for a job never seen starting is not trusted.
+    expect(applyEvent(base, ev("job_progress", 5, { jobId: "j9", progress: 5 }))).toBe(base);
+    // A finished job stays finished.
+    expect(applyEvent(base, ev("job_progress", 5, { ...card, jobId: "j0" }))).toBe(base);
+  });
+
+  it("takes stats_update as the truth for counters and metrics", () => {
+    const s = applyEvent(initialState(snapshot()), ev("stats_update", 5, { running: 2, queued: 3, completed: 4, failed: 1, cancelled: 0, totalJobs: 10, successRate: 80, avgDurationMs: 1500 }));
+    expect(s.stats).toEqual({ total: 10, running: 2, queued: 3, completed: 4, failed: 1, cancelled: 0 });
+    expect(s.metrics).toEqual({ successRate: 80, avgDurationMs: 1500 });
+  });
+
+  it("keeps at most the newest MAX_FINISHED_JOBS finished jobs however long the execution runs", () => {
+    let s = initialState(snapshot());
+    let seq = 5;
+    for (let i = 0; i < MAX_FINISHED_JOBS + 250; i++) {
+      s = applyEvent(s, ev("job_started", ++seq, { jobId: `k${i}` }));
+      s = applyEvent(s, ev("job_completed", ++seq, { jobId: `k${i}`, success: true, durationMs: 1 }));
+    }
+    expect(s.completedJobs).toHaveLength(MAX_FINISHED_JOBS);
+    expect(s.completedJobs[0]!.jobId).toBe(`k${MAX_FINISHED_JOBS + 249}`);
+    expect(s.completedJobs.at(-1)!.jobId).toBe("k250");
+    expect(Object.keys(s.runningJobs)).toEqual(["j1"]);
+    expect(s.execution.lastEventSeq).toBe(seq);
+  });
+});
