@@ -1,5 +1,14 @@
-export const dynamic = "force-dynamic";
+import type { Metadata } from "next";
+import { ProjectsView } from "@/features/projects/components/projects-view";
+import { PageHeader } from "@/features/projects/components/page-header";
+
+export const metadata: Metadata = { title: "Projects" };
 
 export default function ProjectsPage() {
-  return <h1 className="text-2xl font-semibold">Projects</h1>;
+  return (
+    <>
+      <PageHeader title="Projects" description="Upload CSVs of web pages, run agents on them, and watch the work live." />
+      <ProjectsView />
+    </>
+  );
 }

@@ -86,6 +86,14 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
       ]);
     });
 
+    it("reads a browser's multipart body, whose boundary is mixed case", async () => {
+      const boundary = "----WebKitFormBoundarywB9cyNBOULQk6sw0";
+      const body = [`--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="shops.csv"', "Content-Type: text/csv", "", "url\nexample.com\n", `--${boundary}--`, ""].join("\r\n");
+      const res = await upload({ body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ rowCount: 1, batch: { name: "shops", sourceFileName: "shops.csv" } });
+    });
+
     it("creates a batch from multipart/form-data with named id and goal columns and an agent config", async () => {
       const text = "ref;page;objective;extra\nA-1;example.com/a;Find the price;x\n;www.example.org;;y\n";
       const agent = JSON.stringify({ engine: "simulated", simulate: { durationMs: 10 } });

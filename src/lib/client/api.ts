@@ -27,7 +27,13 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
     throw new ApiError(0, "network", "Could not reach the server. Check your connection and try again.");
   }
   const text = await response.text();
-  const body = text ? (JSON.parse(text) as unknown) : null;
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Not our JSON (a proxy's 502 page, Next's HTML 404): report the status in words.
+    if (response.ok) throw new ApiError(response.status, "internal", "The server sent an answer this page could not read.");
+  }
   if (!response.ok) {
     const error = (body as ApiErrorBody | null)?.error;
     throw new ApiError(response.status, error?.code ?? "internal", error?.message ?? `Request failed (${response.status})`);

@@ -48,7 +48,8 @@ export async function withBatchUpload<T>(request: Request, maxUploadBytes: numbe
   if (Number.isFinite(declared) && declared > requestLimit) throw tooLarge("The request body", maxUploadBytes);
 
   if (isJson) return use(await readJsonUpload(request, requestLimit, maxUploadBytes));
-  const spooled = await spoolMultipart(request, type, maxUploadBytes);
+  // The boundary is case-sensitive (browsers use mixed case): read it from the header as sent.
+  const spooled = await spoolMultipart(request, request.headers.get("content-type") ?? "", maxUploadBytes);
   const csv = fs.createReadStream(/*turbopackIgnore: true*/ spooled.file);
   try {
     return await use({ ...spooled.upload, csv });
@@ -101,8 +102,8 @@ async function* streamChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<U
 }
 
 /** Streams the multipart body: the `file` part to a temporary file, the text fields into memory (bounded). */
-async function spoolMultipart(request: Request, type: string, maxUploadBytes: number): Promise<{ file: string; upload: Omit<BatchUpload, "csv"> }> {
-  const boundary = boundaryOf(type);
+async function spoolMultipart(request: Request, contentType: string, maxUploadBytes: number): Promise<{ file: string; upload: Omit<BatchUpload, "csv"> }> {
+  const boundary = boundaryOf(contentType);
   if (!boundary) throw validationFailed("The multipart/form-data Content-Type has no boundary");
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "fleetdeck-upload-"));
   const file = path.join(dir, "upload.csv");

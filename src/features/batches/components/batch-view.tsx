@@ -1,0 +1,111 @@
+"use client";
+
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody } from "@/components/ui/card";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
+import { NotFound } from "@/features/projects/components/not-found";
+import { PageHeader } from "@/features/projects/components/page-header";
+import { useProject } from "@/features/projects/hooks/use-projects";
+import type { Batch } from "@/lib/contract/resources";
+import { useBatch, useExecutions } from "../hooks/use-batches";
+import { formatDateTime, plural } from "../lib/format";
+import { ExecuteDialog } from "./execute-dialog";
+import { ExecutionsList } from "./executions-list";
+import { InputsTable } from "./inputs-table";
+
+const engineLabel: Record<string, string> = { browser: "Browser (Chromium)", http: "HTTP", simulated: "Simulated" };
+
+function Summary({ batch }: { batch: Batch }) {
+  const items: [string, string][] = [
+    ["Rows", batch.rowCount.toLocaleString("en-US")],
+    ["URL column", batch.urlColumn],
+    ["Goal column", batch.goalColumn ?? "None"],
+    ["ID column", batch.idColumn ?? "Row number"],
+    ["Engine", engineLabel[batch.agent?.engine] ?? batch.agent?.engine ?? "—"],
+    ["Created", formatDateTime(batch.createdAt)],
+  ];
+  const skipped = batch.invalidRows ?? [];
+  return (
+    <Card>
+      <CardBody>
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3 lg:grid-cols-6">
+          {items.map(([term, value]) => (
+            <div key={term} className="min-w-0">
+              <dt className="text-xs font-medium text-slate-600">{term}</dt>
+              <dd className="mt-0.5 break-words text-sm font-medium text-slate-900">
+                {value}
+              </dd>
+            </div>
+          ))}
+        </dl>
+        {skipped.length > 0 && (
+          <details className="group mt-4 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+            <summary className="cursor-pointer rounded font-medium focus-visible:outline-2 focus-visible:outline-indigo-600">
+              {plural(skipped.length, "row")} skipped at upload
+            </summary>
+            <ul className="mt-2 space-y-1">
+              {skipped.map((r) => (
+                <li key={r.row} className="flex gap-2">
+                  <span className="w-16 shrink-0 tabular-nums">Row {r.row}</span>
+                  <span className="min-w-0 break-words">{r.reason}</span>
+                </li>
+              ))}
+            </ul>
+          </details>
+        )}
+      </CardBody>
+    </Card>
+  );
+}
+
+/** A batch: what it holds, its runs, its input rows, and "Execute Batch". */
+export function BatchView({ projectId, batchId }: { projectId: string; batchId: string }) {
+  const project = useProject(projectId);
+  const batch = useBatch(batchId);
+  const executions = useExecutions(batchId);
+
+  if (batch.error?.status === 404 || (batch.data && batch.data.projectId !== projectId)) {
+    return <NotFound what="batch" backHref={`/projects/${projectId}`} backLabel="Back to the project" />;
+  }
+
+  const b = batch.data;
+  return (
+    <>
+      <Breadcrumbs items={[{ label: "Projects", href: "/" }, { label: project.data?.name ?? "Project", href: `/projects/${projectId}` }, { label: b?.name ?? "Batch" }]} />
+      <PageHeader
+        title={b ? b.name : batch.loading ? <Skeleton className="h-8 w-64" /> : "Batch"}
+        description={b ? <>{plural(b.rowCount, "row")}{b.sourceFileName ? ` from ${b.sourceFileName}` : ""}</> : undefined}
+        actions={b ? <ExecuteDialog projectId={projectId} batch={b} /> : undefined}
+      />
+      {batch.error ? (
+        <Alert tone="danger" title="Could not load the batch" action={<Button variant="secondary" size="sm" onClick={() => void batch.reload()}>Try again</Button>}>
+          {batch.error.message}
+        </Alert>
+      ) : !b ? (
+        <div role="status" className="space-y-4">
+          <span className="sr-only">Loading the batch…</span>
+          <Skeleton className="h-20 w-full" />
+          <Skeleton className="h-40 w-full" />
+        </div>
+      ) : (
+        <div className="space-y-8">
+          <Summary batch={b} />
+          <section aria-labelledby="executions-title" className="space-y-3">
+            <h2 id="executions-title" className="text-base font-semibold text-slate-900">
+              Runs
+            </h2>
+            <ExecutionsList projectId={projectId} batchId={batchId} executions={executions} />
+          </section>
+          <section aria-labelledby="inputs-title" className="space-y-3">
+            <h2 id="inputs-title" className="text-base font-semibold text-slate-900">
+              Inputs
+            </h2>
+            <InputsTable batch={b} />
+          </section>
+        </div>
+      )}
+    </>
+  );
+}

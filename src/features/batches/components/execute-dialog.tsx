@@ -1,0 +1,211 @@
+"use client";
+
+import { FlaskConical, Loader2, Play, Rocket } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+import { Dialog } from "@/components/ui/dialog";
+import { TextField } from "@/components/ui/field";
+import type { Batch, ExecutionMode } from "@/lib/contract/resources";
+import { startExecution, useEstimate, type ExecutionChoice } from "../hooks/use-batches";
+import { toApiError } from "../lib/errors";
+import { describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
+import { plural } from "../lib/format";
+
+export const DEFAULT_SAMPLE_SIZE = 5;
+export const DEFAULT_CONCURRENCY = 5;
+export const DEFAULT_MAX_CONCURRENCY = 10;
+const ASKED_KEY = "fleetdeck:notifications-asked";
+
+/** The live view of an execution. */
+export function liveHref(projectId: string, batchId: string, executionId: string): string {
+  return `/projects/${projectId}/batches/${batchId}/executions/${executionId}/live`;
+}
+
+/** Asks once, at execute time, whether the browser may notify the user when a run finishes. */
+function askNotificationPermissionOnce() {
+  try {
+    if (typeof Notification === "undefined" || Notification.permission !== "default") return;
+    if (localStorage.getItem(ASKED_KEY)) return;
+    localStorage.setItem(ASKED_KEY, new Date().toISOString());
+    void Notification.requestPermission().catch(() => undefined);
+  } catch {
+    /* storage or notifications unavailable: nothing to ask */
+  }
+}
+
+/**
+ * "Execute Batch": the button and its dialog. Test run (a sample of rows) or Production (all rows), a concurrency,
+ * the server's estimate in words refreshed as the choice changes, then Confirm starts the run and opens its live view.
+ */
+export function ExecuteDialog({ projectId, batch, onStarted }: { projectId: string; batch: Pick<Batch, "id" | "name" | "rowCount">; onStarted?: () => void }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [mode, setMode] = useState<ExecutionMode>("test");
+  const defaultSample = Math.max(1, Math.min(DEFAULT_SAMPLE_SIZE, batch.rowCount || DEFAULT_SAMPLE_SIZE));
+  const [sampleText, setSampleText] = useState(String(defaultSample));
+  const [concurrencyText, setConcurrencyText] = useState(String(DEFAULT_CONCURRENCY));
+  const [maxConcurrency, setMaxConcurrency] = useState(DEFAULT_MAX_CONCURRENCY);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const sending = useRef(false);
+
+  const rows = batch.rowCount;
+  const sample = wholeNumber(sampleText);
+  const sampleError = mode !== "test" ? null : sample === null || sample < 1 || sample > rows ? `Sample size must be a whole number from 1 to ${rows.toLocaleString("en-US")}.` : null;
+  const concurrency = wholeNumber(concurrencyText);
+  const concurrencyError = concurrency === null || concurrency < 1 || concurrency > maxConcurrency ? `Concurrency must be a whole number from 1 to ${maxConcurrency}.` : null;
+  const valid = !sampleError && !concurrencyError;
+  const choice: ExecutionChoice | null = valid ? { mode, sampleSize: mode === "test" ? sample! : undefined, concurrency: concurrency! } : null;
+
+  const { estimate, mode: estimateMode, error: estimateError, loading: estimating } = useEstimate(batch.id, open ? choice : null);
+  const serverMax = estimateError ? maxFromMessage(estimateError.message) : null;
+  useEffect(() => {
+    if (serverMax !== null) setMaxConcurrency(serverMax);
+  }, [serverMax]);
+
+  async function onConfirm(event: FormEvent) {
+    event.preventDefault();
+    if (sending.current || !choice) return;
+    sending.current = true;
+    setStarting(true);
+    setSubmitError(null);
+    try {
+      const execution = await startExecution(batch.id, choice);
+      askNotificationPermissionOnce();
+      onStarted?.();
+      router.push(liveHref(projectId, batch.id, execution.id));
+      // Stays "starting" until the live view replaces this page: a second click cannot start a second run.
+    } catch (e) {
+      const error = toApiError(e);
+      const max = maxFromMessage(error.message);
+      if (max !== null) setMaxConcurrency(max);
+      setSubmitError(error.message);
+      sending.current = false;
+      setStarting(false);
+    }
+  }
+
+  const modes: { value: ExecutionMode; label: string; detail: string; icon: typeof Play }[] = [
+    { value: "test", label: "Test run", detail: "A few rows first, to check the setup.", icon: FlaskConical },
+    { value: "production", label: "Production", detail: `All ${plural(rows, "row")} of the batch.`, icon: Rocket },
+  ];
+
+  return (
+    <>
+      <Button onClick={() => setOpen(true)} disabled={rows === 0}>
+        <Play className="h-4 w-4" aria-hidden="true" />
+        Execute Batch
+      </Button>
+      <Dialog
+        open={open}
+        onOpenChange={(next) => {
+          if (starting) return;
+          setOpen(next);
+        }}
+        title="Execute batch"
+        description={`Start agents on “${batch.name}”.`}
+      >
+        <form onSubmit={onConfirm} noValidate className="space-y-5">
+          <fieldset disabled={starting}>
+            <legend className="text-sm font-medium text-slate-700">Run</legend>
+            <div className="mt-2 grid gap-3 sm:grid-cols-2">
+              {modes.map((m) => {
+                const Icon = m.icon;
+                const checked = mode === m.value;
+                return (
+                  <label
+                    key={m.value}
+                    className={cn(
+                      "flex cursor-pointer gap-3 rounded-lg border p-3 text-sm transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-indigo-600",
+                      checked ? "border-indigo-500 bg-indigo-50/50 ring-1 ring-indigo-500" : "border-slate-300 hover:border-slate-400",
+                    )}
+                  >
+                    <input type="radio" name="mode" value={m.value} checked={checked} onChange={() => setMode(m.value)} className="sr-only" />
+                    <Icon className={cn("mt-0.5 h-4 w-4 shrink-0", checked ? "text-indigo-600" : "text-slate-500")} aria-hidden="true" />
+                    <span>
+                      <span className="block font-medium text-slate-900">{m.label}</span>
+                      <span className="mt-0.5 block text-xs text-slate-600">{m.detail}</span>
+                    </span>
+                  </label>
+                );
+              })}
+            </div>
+          </fieldset>
+
+          <div className="grid gap-4 sm:grid-cols-2">
+            {mode === "test" && (
+              <TextField
+                label="Sample size"
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={rows}
+                step={1}
+                value={sampleText}
+                onChange={(e) => setSampleText(e.target.value)}
+                error={sampleError}
+                hint={`The first rows of the batch, 1 to ${rows.toLocaleString("en-US")}.`}
+                disabled={starting}
+              />
+            )}
+            <TextField
+              label="Concurrency"
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={maxConcurrency}
+              step={1}
+              value={concurrencyText}
+              onChange={(e) => setConcurrencyText(e.target.value)}
+              error={concurrencyError}
+              hint={`Agents working at the same time, 1 to ${maxConcurrency}. You can change it during the run.`}
+              disabled={starting}
+            />
+          </div>
+
+          <div className="rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-inset ring-slate-200">
+            <p className="text-xs font-medium uppercase tracking-wide text-slate-600">Estimate</p>
+            <p aria-live="polite" aria-atomic="true" data-testid="estimate" className={cn("mt-1 min-h-6 text-base font-medium text-slate-900 transition-opacity", estimating && estimate ? "opacity-60" : undefined)}>
+              {!valid ? (
+                <span className="text-sm font-normal text-slate-600">Fix the values above to see an estimate.</span>
+              ) : estimate ? (
+                describeEstimate(estimateMode ?? mode, estimate)
+              ) : estimateError ? null : (
+                <span className="inline-flex items-center gap-2 text-sm font-normal text-slate-600">
+                  <Loader2 className="h-4 w-4 animate-spin" aria-hidden="true" />
+                  Estimating…
+                </span>
+              )}
+            </p>
+            {valid && estimateError && (
+              <p role="alert" className="mt-1 text-sm text-red-700">
+                No estimate: {estimateError.message}
+              </p>
+            )}
+          </div>
+
+          {submitError && (
+            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-200">
+              The run did not start: {submitError}
+            </p>
+          )}
+
+          <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+            <Button
+              variant="secondary"
+              onClick={() => setOpen(false)}
+              disabled={starting}
+            >
+              Cancel
+            </Button>
+            <Button type="submit" loading={starting} disabled={!valid}>
+              {starting ? "Starting…" : mode === "test" ? "Start test run" : "Start production run"}
+            </Button>
+          </div>
+        </form>
+      </Dialog>
+    </>
+  );
+}

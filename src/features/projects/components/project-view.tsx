@@ -1,0 +1,94 @@
+"use client";
+
+import { ChevronRight, FileSpreadsheet, Plus } from "lucide-react";
+import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { ButtonLink } from "@/components/ui/button-link";
+import { EmptyState } from "@/components/ui/empty-state";
+import { LoadingBlock, Skeleton } from "@/components/ui/skeleton";
+import { useBatches } from "@/features/batches/hooks/use-batches";
+import { formatDateTime, plural } from "@/features/batches/lib/format";
+import { useProject } from "../hooks/use-projects";
+import { Breadcrumbs } from "./breadcrumbs";
+import { NotFound } from "./not-found";
+import { PageHeader } from "./page-header";
+
+/** A project: its batches (newest first) with row counts and dates, and "New batch". */
+export function ProjectView({ projectId }: { projectId: string }) {
+  const project = useProject(projectId);
+  const batches = useBatches(projectId);
+  const newBatchHref = `/projects/${projectId}/batches/new`;
+
+  if (project.error?.status === 404) return <NotFound what="project" />;
+
+  return (
+    <>
+      <Breadcrumbs items={[{ label: "Projects", href: "/" }, { label: project.data?.name ?? "Project" }]} />
+      <PageHeader
+        title={project.data ? project.data.name : project.loading ? <Skeleton className="h-8 w-56" /> : "Project"}
+        description={project.data ? "Each batch is a CSV: one row per page for the agents to visit." : undefined}
+        actions={
+          <ButtonLink href={newBatchHref}>
+            <Plus className="h-4 w-4" aria-hidden="true" />
+            New batch
+          </ButtonLink>
+        }
+      />
+      {project.error && (
+        <Alert tone="danger" title="Could not load the project" className="mb-6" action={<Button variant="secondary" size="sm" onClick={() => void project.reload()}>Try again</Button>}>
+          {project.error.message}
+        </Alert>
+      )}
+
+      <section aria-labelledby="batches-title" className="space-y-3">
+        <h2 id="batches-title" className="text-base font-semibold text-slate-900">
+          Batches
+        </h2>
+        {batches.loading ? (
+          <LoadingBlock label="Loading batches…" />
+        ) : batches.error ? (
+          <Alert tone="danger" title="Could not load the batches" action={<Button variant="secondary" size="sm" onClick={() => void batches.reload()}>Try again</Button>}>
+            {batches.error.message}
+          </Alert>
+        ) : !batches.data?.length ? (
+          <EmptyState
+            icon={FileSpreadsheet}
+            title="No batches yet"
+            action={
+              <ButtonLink href={newBatchHref} variant="secondary">
+                Upload a CSV
+              </ButtonLink>
+            }
+          >
+            Upload a CSV with one web page per row. You can preview it and pick the URL column before anything runs.
+          </EmptyState>
+        ) : (
+          <ul className="divide-y divide-slate-100 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+            {batches.data.map((batch) => (
+              <li key={batch.id}>
+                <Link
+                  href={`/projects/${projectId}/batches/${batch.id}`}
+                  className="group flex items-center gap-3 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
+                >
+                  <FileSpreadsheet className="h-5 w-5 shrink-0 text-slate-500" aria-hidden="true" />
+                  <span className="min-w-0 flex-1">
+                    <span className="block truncate font-medium text-slate-900">{batch.name}</span>
+                    <span className="mt-0.5 flex flex-wrap gap-x-3 text-xs text-slate-600">
+                      <span>{plural(batch.rowCount, "row")}</span>
+                      {batch.sourceFileName && <span className="max-w-[16rem] truncate">{batch.sourceFileName}</span>}
+                      <span>
+                        Created <time dateTime={batch.createdAt}>{formatDateTime(batch.createdAt)}</time>
+                      </span>
+                    </span>
+                  </span>
+                  <ChevronRight className="h-4 w-4 shrink-0 text-slate-400 group-hover:text-slate-600" aria-hidden="true" />
+                </Link>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+"use client";
+
+import { api } from "@/lib/client/api";
+import type { Project } from "@/lib/contract/resources";
+import { useApiResource } from "./use-api-resource";
+
+export function useProjects() {
+  return useApiResource("projects", () => api<{ projects: Project[] }>("/api/projects").then((r) => r.projects));
+}
+
+export function useProject(id: string) {
+  return useApiResource(`project:${id}`, () => api<{ project: Project }>(`/api/projects/${encodeURIComponent(id)}`).then((r) => r.project));
+}
+
+export function createProject(name: string) {
+  return api<{ project: Project }>("/api/projects", { method: "POST", json: { name } }).then((r) => r.project);
+}
