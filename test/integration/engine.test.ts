@@ -100,7 +100,7 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
   });
 
   it("fills new slots at once when concurrency is raised, also while paused", async () => {
-    const { batch } = await fixture(10, { durationMs: 1500 });
+    const { batch } = await fixture(10, { durationMs: 4000 });
     startScheduler();
     const execution = await startExecution(batch.id, { mode: "production", concurrency: 1 });
     await waitFor(async () => (await getExecution(execution.id)).stats.running === 1, "one running job");
@@ -108,8 +108,8 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     expect((await adjustConcurrency(execution.id, 4)).execution.concurrency).toBe(4);
     expect((await getExecution(execution.id)).stats.running).toBeLessThanOrEqual(1);
     await resume(execution.id);
-    // The running job takes 1.5 s; the three new slots must fill well before it ends.
-    await waitFor(async () => (await getExecution(execution.id)).stats.running === 4, "four running jobs", 1000);
+    // The first job takes 4 s; the three new slots must fill well before it ends.
+    await waitFor(async () => (await getExecution(execution.id)).stats.running === 4, "four running jobs", 2500);
     await stop(execution.id, null);
     await finished(execution.id);
   });

@@ -134,6 +134,9 @@ export const jobs = pgTable(
       .on(t.leaseExpiresAt)
       .where(sql`status = 'running'`),
     index("jobs_execution_finished_idx").on(t.executionId, t.completedAt),
+    index("jobs_backoff_idx")
+      .on(t.runAfter)
+      .where(sql`status = 'queued' and run_after is not null`),
   ],
 );
 

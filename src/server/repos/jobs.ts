@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { JobStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
-import { batchInputs, jobScreenshots, jobSteps, jobs } from "../db/schema";
+import { batchInputs, executions, jobScreenshots, jobSteps, jobs } from "../db/schema";
 import { isUuid } from "./projects";
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -55,12 +55,16 @@ export async function claimQueued(tx: DbOrTx, executionId: string, limit: number
     .then((rows) => rows.sort((a, b) => a.rowIndex - b.rowIndex));
 }
 
-/** The earliest time a backed-off job of a running execution becomes claimable. */
+/**
+ * The earliest `run_after` of a backed-off job that could start once due: its execution is running
+ * with a free slot. It may already be in the past (it came due while the claim ran).
+ */
 export async function nextRunAfter(db: DbOrTx): Promise<Date | null> {
   const [row] = await db
     .select({ at: sql<Date | string | null>`min(${jobs.runAfter})` })
     .from(jobs)
-    .where(and(eq(jobs.status, "queued"), sql`${jobs.runAfter} > now()`));
+    .innerJoin(executions, eq(executions.id, jobs.executionId))
+    .where(and(eq(jobs.status, "queued"), isNotNull(jobs.runAfter), eq(executions.status, "running"), lt(executions.runningCount, executions.concurrency)));
   return row?.at ? new Date(row.at) : null;
 }
 

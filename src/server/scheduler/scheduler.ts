@@ -114,6 +114,7 @@ export class Scheduler implements Service {
   private async scheduleBackoffWake(): Promise<void> {
     const next = await jobsRepo.nextRunAfter(this.runtime.db);
     if (this.wakeAt) clearTimeout(this.wakeAt);
+    // A job that came due while this pass ran is picked up by the next pass, 10 ms on.
     this.wakeAt = next ? setTimeout(() => this.kick(), Math.max(10, next.getTime() - Date.now() + 5)) : null;
   }
 

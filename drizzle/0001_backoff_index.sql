@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_backoff_idx" ON "jobs" USING btree ("run_after") WHERE status = 'queued' and run_after is not null;
