@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { ExecutionEvent } from "@/lib/contract/events";
-import type { Database } from "../db/client";
+import { sql } from "drizzle-orm";
+import type { Database, Tx } from "../db/client";
 import { log } from "../log";
 
 /**
@@ -11,6 +12,11 @@ import { log } from "../log";
 export interface EventBus {
   /** Call only after the transaction that wrote a retained event has committed. */
   publish(event: ExecutionEvent): void;
+  /**
+   * Where the bus can, it announces retained events inside their own transaction (delivered on
+   * commit, in commit order) instead of with a commit of its own after it; `publish` is then not called.
+   */
+  publishWithin?(tx: Tx, events: ExecutionEvent[]): Promise<void>;
   onEvent(listener: (event: ExecutionEvent) => void): () => void;
   /** Ask schedulers (in every process) to look for claimable jobs now; null means "any execution". */
   wake(executionId: string | null): void;
@@ -90,12 +96,14 @@ export class PostgresBus implements EventBus {
   }
 
   publish(event: ExecutionEvent) {
-    let payload = JSON.stringify(event);
-    if (Buffer.byteLength(payload) > MAX_NOTIFY_BYTES) {
-      const marker: EventMarker = { marker: true, executionId: event.executionId, seq: event.seq, type: event.type };
-      payload = JSON.stringify(marker);
-    }
-    this.send(EVENTS_CHANNEL, payload);
+    this.send(EVENTS_CHANNEL, notifyPayload(event));
+  }
+  async publishWithin(tx: Tx, events: ExecutionEvent[]) {
+    if (events.length === 0) return;
+    const payloads = events.map(notifyPayload);
+    await tx.execute(
+      sql`select pg_notify(${EVENTS_CHANNEL}, p) from jsonb_array_elements_text(${JSON.stringify(payloads)}::jsonb) with ordinality as t(p, i) order by i`,
+    );
   }
   onEvent(listener: (event: ExecutionEvent) => void) {
     return this.local.on("event", listener);
@@ -114,6 +122,13 @@ export class PostgresBus implements EventBus {
     await Promise.allSettled(this.unlisteners.map((u) => u()));
     this.unlisteners = [];
   }
+}
+
+function notifyPayload(event: ExecutionEvent): string {
+  const payload = JSON.stringify(event);
+  if (Buffer.byteLength(payload) <= MAX_NOTIFY_BYTES) return payload;
+  const marker: EventMarker = { marker: true, executionId: event.executionId, seq: event.seq, type: event.type };
+  return JSON.stringify(marker);
 }
 
 export function isMarker(value: unknown): value is EventMarker {

@@ -9,22 +9,25 @@ export interface EventSink {
 }
 
 /**
- * Runs a state change and its retained events in one transaction, then publishes the events.
- * The log is written before anyone is told, so a receiver can always catch up from it.
+ * Runs a state change and its retained events in one transaction, and publishes the events on
+ * commit. The log is written before anyone is told, so a receiver can always catch up from it.
  */
 export async function transactWithEvents<T>(fn: (tx: Tx, events: EventSink) => Promise<T>): Promise<T> {
   const { db, bus } = getRuntime();
   const pending: ExecutionEvent[] = [];
-  const result = await db.transaction(async (tx) =>
-    fn(tx, {
+  const result = await db.transaction(async (tx) => {
+    const value = await fn(tx, {
       async emit(executionId, type, data) {
         const event = await appendEvent(tx, executionId, type, data);
         pending.push(event);
         return event;
       },
-    }),
-  );
-  for (const event of pending) bus.publish(event);
+    });
+    // PostgreSQL delivers a NOTIFY sent inside the transaction on commit: no extra commit per event.
+    if (bus.publishWithin) await bus.publishWithin(tx, pending);
+    return value;
+  });
+  if (!bus.publishWithin) for (const event of pending) bus.publish(event);
   return result;
 }
 

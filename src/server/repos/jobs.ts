@@ -132,12 +132,23 @@ export async function updateJob(tx: DbOrTx, jobId: string, patch: Partial<typeof
   return row!;
 }
 
+export interface StepEntry {
+  step: string;
+  url: string | null;
+  percent: number | null;
+  at: Date;
+}
+
 /** Latest progress of a running job; written at most a few times a second per job. */
-export async function saveProgress(db: DbOrTx, jobId: string, p: { currentStep: string; currentUrl: string | null; progressPercentage: number }, steps: { step: string; url: string | null; percent: number | null; at: Date }[]) {
+export async function saveProgress(db: DbOrTx, jobId: string, p: { currentStep: string; currentUrl: string | null; progressPercentage: number }, steps: StepEntry[]) {
   await db
     .update(jobs)
     .set({ ...p, updatedAt: sql`now()` })
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "running")));
+  await appendSteps(db, jobId, steps);
+}
+
+export async function appendSteps(db: DbOrTx, jobId: string, steps: StepEntry[]) {
   if (steps.length > 0) await db.insert(jobSteps).values(steps.map((s) => ({ jobId, ...s })));
 }
 

@@ -1,5 +1,5 @@
 import { publishEphemeral } from "../events/transaction";
-import { saveProgress } from "../repos/jobs";
+import { saveProgress, type StepEntry } from "../repos/jobs";
 import { saveScreenshot } from "../repos/screenshots";
 import { log } from "../log";
 import type { Db } from "../db/client";
@@ -14,7 +14,7 @@ const SCREENSHOT_EVERY_MS = 1500;
  */
 export class ProgressReporter {
   private latest: { currentStep: string; currentUrl: string | null; progressPercentage: number } | null = null;
-  private pendingSteps: { step: string; url: string | null; percent: number | null; at: Date }[] = [];
+  private pendingSteps: StepEntry[] = [];
   private lastStep: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
@@ -71,10 +71,22 @@ export class ProgressReporter {
     return this.writing;
   }
 
-  /** Writes what is pending; called before the job's final state is recorded. */
-  async close(): Promise<void> {
-    await this.flush();
+  /** A step for the log only, not announced: the job's final state says it to every client. */
+  record(step: string, percent: number | null) {
+    if (this.closed || step === this.lastStep) return;
+    this.lastStep = step;
+    this.pendingSteps.push({ step, url: this.latest?.currentUrl ?? this.job.siteUrl, percent, at: new Date() });
+  }
+
+  /**
+   * Stops reporting and hands back the steps not yet written, for the transaction that records the
+   * job's outcome: one commit instead of two more of its own.
+   */
+  async close(): Promise<StepEntry[]> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.closed = true;
     await this.writing;
+    return this.pendingSteps.splice(0);
   }
 }

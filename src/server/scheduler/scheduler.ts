@@ -136,20 +136,20 @@ export class Scheduler implements Service {
       config = await this.configOf(job.executionId);
       const result = await this.withTimeout(job, config, abort, reporter);
       outcome = { durationMs: Date.now() - started, extractedData: result.extractedData, finalUrl: result.finalUrl ?? null, httpStatus: result.httpStatus ?? null };
-      reporter.report({ step: "Completed", percent: 100 });
+      reporter.record("Completed", 100);
     } catch (e) {
       const error = isAgentError(e) ? e : new AgentError(`Unexpected agent failure: ${e instanceof Error ? e.message : String(e)}`, true, "internal");
       outcome = { durationMs: Date.now() - started, error: { message: error.message, retryable: error.retryable } };
-      if (!this.stopping) reporter.report({ step: `Failed: ${error.message}`.slice(0, 500) });
+      if (!this.stopping) reporter.record(`Failed: ${error.message}`.slice(0, 500), null);
     }
-    await reporter.close();
+    const steps = await reporter.close();
     try {
       if (this.stopping && outcome.error) {
         await releaseJob(job, this.runtime.workerId); // shutdown interrupted it: not the job's fault
         return;
       }
       const maxRetries = config?.maxRetries ?? 0;
-      const result = await finishJob(job, this.runtime.workerId, outcome, { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) });
+      const result = await finishJob(job, this.runtime.workerId, outcome, { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) }, steps);
       if (result === "lost") log().warn({ jobId: job.id }, "job finished after its lease was lost; the result was discarded");
     } catch (e) {
       log().error({ err: e, jobId: job.id }, "recording a job's outcome failed; its lease will expire and it will run again");

@@ -51,9 +51,18 @@ export interface Outcome {
 }
 
 /** Records a finished attempt: completed, failed for good, or back to the queue after a backoff. */
-export async function finishJob(job: ClaimedJob, workerId: string, outcome: Outcome, retry: { maxRetries: number; backoffMs: (attempt: number) => number }): Promise<"completed" | "failed" | "retry" | "lost"> {
-  return transactWithEvents(async (tx, events) => {
+export async function finishJob(
+  job: ClaimedJob,
+  workerId: string,
+  outcome: Outcome,
+  retry: { maxRetries: number; backoffMs: (attempt: number) => number },
+  steps: jobsRepo.StepEntry[] = [],
+): Promise<"completed" | "failed" | "retry" | "lost"> {
+  const result = await transactWithEvents(async (tx, events) => {
     await executionsRepo.lockExecution(tx, job.executionId);
+    const owned = await jobsRepo.findJob(tx, job.id);
+    if (!owned || owned.status !== "running" || owned.workerId !== workerId) return "lost";
+    await jobsRepo.appendSteps(tx, job.id, steps);
     const common = { executionDurationMs: Math.round(outcome.durationMs), finalUrl: outcome.finalUrl ?? null, httpStatus: outcome.httpStatus ?? null };
     if (!outcome.error) {
       const done = await jobsRepo.finishRunning(tx, job.id, workerId, {
@@ -103,6 +112,7 @@ export async function finishJob(job: ClaimedJob, workerId: string, outcome: Outc
     await finishExecutionIfDone(tx, job.executionId, events);
     return "failed";
   });
+  return result;
 }
 
 /** Puts a running job back in the queue: its worker died (lease expired) or shut down before it ended. */
