@@ -4,7 +4,7 @@ import { execSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { findChromium } from "./find-chromium.mjs";
+import { findChromium } from "../src/server/agents/chromium";
 
 const root = path.resolve(import.meta.dirname, "..");
 

@@ -1,10 +1,9 @@
 import { chromium, type Browser } from "playwright-core";
-// @ts-expect-error plain ESM script without types
-import { findChromium } from "../../scripts/find-chromium.mjs";
+import { findChromium } from "@/server/agents/chromium";
 
 /** Launches the machine's Chromium headless; `npm test` makes sure one exists. */
 export async function launchBrowser(): Promise<Browser> {
-  const executablePath = findChromium() as string | null;
+  const executablePath = findChromium();
   if (!executablePath) throw new Error("Chromium not found: run `apt-get install -y chromium` or set CHROMIUM_PATH");
   return chromium.launch({
     executablePath,

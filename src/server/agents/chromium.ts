@@ -4,7 +4,7 @@ import path from "node:path";
 
 /**
  * Where the browser engine finds Chromium: CHROMIUM_PATH, else Playwright's installed browser, else the usual
- * system paths. The same rules as scripts/find-chromium.mjs (kept for plain-node scripts); null when none is found.
+ * system paths; null when none is found. `npm test` uses it too, to install Chromium when it is missing.
  */
 export function findChromium(env: Record<string, string | undefined> = process.env): string | null {
   if (env.CHROMIUM_PATH) return fs.existsSync(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : null;
