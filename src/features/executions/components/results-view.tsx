@@ -1,0 +1,122 @@
+"use client";
+
+import { useCallback } from "react";
+import { Radio } from "lucide-react";
+import { Alert } from "@/components/ui/alert";
+import { ButtonLink } from "@/components/ui/button-link";
+import { Card } from "@/components/ui/card";
+import { LoadingBlock } from "@/components/ui/skeleton";
+import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
+import { NotFound } from "@/features/projects/components/not-found";
+import { useExecutionContext } from "../hooks/use-execution-context";
+import { useExecutionMeta } from "../hooks/use-execution-meta";
+import { useExecutionResults, type ResultStatus } from "../hooks/use-execution-results";
+import { useExecutionStream } from "../hooks/use-execution-stream";
+import { normalizeStatus } from "../hooks/use-live-execution";
+import { ExportLinks } from "./completion-card";
+import { ExecutionHeader } from "./execution-header";
+import { formatDateTime, formatDuration, modeLabel, shortId } from "./format";
+import { elapsedMs } from "./live-stats-panel";
+import { batchPath, jobPath, livePath, projectPath, type ExecutionPathParams } from "./paths";
+import { ResultsTable } from "./results-table";
+
+const RESULT_STATUSES: readonly ResultStatus[] = ["completed", "failed", "cancelled"];
+
+/** Every finished job of an execution, finished or still running (rows keep arriving), with the exports. */
+export function ResultsView({ projectId, batchId, executionId }: ExecutionPathParams) {
+  const params = { projectId, batchId, executionId };
+  const jobHref = useCallback((jobId: string) => jobPath({ projectId, batchId, executionId }, jobId), [projectId, batchId, executionId]);
+  const names = useExecutionContext(projectId, batchId);
+  const meta = useExecutionMeta(executionId);
+  const { state, error } = useExecutionStream(executionId);
+  const stats = state?.stats;
+  const results = useExecutionResults(executionId, {
+    live: state?.completedJobs ?? EMPTY,
+    expected: stats ? stats.completed + stats.failed + stats.cancelled : 0,
+    statuses: RESULT_STATUSES,
+  });
+
+  if (meta.notFound) return <NotFound what="execution" backHref={batchPath(params)} backLabel="Back to the batch" />;
+
+  const mode = meta.execution?.mode ?? null;
+  const title = `Results of ${names.batch ? `${mode ? modeLabel[mode].toLowerCase() : "execution"} of ${names.batch}` : `execution ${shortId(executionId)}`}`;
+  const execution = normalizeStatus(state?.execution ?? null);
+
+  return (
+    <div className="space-y-6">
+      <Breadcrumbs
+        items={[
+          { label: "Projects", href: "/" },
+          { label: names.project ?? "Project", href: projectPath(projectId) },
+          { label: names.batch ?? "Batch", href: batchPath(params) },
+          { label: "Results" },
+        ]}
+      />
+      {!execution || !stats ? (
+        <>
+          <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Results</h1>
+          {error ? <Alert tone="danger" title="Could not load this execution">{error}</Alert> : <LoadingBlock label="Loading the results…" />}
+        </>
+      ) : (
+        <>
+          <ExecutionHeader
+            title={title}
+            mode={mode}
+            status={execution.status}
+            subtitle={<span>Started {formatDateTime(execution.startedAt)} · ran {formatDuration(elapsedMs(execution, Date.now()))}</span>}
+            actions={
+              <div className="flex flex-wrap gap-2">
+                <ExportLinks executionId={executionId} />
+                <ButtonLink href={livePath(params)} variant="secondary" size="sm">
+                  <Radio className="h-4 w-4" aria-hidden="true" />
+                  Live view
+                </ButtonLink>
+              </div>
+            }
+          />
+          {execution.stopReason && (
+            <Alert tone="warning" title="Stopped">
+              Reason: {execution.stopReason}
+            </Alert>
+          )}
+          <Card className="p-4">
+            <h2 className="sr-only">Summary</h2>
+            <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
+              {[
+                ["Total", stats.total],
+                ["Completed", stats.completed],
+                ["Failed", stats.failed],
+                ["Cancelled", stats.cancelled],
+                ["Still to run", stats.running + stats.queued],
+              ].map(([label, value]) => (
+                <div key={label}>
+                  <dt className="text-slate-600">{label}</dt>
+                  <dd className="text-xl font-semibold tabular-nums text-slate-900">{value}</dd>
+                </div>
+              ))}
+            </dl>
+          </Card>
+          <section aria-labelledby="results-heading">
+            <h2 id="results-heading" className="sr-only">
+              Jobs
+            </h2>
+            <ResultsTable
+              rows={results.rows}
+              version={results.version}
+              counts={results.counts}
+              fields={results.fields}
+              statuses={RESULT_STATUSES}
+              loading={results.loading}
+              error={results.error}
+              jobHref={jobHref}
+              label="All results"
+              height="max-h-[70vh]"
+            />
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
+
+const EMPTY: never[] = [];

@@ -1,0 +1,40 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+
+function prefersReducedMotion(): boolean {
+  return typeof window !== "undefined" && window.matchMedia?.("(prefers-reduced-motion: reduce)").matches === true;
+}
+
+/**
+ * Eases from the shown value to `target` over `durationMs` instead of jumping, so a counter that is fed
+ * bursts of events glides. Snaps when the tab is hidden or the user prefers reduced motion.
+ */
+export function useAnimatedNumber(target: number, durationMs = 450): number {
+  const [value, setValue] = useState(target);
+  const shown = useRef(target);
+
+  useEffect(() => {
+    const from = shown.current;
+    if (from === target) return;
+    if (document.hidden || prefersReducedMotion() || !Number.isFinite(from)) {
+      shown.current = target;
+      setValue(target);
+      return;
+    }
+    const start = performance.now();
+    let frame = 0;
+    const step = (t: number) => {
+      const p = Math.min(1, (t - start) / durationMs);
+      const eased = 1 - (1 - p) ** 3;
+      const v = p >= 1 ? target : from + (target - from) * eased;
+      shown.current = v;
+      setValue(v);
+      if (p < 1) frame = requestAnimationFrame(step);
+    };
+    frame = requestAnimationFrame(step);
+    return () => cancelAnimationFrame(frame);
+  }, [target, durationMs]);
+
+  return value;
+}

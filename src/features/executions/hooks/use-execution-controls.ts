@@ -1,0 +1,63 @@
+"use client";
+
+import { useCallback, useRef, useState } from "react";
+import { api, ApiError } from "@/lib/client/api";
+import type { Execution } from "@/lib/contract/resources";
+
+export type ControlAction = "pause" | "resume" | "stop" | "adjust-concurrency";
+
+interface ControlResponse {
+  success: boolean;
+  execution: Execution;
+  message: string;
+}
+
+/**
+ * The execution's controls. One action at a time: while one is in flight the others (and a second click)
+ * are ignored, so nothing is ever sent twice. A failure keeps the API's message for the UI to show.
+ */
+export function useExecutionControls(executionId: string, onExecution?: (execution: Execution) => void) {
+  const [pending, setPending] = useState<ControlAction | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const inFlight = useRef(false);
+  const onExecutionRef = useRef(onExecution);
+  onExecutionRef.current = onExecution;
+
+  const run = useCallback(
+    async (action: ControlAction, body?: unknown): Promise<boolean> => {
+      if (inFlight.current) return false;
+      inFlight.current = true;
+      setPending(action);
+      setError(null);
+      setMessage(null);
+      try {
+        const response = await api<ControlResponse>(`/api/executions/${encodeURIComponent(executionId)}/${action}`, {
+          method: "POST",
+          ...(body !== undefined ? { json: body } : {}),
+        });
+        if (response?.execution) onExecutionRef.current?.(response.execution);
+        setMessage(response?.message ?? null);
+        return true;
+      } catch (e) {
+        setError(e instanceof ApiError ? e.message : "The action failed. Try again.");
+        return false;
+      } finally {
+        inFlight.current = false;
+        setPending(null);
+      }
+    },
+    [executionId],
+  );
+
+  return {
+    pending,
+    error,
+    message,
+    clearError: useCallback(() => setError(null), []),
+    pause: useCallback(() => run("pause"), [run]),
+    resume: useCallback(() => run("resume"), [run]),
+    stop: useCallback((reason?: string) => run("stop", reason?.trim() ? { reason: reason.trim() } : {}), [run]),
+    adjustConcurrency: useCallback((concurrency: number) => run("adjust-concurrency", { concurrency }), [run]),
+  };
+}
