@@ -1,12 +1,10 @@
 // The batch flow in real Chromium against the real server: projects, new batch from a messy CSV, the batch page
 // with its paginated inputs, the Execute dialog with the server's estimate, and an accessibility check on every page.
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
+import { expectAccessible } from "../helpers/e2e";
 import { startServer, type RunningServer } from "../helpers/server";
-
-const axePath = path.resolve(import.meta.dirname, "../../node_modules/axe-core/axe.min.js");
 
 /** Semicolons, a BOM, CRLF, a blank line, a quoted cell with a comma, a quoted multi-line cell, a row with no URL, bare domains. */
 const MESSY_CSV =
@@ -17,30 +15,6 @@ const MESSY_CSV =
   'Beta;https://beta.example.org/x?y=1;"two\r\nlines"\r\n' +
   "Gamma;www.example.net/path;ok\r\n" +
   "Delta;http://example.com/delta;last\r\n";
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** Runs axe-core on the page as it is now and fails on any serious or critical violation. */
-async function expectAccessible(page: Page, where: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: axePath });
-  const violations = await page.evaluate(async () => {
-    // @ts-expect-error injected by addScriptTag
-    const result = await window.axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-    }));
-  });
-  const serious = (violations as AxeViolation[]).filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(serious, `${where}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
-}
 
 async function json<T>(response: Response): Promise<T> {
   const body = (await response.json()) as T;

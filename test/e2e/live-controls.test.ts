@@ -1,41 +1,16 @@
 // Steering an execution from the Live Execution Viewer in real Chromium: pause and resume, stop with a reason,
 // raising the concurrency, two tabs in sync, and what a failed or repeated action does. Behaviour only.
-import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
+import { apiOf, expectAccessible, startSimulatedRun, type SimulatedRun as Run } from "../helpers/e2e";
 import { startServer, type RunningServer } from "../helpers/server";
-
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let server: RunningServer;
 let browser: Browser;
 
-interface Run {
-  executionId: string;
-  live: string;
-  results: string;
-}
-
-async function post<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(server.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(server.url + path);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function startRun(rows: number, simulate: { durationMs: number; failRate: number }, concurrency: number): Promise<Run> {
-  const { project } = await post<{ project: { id: string } }>("/api/projects", { name: "Controls e2e" });
-  const csv = ["url,name", ...Array.from({ length: rows }, (_, i) => `https://site${i + 1}.example.com/,Row ${i + 1}`)].join("\n");
-  const { batch } = await post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, { name: "rows.csv", csv, agent: { engine: "simulated", simulate } });
-  const { execution } = await post<{ execution: { id: string } }>(`/api/batches/${batch.id}/executions`, { mode: "production", concurrency });
-  const base = `${server.url}/projects/${project.id}/batches/${batch.id}/executions/${execution.id}`;
-  return { executionId: execution.id, live: `${base}/live`, results: `${base}/results` };
-}
+const get = <T>(path: string) => apiOf(server.url).get<T>(path);
+const startRun = (rows: number, simulate: { durationMs: number; failRate: number }, concurrency: number) => startSimulatedRun(server.url, rows, simulate, concurrency, "Controls e2e");
 
 type Stats = { total: number; running: number; queued: number; completed: number; failed: number; cancelled: number };
 const executionOf = async (run: Run) => (await get<{ execution: { status: string; concurrency: number; stopReason: string | null; stats: Stats } }>(`/api/executions/${run.executionId}`)).execution;
@@ -47,17 +22,6 @@ async function openLive(run: Run): Promise<Page> {
   await page.goto(run.live);
   await page.waitForFunction(() => document.querySelector("[data-connection]")?.getAttribute("data-connection") === "live");
   return page;
-}
-
-async function expectAccessible(page: Page, what: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const r = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v: { id: string; impact: string; help: string; nodes: { target: string[] }[] }) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
-  });
-  const bad = (result as { impact: string }[]).filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad, `${what}: ${JSON.stringify(bad, null, 2)}`).toEqual([]);
 }
 
 const waitForStatus = (page: Page, status: string) =>

@@ -1,44 +1,16 @@
 // The Live Execution Viewer in real Chromium against the real server: the happy path to export, a very fast
 // execution, an all-failures execution, a refresh mid-run and a dropped network. Behaviour only, no timings.
-import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
+import { apiOf, expectAccessible, startSimulatedRun, type SimulatedRun as Run } from "../helpers/e2e";
 import { startServer, type RunningServer } from "../helpers/server";
-
-const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 let server: RunningServer;
 let browser: Browser;
 
-interface Run {
-  projectId: string;
-  batchId: string;
-  executionId: string;
-  live: string;
-  results: string;
-}
-
-async function post<T>(path: string, body: unknown): Promise<T> {
-  const res = await fetch(server.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-async function get<T>(path: string): Promise<T> {
-  const res = await fetch(server.url + path);
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-/** A project, a batch of `rows` simulated inputs, and a running execution of it. */
-async function startRun(rows: number, simulate: { durationMs: number; failRate: number }, concurrency = 5): Promise<Run> {
-  const { project } = await post<{ project: { id: string } }>("/api/projects", { name: "Live e2e" });
-  const csv = ["url,name", ...Array.from({ length: rows }, (_, i) => `https://site${i + 1}.example.com/page,Row ${i + 1}`)].join("\n");
-  const { batch } = await post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, { name: "rows.csv", csv, agent: { engine: "simulated", simulate } });
-  const { execution } = await post<{ execution: { id: string } }>(`/api/batches/${batch.id}/executions`, { mode: "production", concurrency });
-  const base = `/projects/${project.id}/batches/${batch.id}/executions/${execution.id}`;
-  return { projectId: project.id, batchId: batch.id, executionId: execution.id, live: server.url + base + "/live", results: server.url + base + "/results" };
-}
+const get = <T>(path: string) => apiOf(server.url).get<T>(path);
+const startRun = (rows: number, simulate: { durationMs: number; failRate: number }, concurrency = 5) => startSimulatedRun(server.url, rows, simulate, concurrency, "Live e2e");
 
 type Stats = { total: number; running: number; queued: number; completed: number; failed: number; cancelled: number };
 const statsOf = async (run: Run) => (await get<{ execution: { status: string; stats: Stats } }>(`/api/executions/${run.executionId}`)).execution;
@@ -48,18 +20,6 @@ async function newPage(context?: BrowserContext): Promise<Page> {
   const page = await ctx.newPage();
   page.setDefaultTimeout(30_000);
   return page;
-}
-
-/** axe-core finds no serious or critical violation on the page as it is now. */
-async function expectAccessible(page: Page, what: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const r = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v: { id: string; impact: string; help: string; nodes: { target: string[] }[] }) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
-  });
-  const bad = (result as { impact: string }[]).filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad, `${what}: ${JSON.stringify(bad, null, 2)}`).toEqual([]);
 }
 
 const connection = (page: Page) => page.locator("[data-connection]").getAttribute("data-connection");

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { launchBrowser } from "../helpers/browser";
 import { startServer, type RunningServer } from "../helpers/server";
 import type { Browser } from "playwright-core";
@@ -21,6 +22,25 @@ describe("the running app", () => {
     await page.goto(server.url);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Projects");
     await page.close();
+  });
+
+  it("serves the WebSocket endpoint and refuses upgrades on any other path", async () => {
+    const wsUrl = server.url.replace("http", "ws");
+    const greeting = await new Promise<unknown>((resolve, reject) => {
+      const socket = new WebSocket(`${wsUrl}/api/ws/executions`);
+      socket.onmessage = (m) => {
+        resolve(JSON.parse(String(m.data)));
+        socket.close();
+      };
+      socket.onerror = () => reject(new Error("the endpoint refused the upgrade"));
+    });
+    expect(greeting).toMatchObject({ type: "connected", clientId: expect.any(String) });
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = new WebSocket(`${wsUrl}/api/projects`);
+      socket.onopen = () => resolve(false);
+      socket.onerror = () => resolve(true);
+    });
+    expect(refused).toBe(true);
   });
 
   it("refuses a second process on the same data folder", async () => {

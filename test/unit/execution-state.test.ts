@@ -75,6 +75,23 @@ describe("execution state", () => {
     expect(s.completedJobs.map((j) => j.jobId)).toEqual(["j0"]);
   });
 
+  it("ends a stopped execution as stopped, with the stop's cancelled count and the final counts", () => {
+    const s = initialState(snapshot());
+    const stopping = applyAll(s, [
+      ev("job_cancelled", 6, { count: 7, allQueued: true }),
+      ev("execution_stopped", 7, { status: "stopping", stoppedAt: "2026-01-01T00:01:00.000Z", reason: "enough" }),
+    ]);
+    expect(stopping.stats).toMatchObject({ queued: 0, cancelled: 7, running: 1 });
+    expect(stopping.execution).toMatchObject({ status: "stopping", stopReason: "enough", mode: "production" });
+    const done = applyAll(stopping, [
+      ev("job_completed", 8, { jobId: "j1", inputId: "in-j1", success: true, durationMs: 10 }),
+      ev("execution_completed", 9, { status: "stopped", completed: 3, failed: 0, cancelled: 7 }),
+    ]);
+    expect(done.execution.status).toBe("stopped");
+    expect(done.stats).toMatchObject({ running: 0, queued: 0, completed: 3, cancelled: 7 });
+    expect(done.runningJobs).toEqual({});
+  });
+
   it("applies retained events only in seq order: older ignored, a jump leaves the state as it was", () => {
     const s = initialState(snapshot());
     expect(eventFit(s, ev("job_started", 5))).toBe("old");

@@ -1,5 +1,5 @@
 import { isRetained, type ExecutionEvent } from "@/lib/contract/events";
-import type { Execution, ExecutionStatus, Job } from "@/lib/contract/resources";
+import type { Execution, ExecutionMode, ExecutionStatus, Job } from "@/lib/contract/resources";
 
 /**
  * The Live Execution Viewer's state, and the one pure function that moves it: a REST snapshot, then
@@ -41,6 +41,7 @@ export interface FinishedJob {
 export interface ExecutionView {
   id: string;
   status: ExecutionStatus;
+  mode: ExecutionMode;
   concurrency: number;
   lastEventSeq: number;
   totalJobs: number;
@@ -106,6 +107,7 @@ export function initialState(snapshot: ExecutionSnapshot): ExecutionState {
     execution: {
       id: e.id,
       status: e.status,
+      mode: e.mode,
       concurrency: e.concurrency,
       lastEventSeq: e.lastEventSeq,
       totalJobs: e.totalJobs,
@@ -165,8 +167,19 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
       const status = (str(d.status) as ExecutionStatus | null) ?? "stopped";
       return withExecution(state, { status, stoppedAt: str(d.stoppedAt) ?? at, stopReason: str(d.reason) ?? state.execution.stopReason });
     }
-    case "execution_completed":
-      return withExecution(state, { status: "completed", completedAt: str(d.completedAt) ?? at });
+    case "execution_completed": {
+      // The terminal event of every execution: its status says completed or stopped, its counts are final.
+      const status = str(d.status) === "stopped" ? "stopped" : "completed";
+      const stats = {
+        ...state.stats,
+        running: 0,
+        queued: 0,
+        completed: num(d.completed) ?? state.stats.completed,
+        failed: num(d.failed) ?? state.stats.failed,
+        cancelled: num(d.cancelled) ?? state.stats.cancelled,
+      };
+      return { ...withExecution(state, { status, completedAt: str(d.completedAt) ?? at }), stats, runningJobs: {} };
+    }
     case "concurrency_changed": {
       const concurrency = num(d.concurrency);
       return concurrency === null ? state : withExecution(state, { concurrency });
@@ -214,7 +227,11 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
       return { ...state, stats, runningJobs, completedJobs: prependBounded(state.completedJobs, finished) };
     }
     case "job_cancelled": {
-      if (!jobId) return { ...state, stats: { ...state.stats, queued: clamp(state.stats.queued - 1), cancelled: state.stats.cancelled + 1 } };
+      if (!jobId) {
+        // A stop cancels every queued job in one statement and says how many.
+        const count = num(d.count) ?? 1;
+        return { ...state, stats: { ...state.stats, queued: clamp(state.stats.queued - count), cancelled: state.stats.cancelled + count } };
+      }
       const wasRunning = jobId in state.runningJobs;
       const { [jobId]: _gone, ...runningJobs } = state.runningJobs;
       const stats = {

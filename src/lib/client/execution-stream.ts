@@ -74,11 +74,13 @@ export class ExecutionStream {
 
   start() {
     this.stopped = false;
+    if (typeof window !== "undefined") window.addEventListener("online", this.onOnline);
     this.connect();
   }
 
   stop() {
     this.stopped = true;
+    if (typeof window !== "undefined") window.removeEventListener("online", this.onOnline);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.dropSocket();
@@ -204,6 +206,15 @@ export class ExecutionStream {
       // closing a socket that never opened may throw in some environments
     }
   }
+
+  /** The network is back: try now rather than at the end of a long backoff. */
+  private readonly onOnline = () => {
+    if (this.stopped || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.failedAttempts = 0;
+    this.connect();
+  };
 
   /** Exponential backoff with jitter: the first retry is a fraction of a second, many tabs do not retry in step. */
   private scheduleReconnect() {

@@ -12,7 +12,6 @@ import { useExecutionContext } from "../hooks/use-execution-context";
 import { useExecutionMeta } from "../hooks/use-execution-meta";
 import { useExecutionResults, type ResultStatus } from "../hooks/use-execution-results";
 import { useExecutionStream } from "../hooks/use-execution-stream";
-import { normalizeStatus } from "../hooks/use-live-execution";
 import { ExportLinks } from "./completion-card";
 import { ExecutionHeader } from "./execution-header";
 import { formatDateTime, formatDuration, modeLabel, shortId } from "./format";
@@ -40,7 +39,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
 
   const mode = meta.execution?.mode ?? null;
   const title = `Results of ${names.batch ? `${mode ? modeLabel[mode].toLowerCase() : "execution"} of ${names.batch}` : `execution ${shortId(executionId)}`}`;
-  const execution = normalizeStatus(state?.execution ?? null);
+  const execution = state?.execution ?? null;
 
   return (
     <div className="space-y-6">

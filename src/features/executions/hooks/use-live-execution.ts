@@ -9,15 +9,6 @@ import { useExecutionStream } from "./use-execution-stream";
 const FIRST_CONNECT_GRACE_MS = 4000;
 
 /**
- * An execution that was stopped ends with the same execution_completed event as one that completed (its data
- * says status "stopped"); one with a stop time can only have ended stopped, whatever the live state concluded.
- */
-export function normalizeStatus<T extends Pick<ExecutionView, "status" | "stoppedAt"> | null>(execution: T): T {
-  if (execution && execution.status === "completed" && execution.stoppedAt) return { ...execution, status: "stopped" };
-  return execution;
-}
-
-/**
  * The live stream of an execution plus its controls. A control's answer is shown at once (its execution is
  * newer than the stream's until the matching event arrives), so the UI is right even while the socket is down.
  */
@@ -37,7 +28,7 @@ export function useLiveExecution(executionId: string) {
     return () => clearTimeout(timer);
   }, [loaded]);
 
-  const streamed = normalizeStatus(stream.state?.execution ?? null);
+  const streamed = stream.state?.execution ?? null;
   const execution: ExecutionView | null = useMemo(() => {
     if (!streamed) return null;
     if (!answered || answered.id !== streamed.id || answered.lastEventSeq <= streamed.lastEventSeq) return streamed;
