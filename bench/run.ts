@@ -359,7 +359,7 @@ if (wants("ui")) {
       ["time to a usable live view, ms", s((x) => x.usableMs)],
       ["frames per second, average", s((x) => x.fps)],
       ["frames per second, worst full second", s((x) => x.worstSecondFps)],
-      ["longest main-thread task, ms", s((x) => x.longestTaskMs)],
+      ["longest main-thread task, ms (0: none over 50 ms, the long-task threshold)", s((x) => x.longestTaskMs)],
     ],
   );
   json.ui = rs;
