@@ -68,7 +68,8 @@ describe.each(DATABASES)("demo seeding and screenshots on %s", (kind) => {
     expect(batch.urlColumn).toBe("url");
     expect(batch.agent).toMatchObject({ timeoutMs: 20_000, maxRetries: 1 });
     expect(["browser", "http"]).toContain(batch.agent.engine);
-    expect(batch.agent.fields.map((f) => f.name)).toEqual(["name", "price", "rating", "stock"]);
+    const fields = batch.agent.fields.map((f) => f.name);
+    expect(fields).toEqual(batch.agent.engine === "browser" ? ["name", "price", "rating", "stock", "delivery"] : ["name", "price", "rating", "stock"]);
     const { inputs } = await listInputs(batch.id, { limit: 1 });
     expect(inputs[0]!.siteUrl).toBe(`http://127.0.0.1:43210/demo/products/${PRODUCTS[0]!.slug}`);
 

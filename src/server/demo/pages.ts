@@ -154,9 +154,18 @@ function productPage(p: DemoProduct): string {
     ${stock}
     <p class="description" itemprop="description">${esc(p.description)}</p>
     <ul class="categories">${p.categories.map((c) => `<li class="category">${esc(c)}</li>`).join("")}</ul>
+    <p class="delivery" aria-live="polite">Checking delivery…</p>
     <button type="button" ${p.stock > 0 ? "" : "disabled"}>Add to basket</button>
   </div>
-</article>`,
+</article>
+<script>
+  // Like a real shop's delivery widget: it answers a moment after the page has loaded.
+  setTimeout(() => {
+    const el = document.querySelector(".delivery");
+    el.textContent = ${JSON.stringify(p.stock > 0 ? `Delivery in ${2 + (p.reviews % 4)} working days` : "Back in stock soon")};
+    el.classList.add("ready");
+  }, ${800 + ((p.reviews * 37) % 1200)});
+</script>`,
   });
 }
 

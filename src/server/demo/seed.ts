@@ -29,8 +29,10 @@ export function demoAgentConfig(engine: "browser" | "http" = preferredEngine()):
       { name: "price", selector: ".price", attribute: "textContent", multiple: false, required: false },
       { name: "rating", selector: "[data-rating]", attribute: "data-rating", multiple: false, required: false },
       { name: "stock", selector: ".stock", attribute: "textContent", multiple: false, required: false },
+      ...(engine === "browser" ? [{ name: "delivery", selector: ".delivery.ready", attribute: "textContent", multiple: false, required: false }] : []),
     ],
-    steps: [],
+    // The delivery estimate appears after the page has loaded; only a browser runs the page's script.
+    steps: engine === "browser" ? [{ action: "waitFor" as const, selector: ".delivery.ready", label: "the delivery estimate" }] : [],
     timeoutMs: 20_000,
     maxRetries: 1,
   };

@@ -52,6 +52,7 @@ export function progressSnapshot(executionId: string, job: RunningJobState, seq:
       currentUrl: job.currentUrl,
       progress: job.progress,
       startedAt: job.startedAt?.toISOString() ?? null,
+      ...(job.screenshotAt ? { screenshotAt: job.screenshotAt.toISOString() } : {}),
       snapshot: true,
     },
     timestamp: new Date().toISOString(),

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { executions, jobs } from "../db/schema";
+import { executions, jobScreenshots, jobs } from "../db/schema";
 import { isUuid } from "./projects";
 
 /** What the hub needs of an execution: where its event log ends and its live counters. */
@@ -54,6 +54,7 @@ export interface RunningJobState {
   currentUrl: string | null;
   progress: number;
   startedAt: Date | null;
+  screenshotAt: Date | null;
 }
 
 export async function findRunningJobStates(db: DbOrTx, executionId: string): Promise<RunningJobState[]> {
@@ -67,8 +68,10 @@ export async function findRunningJobStates(db: DbOrTx, executionId: string): Pro
       currentUrl: jobs.currentUrl,
       progress: jobs.progressPercentage,
       startedAt: jobs.startedAt,
+      screenshotAt: jobScreenshots.takenAt,
     })
     .from(jobs)
+    .leftJoin(jobScreenshots, eq(jobScreenshots.jobId, jobs.id))
     .where(and(eq(jobs.executionId, executionId), eq(jobs.status, "running")))
     .orderBy(jobs.rowIndex);
 }

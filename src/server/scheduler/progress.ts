@@ -19,6 +19,8 @@ export class ProgressReporter {
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> = Promise.resolve();
   private lastScreenshotAt = 0;
+  /** Carried by every later progress event: the hub keeps only a job's latest, which must not lose it. */
+  private screenshotSavedAt: string | null = null;
   private closed = false;
 
   constructor(
@@ -35,7 +37,13 @@ export class ProgressReporter {
       this.lastStep = report.step;
       this.pendingSteps.push({ step: report.step, url: currentUrl, percent: progress, at: new Date() });
     }
-    publishEphemeral(this.job.executionId, "job_progress", { jobId: this.job.id, currentStep: report.step, currentUrl, progress });
+    publishEphemeral(this.job.executionId, "job_progress", {
+      jobId: this.job.id,
+      currentStep: report.step,
+      currentUrl,
+      progress,
+      ...(this.screenshotSavedAt ? { screenshotAt: this.screenshotSavedAt } : {}),
+    });
     this.timer ??= setTimeout(() => this.flush(), WRITE_EVERY_MS);
   };
 
@@ -47,13 +55,14 @@ export class ProgressReporter {
     this.writing = this.writing
       .then(() => saveScreenshot(this.db, this.job.id, jpeg))
       .then(() => {
+        this.screenshotSavedAt = new Date(now).toISOString();
         const l = this.latest;
         publishEphemeral(this.job.executionId, "job_progress", {
           jobId: this.job.id,
           currentStep: l?.currentStep ?? null,
           currentUrl: l?.currentUrl ?? this.job.siteUrl,
           progress: l?.progressPercentage ?? 0,
-          screenshotAt: new Date(now).toISOString(),
+          screenshotAt: this.screenshotSavedAt,
         });
       })
       .catch((e) => log().warn({ err: e, jobId: this.job.id }, "saving a screenshot failed"));
