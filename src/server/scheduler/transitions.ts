@@ -60,9 +60,6 @@ export async function finishJob(
 ): Promise<"completed" | "failed" | "retry" | "lost"> {
   const result = await transactWithEvents(async (tx, events) => {
     await executionsRepo.lockExecution(tx, job.executionId);
-    const owned = await jobsRepo.findJob(tx, job.id);
-    if (!owned || owned.status !== "running" || owned.workerId !== workerId) return "lost";
-    await jobsRepo.appendSteps(tx, job.id, steps);
     const common = { executionDurationMs: Math.round(outcome.durationMs), finalUrl: outcome.finalUrl ?? null, httpStatus: outcome.httpStatus ?? null };
     if (!outcome.error) {
       const done = await jobsRepo.finishRunning(tx, job.id, workerId, {
@@ -75,7 +72,8 @@ export async function finishJob(
         errorMessage: null,
       });
       if (!done) return "lost";
-      await executionsRepo.addToCounters(tx, job.executionId, { running: -1, completed: 1, durationMs: outcome.durationMs });
+      await jobsRepo.appendSteps(tx, job.id, steps);
+      const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, completed: 1, durationMs: outcome.durationMs });
       await events.emit(job.executionId, "job_completed", {
         jobId: job.id,
         inputId: job.inputId,
@@ -86,7 +84,7 @@ export async function finishJob(
         finalUrl: common.finalUrl,
         completedAt: done.completedAt?.toISOString(),
       });
-      await finishExecutionIfDone(tx, job.executionId, events);
+      await finishExecutionIfDone(tx, counters, events);
       return "completed";
     }
     const willRetry = outcome.error.retryable && job.retryCount < retry.maxRetries;
@@ -101,15 +99,17 @@ export async function finishJob(
         startedAt: null,
       });
       if (!back) return "lost";
+      await jobsRepo.appendSteps(tx, job.id, steps);
       await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
       await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, error: outcome.error.message, willRetry: true, attempt: job.retryCount + 1, runAfter: back.runAfter?.toISOString() });
       return "retry";
     }
     const failed = await jobsRepo.finishRunning(tx, job.id, workerId, { ...common, status: "failed", completedAt: new Date(), errorMessage: outcome.error.message, currentStep: "Failed" });
     if (!failed) return "lost";
-    await executionsRepo.addToCounters(tx, job.executionId, { running: -1, failed: 1, durationMs: outcome.durationMs });
+    await jobsRepo.appendSteps(tx, job.id, steps);
+    const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, failed: 1, durationMs: outcome.durationMs });
     await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, siteUrl: job.siteUrl, error: outcome.error.message, willRetry: false, durationMs: common.executionDurationMs, completedAt: failed.completedAt?.toISOString() });
-    await finishExecutionIfDone(tx, job.executionId, events);
+    await finishExecutionIfDone(tx, counters, events);
     return "failed";
   });
   return result;
@@ -127,15 +127,14 @@ export async function requeue(tx: Tx, events: EventSink, job: jobsRepo.JobRow, r
     progressPercentage: 0,
     startedAt: null,
   });
-  await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
+  const execution = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
   await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, error: reason, willRetry: true, attempt: job.retryCount + 1 });
-  const execution = await executionsRepo.findExecution(tx, job.executionId);
   // A stopping execution cancels what comes back rather than running it again.
-  if (execution?.status === "stopping") {
+  if (execution.status === "stopping") {
     const cancelled = await jobsRepo.cancelQueued(tx, job.executionId);
-    await executionsRepo.addToCounters(tx, job.executionId, { queued: -cancelled, cancelled });
+    const counters = await executionsRepo.addToCounters(tx, job.executionId, { queued: -cancelled, cancelled });
     if (cancelled > 0) await events.emit(job.executionId, "job_cancelled", { count: cancelled, allQueued: true });
-    await finishExecutionIfDone(tx, job.executionId, events);
+    await finishExecutionIfDone(tx, counters, events);
   }
 }
 
@@ -165,10 +164,13 @@ export async function releaseJob(job: jobsRepo.JobRow, workerId: string): Promis
   });
 }
 
-/** When nothing is queued or running any more, the execution ends: completed, or stopped if it was stopping. */
-export async function finishExecutionIfDone(tx: Tx, executionId: string, events: EventSink): Promise<void> {
-  const row = await executionsRepo.findExecution(tx, executionId);
-  if (!row || row.runningCount > 0 || row.queuedCount > 0) return;
+/**
+ * When nothing is queued or running any more, the execution ends: completed, or stopped if it was
+ * stopping. `row` is the execution as this transaction last wrote it (it holds the row's lock).
+ */
+export async function finishExecutionIfDone(tx: Tx, row: executionsRepo.ExecutionRow, events: EventSink): Promise<void> {
+  const executionId = row.id;
+  if (row.runningCount > 0 || row.queuedCount > 0) return;
   const status = row.status as ExecutionStatus;
   if (status !== "running" && status !== "paused" && status !== "stopping") return;
   const finalStatus = status === "stopping" ? "stopped" : "completed";
