@@ -227,7 +227,7 @@ if (wants("controls")) {
       }
     }
   }
-  const c = (k: string, f: "pauseToLastStartMs" | "raiseToFilledMs" | "stopToCancelledMs") => {
+  const c = (k: string, f: "pauseToLastStartMs" | "raiseToFilledMs" | "stopToCancelledMs" | "endToNextStartMs") => {
     if (k === "postgres" && !hasPg) return NO_PG;
     const rs = res.get(k);
     return rs?.length ? fmtSummary(summarize(rs.map((x) => x[f]))) : (errors.get(k) ?? "error");
@@ -240,6 +240,7 @@ if (wants("controls")) {
       ["pause request → last job start (0 = nothing started after it)", c("pglite", "pauseToLastStartMs"), c("postgres", "pauseToLastStartMs")],
       ["concurrency 2 → 10 request → 10 jobs running", c("pglite", "raiseToFilledMs"), c("postgres", "raiseToFilledMs")],
       ["stop request → every queued job cancelled", c("pglite", "stopToCancelledMs"), c("postgres", "stopToCancelledMs")],
+      ["a job's end → the next job's start (concurrency 1, median of 30)", c("pglite", "endToNextStartMs"), c("postgres", "endToNextStartMs")],
     ],
   );
   json.controls = Object.fromEntries(res);

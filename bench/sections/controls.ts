@@ -16,6 +16,8 @@ export interface ControlResult {
   raiseToFilledMs: number;
   /** Stop request → every queued job cancelled (checked in the database when the call returns). */
   stopToCancelledMs: number;
+  /** At concurrency 1: one job's end (its agent returns) → the next job's start, median over 30 hand-overs. */
+  endToNextStartMs: number;
   problems: string[];
 }
 
@@ -24,6 +26,7 @@ export async function measureControls(kind: DbKind): Promise<ControlResult> {
   const { runtime } = started;
   const problems: string[] = [];
   const starts: number[] = [];
+  const ends: number[] = [];
   let inFlight = 0;
   let onChange = () => {};
   const agent: Agent = {
@@ -35,6 +38,7 @@ export async function measureControls(kind: DbKind): Promise<ControlResult> {
         return await defaultAgentFor(ctx.config).run(job, ctx);
       } finally {
         inFlight--;
+        ends.push(performance.now());
       }
     },
   };
@@ -77,7 +81,15 @@ export async function measureControls(kind: DbKind): Promise<ControlResult> {
     const { counters } = await countersAndTruth(runtime.db, b!);
     if (counters.queued !== 0) problems.push(`${counters.queued} jobs still queued after stop returned`);
     await until(() => inFlight === 0, "stopped jobs to finish");
-    result = { db: kind, pauseToLastStartMs, raiseToFilledMs, stopToCancelledMs, problems };
+
+    // 4. Hand-over: zero-duration jobs at concurrency 1, so each start waits for the previous end.
+    starts.length = 0;
+    ends.length = 0;
+    await createExecutions(runtime, 1, 31, 1, slow(0));
+    await until(() => starts.length >= 31 && inFlight === 0, "31 jobs to run one after another");
+    const gaps = starts.slice(1).map((t, i) => t - ends[i]!).sort((x, y) => x - y);
+    const endToNextStartMs = gaps[Math.floor(gaps.length / 2)]!;
+    result = { db: kind, pauseToLastStartMs, raiseToFilledMs, stopToCancelledMs, endToNextStartMs, problems };
   } finally {
     await started.stop();
   }
