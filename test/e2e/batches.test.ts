@@ -1,5 +1,6 @@
 // The batch flow in real Chromium against the real server: projects, new batch from a messy CSV, the batch page
 // with its paginated inputs, the Execute dialog with the server's estimate, and an accessibility check on every page.
+import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../helpers/browser";
@@ -146,7 +147,7 @@ describe("projects and batches in the browser", () => {
     expect(await page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'))).toBe(true);
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "hidden" });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Execute Batch");
+    await page.waitForFunction(() => document.activeElement?.textContent === "Execute Batch");
     await page.keyboard.press("Enter");
     await dialog.waitFor();
     await page.waitForFunction(() => /^Test \d+ jobs?\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""));
@@ -175,6 +176,18 @@ describe("projects and batches in the browser", () => {
     );
     expect(executions).toHaveLength(1);
     expect(executions[0]).toMatchObject({ id: executionId, mode: "test", concurrency: 2, totalJobs: 2 });
+
+    // The live view follows the run to its end, and the export holds the uploaded rows with their results.
+    await page.getByTestId("completion-card").waitFor({ timeout: 60_000 });
+    expect((await page.getByTestId("completion-card").locator("h2").textContent())?.replace(/\s+/g, " ")).toMatch(/Execution complete — 2 completed, 0 failed/);
+    const csvHref = await page.getByRole("link", { name: "Export CSV" }).first().getAttribute("href");
+    const exported = await (await fetch(new URL(csvHref!, server.url))).text();
+    const [header, ...rows] = Papa.parse<string[]>(exported.trim()).data;
+    expect(header!.slice(0, 5)).toEqual(["name", "website", "notes", "status", "error"]);
+    expect(rows.map((r) => r.slice(0, 4))).toEqual([
+      ["Acme, Inc", "example.com", "first", "completed"],
+      ["Beta", "https://beta.example.org/x?y=1", "two\r\nlines", "completed"],
+    ]);
 
     // Back on the batch page, the run is listed with its status and links; the project lists the batch.
     await page.goto(batchUrl);
