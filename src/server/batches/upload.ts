@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { AppError, validationFailed } from "../errors";
 import { boundaryOf, multipartEvents } from "../http/multipart";
-import { parseWith } from "../http/respond";
+import { parseJsonObject, parseWith } from "../http/respond";
 import { formatBytes, type CsvSource } from "./csv";
 import { createBatchFieldsSchema, createBatchJsonSchema } from "./requests";
 
@@ -62,16 +62,7 @@ export async function withBatchUpload<T>(request: Request, maxUploadBytes: numbe
 async function readJsonUpload(request: Request, limit: number, maxUploadBytes: number): Promise<BatchUpload> {
   const chunks = await readAll(request.body, limit, () => tooLarge("The request body", maxUploadBytes));
   const text = Buffer.concat(chunks).toString("utf8");
-  if (text.trim() === "") throw new AppError("invalid_json", 400, 'The request body must be a JSON object: { "csv": "…" }');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new AppError("invalid_json", 400, "The request body is not valid JSON");
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new AppError("invalid_json", 400, 'The request body must be a JSON object: { "csv": "…" }');
-  }
+  const body = parseJsonObject(text, '{ "csv": "…" }');
   const { csv, fileName, ...rest } = parseWith(createBatchJsonSchema, body);
   return { ...rest, csv, fileName: fileName ?? null };
 }

@@ -48,8 +48,14 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown): T {
   return result.data;
 }
 
+/** Control and project bodies are small; anything bigger is refused before it is read whole. */
+const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
 export async function readJson<T>(request: Request, schema: ZodType<T>, options: { optionalBody?: boolean } = {}): Promise<T> {
+  const tooLarge = () => new AppError("payload_too_large", 413, `The request body is over ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_JSON_BODY_BYTES) throw tooLarge();
   const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
   if (text.trim() === "") {
     if (options.optionalBody) return parseWith(schema, {});
     throw new AppError("invalid_json", 400, "The request body must be a JSON object");
@@ -58,16 +64,21 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, options:
   if (type && !type.includes("json")) {
     throw new AppError("unsupported_media_type", 415, `Content-Type must be application/json, not ${type}`);
   }
+  return parseWith(schema, parseJsonObject(text));
+}
+
+/** A request body that must be a JSON object; `shape` shows the expected form in the error. */
+export function parseJsonObject(text: string, shape = ""): Record<string, unknown> {
+  const mustBeObject = `The request body must be a JSON object${shape ? `: ${shape}` : ""}`;
+  if (text.trim() === "") throw new AppError("invalid_json", 400, mustBeObject);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new AppError("invalid_json", 400, "The request body is not valid JSON");
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new AppError("invalid_json", 400, "The request body must be a JSON object");
-  }
-  return parseWith(schema, body);
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("invalid_json", 400, mustBeObject);
+  return body as Record<string, unknown>;
 }
 
 export function queryParams(request: Request): Record<string, string> {
