@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
 import { browserAgent } from "@/server/agents/browser";
 import { browserLaunchCount, chromiumProcessIds, closeBrowser } from "@/server/agents/browser-pool";
-import { httpAgent } from "@/server/agents/http";
-import { allowHost, clearAllowedHosts } from "@/server/agents/network-guard";
+import { createHttpAgent, httpAgent } from "@/server/agents/http";
+import { allowHost, clearAllowedHosts, type NetworkGuard } from "@/server/agents/network-guard";
 import { AgentError, type Agent, type AgentJob, type ProgressReport } from "@/server/agents/types";
 import { startFixtureSite, type FixtureSite } from "../fixtures/site";
 
@@ -238,3 +238,18 @@ function jpegWidth(jpeg: Buffer): number {
   }
   return 0;
 }
+
+describe("http engine address pinning", () => {
+  it("connects to the address the guard checked, not to a second DNS answer", async () => {
+    // The guard admitted this host at 127.0.0.1; the name itself resolves nowhere (.invalid never does), so the
+    // page can only load if the connection goes to the checked address.
+    const pinnedGuard: NetworkGuard = {
+      check: async (raw) => new URL(raw),
+      admit: async (raw) => ({ url: new URL(raw), address: { address: "127.0.0.1", family: 4 } }),
+    };
+    const url = `http://shop.invalid:${new URL(site.origin).port}/item/1`;
+    const { result, error } = await run(createHttpAgent(pinnedGuard), url);
+    expect(error).toBeNull();
+    expect(result?.extractedData).toMatchObject({ h1: "Blue Kettle" });
+  });
+});

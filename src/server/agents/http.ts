@@ -1,4 +1,6 @@
+import type { LookupAddress, LookupOptions } from "node:dns";
 import * as cheerio from "cheerio";
+import { Agent as Dispatcher, fetch as pinnedFetch } from "undici";
 import { abortedError, classifyError, httpStatusError, unsupportedStep } from "./errors";
 import { buildExtractedData, collectWithCheerio, extractingWords, fieldsToExtract } from "./extract";
 import { networkGuard, type NetworkGuard } from "./network-guard";
@@ -46,43 +48,59 @@ export const httpAgent = createHttpAgent();
 async function fetchPage(startUrl: string, guard: NetworkGuard, ctx: AgentContext, progress: ProgressTracker): Promise<FetchedPage> {
   let url = startUrl;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    // Checked before every request, so a public page cannot redirect an agent into a private network.
-    await guard.check(url);
-    if (hop === 0) progress.begin(`Fetching ${url}`, url);
-    else progress.movedTo(url, `Following redirect to ${url}`);
-    if (ctx.signal.aborted) throw abortedError(ctx.signal, url, "fetching the page");
-
-    let response: Response;
+    // Checked before every request, so a public page cannot redirect an agent into a private network;
+    // the connection goes to the very address that was checked, so a second DNS answer cannot differ.
+    const { address } = await guard.admit(url);
+    const dispatcher = address ? pinnedTo(address) : undefined;
     try {
-      response = await fetch(url, {
-        redirect: "manual",
-        signal: ctx.signal,
-        headers: { "user-agent": USER_AGENT, accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5" },
-      });
-    } catch (e) {
+      if (hop === 0) progress.begin(`Fetching ${url}`, url);
+      else progress.movedTo(url, `Following redirect to ${url}`);
       if (ctx.signal.aborted) throw abortedError(ctx.signal, url, "fetching the page");
-      throw classifyError(e, url);
-    }
 
-    const location = response.headers.get("location");
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.body?.cancel().catch(() => {});
-      url = new URL(location, url).toString();
-      continue;
-    }
-    const failure = httpStatusError(url, response.status, response.statusText);
-    if (failure) {
-      await response.body?.cancel().catch(() => {});
-      throw failure;
-    }
-    try {
-      return { url, status: response.status, html: await readCapped(response) };
-    } catch (e) {
-      if (ctx.signal.aborted) throw abortedError(ctx.signal, url, "reading the page");
-      throw classifyError(e, url);
+      let response: Response;
+      try {
+        response = (await pinnedFetch(url, {
+          redirect: "manual",
+          signal: ctx.signal,
+          dispatcher,
+          headers: { "user-agent": USER_AGENT, accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5" },
+        })) as unknown as Response;
+      } catch (e) {
+        if (ctx.signal.aborted) throw abortedError(ctx.signal, url, "fetching the page");
+        throw classifyError(e, url);
+      }
+
+      const location = response.headers.get("location");
+      if (response.status >= 300 && response.status < 400 && location) {
+        await response.body?.cancel().catch(() => {});
+        url = new URL(location, url).toString();
+        continue;
+      }
+      const failure = httpStatusError(url, response.status, response.statusText);
+      if (failure) {
+        await response.body?.cancel().catch(() => {});
+        throw failure;
+      }
+      try {
+        return { url, status: response.status, html: await readCapped(response) };
+      } catch (e) {
+        if (ctx.signal.aborted) throw abortedError(ctx.signal, url, "reading the page");
+        throw classifyError(e, url);
+      }
+    } finally {
+      void dispatcher?.close().catch(() => {});
     }
   }
   throw new AgentError(`Too many redirects (more than ${MAX_REDIRECTS}) starting at ${startUrl}`, false, "redirect_loop");
+}
+
+/** A connection pool whose every lookup answers the address the guard checked. */
+function pinnedTo(pinned: { address: string; family: number }): Dispatcher {
+  const lookup = (_hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [pinned as LookupAddress]);
+    else callback(null, pinned.address, pinned.family);
+  };
+  return new Dispatcher({ connect: { lookup: lookup as never } });
 }
 
 /** Reads at most MAX_BODY_BYTES and decodes with the page's declared charset (UTF-8 when unknown). */
