@@ -59,6 +59,19 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     expect(stats).toMatchObject({ status: "completed", stats: { total: 12, completed: 12, running: 0, queued: 0 }, metrics: { successRate: 100, estimatedRemainingMs: 0 } });
   });
 
+  it("at concurrency 1 hands each finished slot straight to the next row, in input order", async () => {
+    const { batch } = await fixture(8, { durationMs: 0 });
+    startScheduler();
+    const execution = await startExecution(batch.id, { mode: "production", concurrency: 1 });
+    await finished(execution.id);
+    const events = await gapFreeLog(t.runtime.db, execution.id);
+    expect(peakRunning(events)).toBe(1);
+    expect(events.filter((e) => e.type === "job_started").map((e) => e.data.inputId)).toEqual(["1", "2", "3", "4", "5", "6", "7", "8"]);
+    const { counters, truth } = await countersAndTruth(t.runtime.db, execution.id);
+    expect(counters).toEqual(truth);
+    expect(truth.completed).toBe(8);
+  });
+
   it("starts no job after pause returns, and finishes after resume", async () => {
     const { batch } = await fixture(8, { durationMs: 150 });
     startScheduler();

@@ -120,14 +120,18 @@ export class Scheduler implements Service {
 
   private run(job: ClaimedJob): void {
     const abort = new AbortController();
-    const done = this.execute(job, abort).finally(() => {
+    // Claimed while shutting down (a finishing job took its slot again): hand it straight back.
+    const work = this.stopping ? releaseJob(job, this.runtime.workerId).then(() => false, () => false) : this.execute(job, abort);
+    const done = work.catch(() => false).then((handedOver) => {
       this.running.delete(job.id);
-      this.kick();
+      // A finish that took its slot again needs no claim pass; anything else may let another job start.
+      if (!handedOver) this.kick();
     });
     this.running.set(job.id, { job, abort, done });
   }
 
-  private async execute(job: ClaimedJob, abort: AbortController): Promise<void> {
+  /** Runs one job and records its outcome; true when its slot went straight to the next job. */
+  private async execute(job: ClaimedJob, abort: AbortController): Promise<boolean> {
     const started = Date.now();
     const reporter = new ProgressReporter(this.runtime.db, job);
     let outcome: Parameters<typeof finishJob>[2];
@@ -146,13 +150,26 @@ export class Scheduler implements Service {
     try {
       if (this.stopping && outcome.error) {
         await releaseJob(job, this.runtime.workerId); // shutdown interrupted it: not the job's fault
-        return;
+        return false;
       }
       const maxRetries = config?.maxRetries ?? 0;
-      const result = await finishJob(job, this.runtime.workerId, outcome, { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) }, steps);
+      // This job's slot is free again (it is still counted in `running` until this method returns).
+      const freeSlots = this.stopping ? 0 : this.options.slots - this.running.size + 1;
+      const { result, next } = await finishJob(
+        job,
+        this.runtime.workerId,
+        outcome,
+        { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) },
+        steps,
+        { max: freeSlots, leaseSeconds: this.options.leaseSeconds },
+      );
       if (result === "lost") log().warn({ jobId: job.id }, "job finished after its lease was lost; the result was discarded");
+      // Started at once; the slot this job held is released when this method returns, so the total stays in bounds.
+      for (const claimed of next) this.run(claimed);
+      return next.length > 0;
     } catch (e) {
       log().error({ err: e, jobId: job.id }, "recording a job's outcome failed; its lease will expire and it will run again");
+      return false;
     }
   }
 

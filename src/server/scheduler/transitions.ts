@@ -20,23 +20,39 @@ export interface ClaimedJob extends jobsRepo.JobRow {
 export async function claimJobs(executionId: string, maxWanted: number, workerId: string, leaseSeconds: number): Promise<ClaimedJob[]> {
   const claimed = await transactWithEvents(async (tx, events) => {
     const execution = await executionsRepo.lockExecution(tx, executionId);
-    if (!execution || execution.status !== "running") return [];
-    const free = Math.min(maxWanted, execution.concurrency - execution.runningCount);
-    const rows = await jobsRepo.claimQueued(tx, executionId, free, workerId, leaseSeconds);
-    if (rows.length === 0) return [];
-    await executionsRepo.addToCounters(tx, executionId, { running: rows.length, queued: -rows.length });
-    for (const job of rows) {
-      await events.emit(executionId, "job_started", {
-        jobId: job.id,
-        inputId: job.inputId,
-        siteUrl: job.siteUrl,
-        goal: job.goal,
-        startedAt: job.startedAt?.toISOString(),
-        attempt: job.retryCount + 1,
-      });
-    }
-    return rows;
+    return execution ? claimWithin(tx, events, execution, maxWanted, workerId, leaseSeconds) : [];
   });
+  return withInputRows(claimed);
+}
+
+/** The claim itself, for a transaction that already holds the execution's lock and has its current row. */
+async function claimWithin(
+  tx: Tx,
+  events: EventSink,
+  execution: executionsRepo.ExecutionRow,
+  maxWanted: number,
+  workerId: string,
+  leaseSeconds: number,
+): Promise<jobsRepo.JobRow[]> {
+  if (execution.status !== "running") return [];
+  const free = Math.min(maxWanted, execution.concurrency - execution.runningCount);
+  const rows = await jobsRepo.claimQueued(tx, execution.id, free, workerId, leaseSeconds);
+  if (rows.length === 0) return [];
+  await executionsRepo.addToCounters(tx, execution.id, { running: rows.length, queued: -rows.length });
+  for (const job of rows) {
+    await events.emit(execution.id, "job_started", {
+      jobId: job.id,
+      inputId: job.inputId,
+      siteUrl: job.siteUrl,
+      goal: job.goal,
+      startedAt: job.startedAt?.toISOString(),
+      attempt: job.retryCount + 1,
+    });
+  }
+  return rows;
+}
+
+async function withInputRows(claimed: jobsRepo.JobRow[]): Promise<ClaimedJob[]> {
   if (claimed.length === 0) return [];
   const inputs = await jobsRepo.inputRows(getRuntime().db, claimed.map((j) => j.batchInputId));
   return claimed.map((j) => ({ ...j, row: inputs.get(j.batchInputId) ?? {} }));
@@ -50,15 +66,30 @@ export interface Outcome {
   error?: { message: string; retryable: boolean };
 }
 
-/** Records a finished attempt: completed, failed for good, or back to the queue after a backoff. */
+export type FinishResult = "completed" | "failed" | "retry" | "lost";
+
+/**
+ * Records a finished attempt: completed, failed for good, or back to the queue after a backoff. With
+ * `claimNext`, the last running job of an execution hands its slot to the next queued job in the same
+ * transaction (it already holds the execution's lock): no claim transaction of its own.
+ */
 export async function finishJob(
   job: ClaimedJob,
   workerId: string,
   outcome: Outcome,
   retry: { maxRetries: number; backoffMs: (attempt: number) => number },
   steps: jobsRepo.StepEntry[] = [],
-): Promise<"completed" | "failed" | "retry" | "lost"> {
-  const result = await transactWithEvents(async (tx, events) => {
+  claimNext: { max: number; leaseSeconds: number } = { max: 0, leaseSeconds: 30 },
+): Promise<{ result: FinishResult; next: ClaimedJob[] }> {
+  let next: jobsRepo.JobRow[] = [];
+  const claimAfter = async (tx: Tx, events: EventSink, counters: executionsRepo.ExecutionRow) => {
+    // Only when no other job of the execution runs: with several, their ends come close together and one
+    // claim pass that takes all the freed slots at once holds the execution's lock for less time in all.
+    if (claimNext.max > 0 && counters.runningCount === 0 && counters.queuedCount > 0) {
+      next = await claimWithin(tx, events, counters, claimNext.max, workerId, claimNext.leaseSeconds);
+    }
+  };
+  const result = await transactWithEvents(async (tx, events): Promise<FinishResult> => {
     await executionsRepo.lockExecution(tx, job.executionId);
     const common = { executionDurationMs: Math.round(outcome.durationMs), finalUrl: outcome.finalUrl ?? null, httpStatus: outcome.httpStatus ?? null };
     if (!outcome.error) {
@@ -85,6 +116,7 @@ export async function finishJob(
         completedAt: done.completedAt?.toISOString(),
       });
       await finishExecutionIfDone(tx, counters, events);
+      await claimAfter(tx, events, counters);
       return "completed";
     }
     const willRetry = outcome.error.retryable && job.retryCount < retry.maxRetries;
@@ -100,8 +132,9 @@ export async function finishJob(
       });
       if (!back) return "lost";
       await jobsRepo.appendSteps(tx, job.id, steps);
-      await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
+      const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
       await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, error: outcome.error.message, willRetry: true, attempt: job.retryCount + 1, runAfter: back.runAfter?.toISOString() });
+      await claimAfter(tx, events, counters);
       return "retry";
     }
     const failed = await jobsRepo.finishRunning(tx, job.id, workerId, { ...common, status: "failed", completedAt: new Date(), errorMessage: outcome.error.message, currentStep: "Failed" });
@@ -110,9 +143,10 @@ export async function finishJob(
     const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, failed: 1, durationMs: outcome.durationMs });
     await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, siteUrl: job.siteUrl, error: outcome.error.message, willRetry: false, durationMs: common.executionDurationMs, completedAt: failed.completedAt?.toISOString() });
     await finishExecutionIfDone(tx, counters, events);
+    await claimAfter(tx, events, counters);
     return "failed";
   });
-  return result;
+  return { result, next: await withInputRows(next) };
 }
 
 /** Puts a running job back in the queue: its worker died (lease expired) or shut down before it ended. */
