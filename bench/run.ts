@@ -41,7 +41,7 @@ const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1]! : args[ar
 const wants = (s: string) => !only || only.includes(s);
 
 const P = quick
-  ? { runs: 1, jobs: { 1: 10, 10: 40, 100: 200 } as Record<number, number>, rate: 10, rateSeconds: 1.5, controlRuns: 1, rtRuns: 1, rtSeconds: 1, rtRate: 50, reconnects: 3, httpPages: 20, browserPages: 10, agentRuns: 1, uiRuns: 1, uiJobs: 1000 }
+  ? { runs: 1, jobs: { 1: 10, 10: 40, 100: 200 } as Record<number, number>, rate: 10, rateSeconds: 1.5, controlRuns: 1, rtRuns: 1, rtSeconds: 1, rtRate: 50, reconnects: 3, httpPages: 20, browserPages: 6, agentRuns: 1, uiRuns: 1, uiJobs: 1000 }
   : { runs: 5, jobs: { 1: 60, 10: 300, 100: 1500 } as Record<number, number>, rate: 10, rateSeconds: 5, controlRuns: 3, rtRuns: 3, rtSeconds: 3, rtRate: 50, reconnects: 5, httpPages: 96, browserPages: 24, agentRuns: 3, uiRuns: 3, uiJobs: 1000 };
 const LEVELS = [1, 10, 100];
 const AGENT_LEVELS = [1, 5, 10];
