@@ -17,10 +17,10 @@ async function main() {
   let http: Awaited<ReturnType<typeof serveHttp>> | null = null;
   if (runtime.role !== "worker") {
     http = await serveHttp(runtime);
-    await afterListen(runtime, boundPort);
+    await afterListen(runtime, http.port);
   }
 
-  const where = runtime.role === "worker" ? "running (no HTTP)" : `http://localhost:${boundPort}`;
+  const where = http ? `http://localhost:${http.port}` : "running (no HTTP)";
   log().info({ role: runtime.role, data: runtime.database.location, ms: Date.now() - startedAt }, "fleetdeck ready");
   // A plain line for people (and for tests that start the server on port 0).
   console.log(`fleetdeck ${runtime.role === "worker" ? "worker" : "ready at"} ${where} · data: ${runtime.database.location}`);
@@ -45,8 +45,6 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
-let boundPort = 0;
-
 /** A process that cannot reach PostgreSQL yet keeps trying with backoff instead of crash-looping. */
 async function startWithRetry(env: ReturnType<typeof loadEnv>): Promise<Runtime> {
   for (let attempt = 1; ; attempt++) {
@@ -62,7 +60,7 @@ async function startWithRetry(env: ReturnType<typeof loadEnv>): Promise<Runtime>
   }
 }
 
-async function serveHttp(runtime: Runtime): Promise<{ stopAccepting: () => void; closeAll: () => Promise<void> }> {
+async function serveHttp(runtime: Runtime): Promise<{ port: number; stopAccepting: () => void; closeAll: () => Promise<void> }> {
   const dev = runtime.env.NODE_ENV !== "production";
   const app = next({ dev, dir: process.cwd(), turbopack: dev });
   await app.prepare();
@@ -84,9 +82,8 @@ async function serveHttp(runtime: Runtime): Promise<{ stopAccepting: () => void;
     server.listen(runtime.env.PORT, runtime.env.HOST, () => resolve());
   });
   const address = server.address();
-  boundPort = typeof address === "object" && address ? address.port : runtime.env.PORT;
-
   return {
+    port: typeof address === "object" && address ? address.port : runtime.env.PORT,
     stopAccepting: () => void server.close(),
     async closeAll() {
       server.closeAllConnections();

@@ -11,7 +11,6 @@ import { NotFound } from "@/features/projects/components/not-found";
 import type { RunningJob } from "@/lib/client/execution-state";
 import { useCompletionNotification } from "../hooks/use-completion-notification";
 import { useExecutionContext } from "../hooks/use-execution-context";
-import { useExecutionMeta } from "../hooks/use-execution-meta";
 import { useExecutionResults, type ResultStatus } from "../hooks/use-execution-results";
 import { useLiveExecution } from "../hooks/use-live-execution";
 import { AgentGrid } from "./agent-grid";
@@ -44,8 +43,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
   const params = { projectId, batchId, executionId };
   const jobHref = useCallback((jobId: string) => jobPath({ projectId, batchId, executionId }, jobId), [projectId, batchId, executionId]);
   const names = useExecutionContext(projectId, batchId);
-  const meta = useExecutionMeta(executionId);
-  const { state, execution, connected, everConnected, error, controls } = live;
+  const { state, execution, connected, everConnected, error, notFound, controls } = live;
 
   const running = useMemo(() => (state ? Object.values(state.runningJobs).sort(byStart) : []), [state?.runningJobs]); // eslint-disable-line react-hooks/exhaustive-deps
   const stats = state?.stats;
@@ -55,7 +53,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
     statuses: LIVE_STATUSES,
   });
 
-  const mode = meta.execution?.mode ?? null;
+  const mode = state?.execution.mode ?? null;
   const title = names.batch ? `${mode ? modeLabel[mode] : "Execution"} of ${names.batch}` : `${mode ? modeLabel[mode] : "Execution"} ${shortId(executionId)}`;
   const finished = execution?.status === "completed" || execution?.status === "stopped";
   const summary = execution && stats ? completionSummary(execution.status, stats) : null;
@@ -72,7 +70,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
     />
   );
 
-  if (meta.notFound) return <NotFound what="execution" backHref={batchPath(params)} backLabel="Back to the batch" />;
+  if (notFound) return <NotFound what="execution" backHref={batchPath(params)} backLabel="Back to the batch" />;
 
   if (!state || !execution || !stats) {
     return (

@@ -9,7 +9,6 @@ import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import { useExecutionContext } from "../hooks/use-execution-context";
-import { useExecutionMeta } from "../hooks/use-execution-meta";
 import { useExecutionResults, type ResultStatus } from "../hooks/use-execution-results";
 import { useExecutionStream } from "../hooks/use-execution-stream";
 import { ExportLinks } from "./completion-card";
@@ -26,8 +25,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
   const params = { projectId, batchId, executionId };
   const jobHref = useCallback((jobId: string) => jobPath({ projectId, batchId, executionId }, jobId), [projectId, batchId, executionId]);
   const names = useExecutionContext(projectId, batchId);
-  const meta = useExecutionMeta(executionId);
-  const { state, error } = useExecutionStream(executionId);
+  const { state, error, notFound } = useExecutionStream(executionId);
   const stats = state?.stats;
   const results = useExecutionResults(executionId, {
     live: state?.completedJobs ?? EMPTY,
@@ -35,9 +33,9 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
     statuses: RESULT_STATUSES,
   });
 
-  if (meta.notFound) return <NotFound what="execution" backHref={batchPath(params)} backLabel="Back to the batch" />;
+  if (notFound) return <NotFound what="execution" backHref={batchPath(params)} backLabel="Back to the batch" />;
 
-  const mode = meta.execution?.mode ?? null;
+  const mode = state?.execution.mode ?? null;
   const title = `Results of ${names.batch ? `${mode ? modeLabel[mode].toLowerCase() : "execution"} of ${names.batch}` : `execution ${shortId(executionId)}`}`;
   const execution = state?.execution ?? null;
 

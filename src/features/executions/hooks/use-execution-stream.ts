@@ -12,6 +12,8 @@ export interface ExecutionStreamView {
   /** Subscribed and receiving live events. */
   connected: boolean;
   error: string | null;
+  /** The execution does not exist: nothing to retry. */
+  notFound: boolean;
 }
 
 export const WS_PATH = "/api/ws/executions";
@@ -41,13 +43,13 @@ function socketUrl(): string {
  * lastEventSeq. Memory stays bounded: events are applied and dropped, and the state caps its lists.
  */
 export function useExecutionStream(executionId: string): ExecutionStreamView {
-  const [view, setView] = useState<ExecutionStreamView>({ state: null, connected: false, error: null });
+  const [view, setView] = useState<ExecutionStreamView>({ state: null, connected: false, error: null, notFound: false });
 
   useEffect(() => {
     let cancelled = false;
     let stream: ExecutionStream | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    setView({ state: null, connected: false, error: null });
+    setView({ state: null, connected: false, error: null, notFound: false });
 
     const load = async (attempt: number) => {
       let snapshot: ExecutionSnapshot;
@@ -56,13 +58,13 @@ export function useExecutionStream(executionId: string): ExecutionStreamView {
       } catch (e) {
         if (cancelled) return;
         const notFound = e instanceof ApiError && e.status === 404;
-        setView((v) => ({ ...v, error: e instanceof Error ? e.message : "Could not load the execution" }));
+        setView((v) => ({ ...v, notFound, error: e instanceof Error ? e.message : "Could not load the execution" }));
         // A missing execution will not appear by retrying; anything else (network, restart) may pass.
         if (!notFound) retryTimer = setTimeout(() => void load(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
         return;
       }
       if (cancelled) return;
-      setView({ state: initialState(snapshot), connected: false, error: null });
+      setView({ state: initialState(snapshot), connected: false, error: null, notFound: false });
       stream = new ExecutionStream({
         url: socketUrl(),
         executionId,
