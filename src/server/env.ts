@@ -8,7 +8,14 @@ const intFrom = (def: number, min: number, max: number) =>
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: intFrom(3000, 0, 65535),
-  HOST: z.string().default("0.0.0.0"),
+  // Loopback by default: exposing fleetdeck is a deliberate choice (see README "Security").
+  HOST: z.string().default("127.0.0.1"),
+  /** Origins besides the app's own that may make state-changing requests (comma-separated, e.g. https://ops.example.com). */
+  ALLOWED_ORIGINS: z.string().default(""),
+  /** Host names besides loopback that requests may address (comma-separated); guards against DNS rebinding. */
+  ALLOWED_HOSTNAMES: z.string().default(""),
+  /** The address people use to reach fleetdeck (e.g. https://fleetdeck.example.com); its host and origin are allowed. */
+  PUBLIC_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().default("./.data"),
   DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
   MAX_CONCURRENCY: intFrom(10, 1, 1000),
@@ -18,6 +25,19 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   MAX_UPLOAD_BYTES: intFrom(50 * 1024 * 1024, 1, 2 ** 31),
   MAX_BATCH_ROWS: intFrom(100_000, 1, 10_000_000),
+  MAX_CSV_COLUMNS: intFrom(1_000, 1, 100_000),
+  /** What one extracted field, and one job's whole result, may hold; longer values are truncated and marked. */
+  MAX_FIELD_BYTES: intFrom(64 * 1024, 256, 64 * 1024 * 1024),
+  MAX_RESULT_BYTES: intFrom(1024 * 1024, 1024, 256 * 1024 * 1024),
+  /** WebSocket limits: subscriptions per socket, sockets per client address, messages per second per socket. */
+  WS_MAX_SUBSCRIPTIONS: intFrom(20, 1, 10_000),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: intFrom(50, 1, 100_000),
+  WS_MAX_MESSAGES_PER_SECOND: intFrom(50, 1, 100_000),
+  /** A worker beats this often; one silent for WORKER_DEAD_AFTER_MS is dead and its jobs go back to the queue. */
+  WORKER_HEARTBEAT_MS: intFrom(1_000, 100, 60_000),
+  WORKER_DEAD_AFTER_MS: intFrom(3_000, 300, 600_000),
+  /** How long a query waits for a database connection before answering 503 unavailable. */
+  DB_CONNECT_TIMEOUT_MS: intFrom(3_000, 100, 120_000),
   PRICE_PER_AGENT_MINUTE: z.coerce.number().min(0).default(0.01),
   DEFAULT_JOB_DURATION_MS: intFrom(6_000, 1, 3_600_000),
   LEASE_SECONDS: intFrom(30, 2, 3600),
@@ -47,6 +67,16 @@ export function env(): Env {
   return globalForEnv.__fleetdeckEnv;
 }
 
+const listOf = (value: string) => value.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+
 export function allowedHosts(e: Env = env()): string[] {
-  return e.ALLOWED_HOSTS.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return listOf(e.ALLOWED_HOSTS);
+}
+
+export function allowedOrigins(e: Env = env()): string[] {
+  return listOf(e.ALLOWED_ORIGINS).map((o) => o.replace(/\/+$/, ""));
+}
+
+export function allowedHostnames(e: Env = env()): string[] {
+  return listOf(e.ALLOWED_HOSTNAMES);
 }

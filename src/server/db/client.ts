@@ -18,6 +18,14 @@ export type DbOrTx = Db | Tx;
  * The one seam between PGlite and PostgreSQL. Everything above it speaks Drizzle and
  * `listen`/`notify`; nothing else knows which database it talks to.
  */
+export interface DatabaseHealth {
+  ok: boolean;
+  /** Why the database is unreachable, for /api/health and the live view; null when ok. */
+  reason: string | null;
+  /** When this state began. */
+  since: Date;
+}
+
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
@@ -25,8 +33,14 @@ export interface Database {
   location: string;
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   notify(channel: string, payload: string): Promise<void>;
+  /** Reachability as last observed; PGlite is always reachable. */
+  health(): DatabaseHealth;
+  /** Called on every change of `health().ok`; returns the unsubscribe. */
+  onHealthChange(listener: (health: DatabaseHealth) => void): () => void;
   close(): Promise<void>;
 }
+
+const ALWAYS_HEALTHY: DatabaseHealth = { ok: true, reason: null, since: new Date() };
 
 export interface OpenOptions {
   /** postgres://… to use PostgreSQL; otherwise PGlite. */
@@ -64,6 +78,8 @@ async function openPglite(dataDir: string): Promise<Database> {
       async notify(channel, payload) {
         await client.query("select pg_notify($1, $2)", [channel, payload]);
       },
+      health: () => ALWAYS_HEALTHY,
+      onHealthChange: () => () => {},
       async close() {
         try {
           await client.close();
@@ -99,6 +115,8 @@ async function openPostgres(url: string, max: number): Promise<Database> {
     async notify(channel, payload) {
       await sql`select pg_notify(${channel}, ${payload})`;
     },
+    health: () => ALWAYS_HEALTHY, // made real with the driver move (issue 18)
+    onHealthChange: () => () => {},
     async close() {
       await sql.end({ timeout: 5 });
     },
