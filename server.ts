@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { loadEnv } from "./src/server/env";
 import { log } from "./src/server/log";
 import { startRuntime, stopRuntime, type Runtime } from "./src/server/runtime";
 import { afterListen, startBackground, upgradeHandler } from "./src/server/boot";
+import { exposureNotice, frontDoor } from "./src/server/http/front-door";
 
 const WS_PATH = "/api/ws/executions";
 
@@ -21,6 +23,8 @@ async function main() {
   }
 
   const where = http ? `http://localhost:${http.port}` : "running (no HTTP)";
+  const exposure = http ? exposureNotice(env) : null;
+  if (exposure) log().warn(exposure);
   log().info({ role: runtime.role, data: runtime.database.location, ms: Date.now() - startedAt }, "fleetdeck ready");
   // A plain line for people (and for tests that start the server on port 0).
   console.log(`fleetdeck ${runtime.role === "worker" ? "worker" : "ready at"} ${where} · data: ${runtime.database.location}`);
@@ -65,15 +69,24 @@ async function serveHttp(runtime: Runtime): Promise<{ port: number; stopAcceptin
   const app = next({ dev, dir: process.cwd(), turbopack: dev });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = createServer((req, res) => void handle(req, res));
+  const door = frontDoor(runtime.env, { dev });
+  const server = createServer((req, res) => {
+    if (!door.admit(req, res)) void handle(req, res);
+  });
 
-  // Next attaches its own upgrade listener (for /_next HMR) on its first request; ours routes
-  // the WebSocket endpoint and destroys every other upgrade that is not Next's.
+  // Next's dev server attaches its own upgrade listener (for /_next HMR) on its first request; ours routes
+  // the WebSocket endpoint and closes every other upgrade, and any /_next one that no dev server takes.
   const upgradeExecutions = upgradeHandler(runtime);
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!door.admitUpgrade(req, socket)) return;
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if (pathname === WS_PATH) return upgradeExecutions(req, socket, head);
-    if (pathname.startsWith("/_next/")) return;
+    if (dev && pathname.startsWith("/_next/")) {
+      setTimeout(() => {
+        if ((socket as Socket).bytesWritten === 0) socket.destroy(); // nobody answered it
+      }, 1000).unref();
+      return;
+    }
     socket.destroy();
   });
 

@@ -2,6 +2,10 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import "./globals.css";
 
+// Every page carries a fresh script nonce in its Content-Security-Policy (src/server/http/security-headers.ts),
+// so none may be prerendered with scripts that lack it.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "fleetdeck", template: "%s · fleetdeck" },
   description: "Run web agents in bulk and watch them live.",

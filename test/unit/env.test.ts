@@ -8,6 +8,7 @@ describe("configuration", () => {
     expect(env.MAX_CONCURRENCY).toBe(10);
     expect(env.DATA_DIR.endsWith(".data")).toBe(true);
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.HOST).toBe("127.0.0.1"); // exposing fleetdeck is a deliberate choice
   });
 
   it("fails fast naming the bad variable", () => {

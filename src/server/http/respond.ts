@@ -60,11 +60,16 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, options:
     if (options.optionalBody) return parseWith(schema, {});
     throw new AppError("invalid_json", 400, "The request body must be a JSON object");
   }
-  const type = request.headers.get("content-type") ?? "";
-  if (type && !type.includes("json")) {
-    throw new AppError("unsupported_media_type", 415, `Content-Type must be application/json, not ${type}`);
+  // A form cannot send application/json across sites without a preflight: demanding it keeps forms out.
+  if (!isJsonContentType(request.headers.get("content-type"))) {
+    const type = request.headers.get("content-type");
+    throw new AppError("unsupported_media_type", 415, `Content-Type must be application/json${type ? `, not ${type}` : " (it is missing)"}`);
   }
   return parseWith(schema, parseJsonObject(text));
+}
+
+export function isJsonContentType(contentType: string | null): boolean {
+  return contentType !== null && contentType.split(";")[0]!.trim().toLowerCase() === "application/json";
 }
 
 /** A request body that must be a JSON object; `shape` shows the expected form in the error. */
