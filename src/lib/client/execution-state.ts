@@ -250,7 +250,10 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
 function applyEphemeral(state: ExecutionState, event: ExecutionEvent): ExecutionState {
   const d = event.data;
   if (event.type === "stats_update") {
-    // The row's counters are the truth; they replace what the events added up to.
+    // The row's counters are the truth, but only for the moment they were read: the state after the
+    // retained event whose seq they carry. Applied to a state at another seq they would undo events
+    // applied since (the panel showing 29/30 beside a card saying 30 completed) or count some twice.
+    if (event.seq !== state.execution.lastEventSeq) return state;
     const stats: ExecutionStats = {
       total: num(d.totalJobs) ?? state.stats.total,
       running: num(d.running) ?? state.stats.running,

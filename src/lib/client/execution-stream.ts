@@ -23,6 +23,8 @@ export interface StreamStatus {
   connected: boolean;
   /** A problem worth showing (it keeps retrying unless the execution does not exist). */
   error: string | null;
+  /** Why the server cannot reach its database right now (live events pause until it is back), or null. */
+  degraded: string | null;
 }
 
 export interface ExecutionStreamOptions {
@@ -56,7 +58,8 @@ export class ExecutionStream {
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private error: string | null = null;
-  private lastReported: string | null = null;
+  private degraded: string | null = null;
+  private lastReported: StreamStatus = { connected: false, error: null, degraded: null };
   private readonly o: Required<Omit<ExecutionStreamOptions, "onStatus">> & Pick<ExecutionStreamOptions, "onStatus">;
 
   constructor(options: ExecutionStreamOptions) {
@@ -84,7 +87,7 @@ export class ExecutionStream {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     this.dropSocket();
-    this.setStatus(false, this.error);
+    this.setStatus(false);
   }
 
   /** For tests and diagnostics: the socket in use now. */
@@ -116,6 +119,8 @@ export class ExecutionStream {
     }
     switch (message.type) {
       case "connected":
+        // A new socket: the server says at once if its database is still away, so forget the old socket's word.
+        this.degraded = null;
         this.resyncing = false;
         this.subscribe();
         this.startPinging();
@@ -124,7 +129,8 @@ export class ExecutionStream {
         if (message.executionId !== this.o.executionId) return;
         this.resyncing = false;
         this.failedAttempts = 0;
-        this.setStatus(true, null);
+        this.error = null;
+        this.setStatus(true);
         return;
       case "execution_event":
         if (message.executionId === this.o.executionId) this.handleEvent(message.event);
@@ -132,6 +138,14 @@ export class ExecutionStream {
       case "pong":
         if (this.pongTimer) clearTimeout(this.pongTimer);
         this.pongTimer = null;
+        return;
+      case "degraded":
+        this.degraded = message.reason;
+        this.setStatus(this.connected);
+        return;
+      case "recovered":
+        this.degraded = null;
+        this.setStatus(this.connected);
         return;
       case "reconnect":
         // The server is restarting and will close this socket; come back quickly, not with a long backoff.
@@ -143,7 +157,8 @@ export class ExecutionStream {
           this.stop();
           return;
         }
-        this.setStatus(this.connected, message.error.message);
+        this.error = message.error.message;
+        this.setStatus(this.connected);
         return;
     }
   }
@@ -187,7 +202,7 @@ export class ExecutionStream {
   private onSocketGone(socket: SocketLike) {
     if (socket !== this.socket) return; // a socket already replaced
     this.dropSocket();
-    this.setStatus(false, this.error);
+    this.setStatus(false);
     this.scheduleReconnect();
   }
 
@@ -228,11 +243,12 @@ export class ExecutionStream {
     }, delay);
   }
 
-  private setStatus(connected: boolean, error: string | null) {
-    this.error = error;
-    if (this.connected === connected && this.lastReported === error) return;
+  private setStatus(connected: boolean) {
     this.connected = connected;
-    this.lastReported = error;
-    this.o.onStatus?.({ connected, error });
+    const status: StreamStatus = { connected, error: this.error, degraded: this.degraded };
+    const last = this.lastReported;
+    if (last.connected === connected && last.error === status.error && last.degraded === status.degraded) return;
+    this.lastReported = status;
+    this.o.onStatus?.(status);
   }
 }

@@ -50,6 +50,9 @@ export type ServerMessage =
   | { type: "pong" }
   | { type: "execution_event"; executionId: string; event: ExecutionEvent; timestamp: string }
   | { type: "reconnect"; reason: string }
+  /** The database is unreachable: live events pause until `recovered` (sent at connect too while it lasts). */
+  | { type: "degraded"; reason: string }
+  | { type: "recovered" }
   | { type: "error"; error: { code: string; message: string } };
 
 /** Messages a client sends. */

@@ -1,8 +1,10 @@
 import { isRetained, type ExecutionEvent } from "@/lib/contract/events";
 import { isMarker, type EventMarker } from "../events/bus";
 import { log } from "../log";
+import type { ExecutionHead } from "../repos/realtime";
 import { encodeEvent } from "./protocol";
 import { SerialQueue } from "./serial-queue";
+import { statsUpdateEvent } from "./stats";
 import type { Subscription } from "./subscription";
 
 export interface ChannelDeps {
@@ -10,6 +12,8 @@ export interface ChannelDeps {
   readLog(executionId: string, afterSeq: number, limit: number): Promise<ExecutionEvent[]>;
   /** The execution's last retained seq, or undefined if it does not exist. */
   readLastSeq(executionId: string): Promise<number | undefined>;
+  /** The execution's row as it is now: its counters and the seq they belong to. */
+  readHead(executionId: string): Promise<ExecutionHead | undefined>;
   /** At most one job_progress per job (and one execution_progress) per this many ms. */
   progressIntervalMs: number;
 }
@@ -71,6 +75,27 @@ export class Channel {
     return this.queue.run(() => this.readMissing());
   }
 
+  /**
+   * Sends a stats_update exactly where its counts belong in the stream: right after the retained
+   * event whose seq the row had when it was read, and stamped with that seq. A row read before
+   * events this channel has since sent is read again; a row ahead of it first has its events sent
+   * from the log. So a client that applies events in order never sees counts that predate an event
+   * it has applied, nor counts of events it has not received yet.
+   */
+  sendStats(head: ExecutionHead): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.closed || this.missing || this.broken) return;
+      const current = head.lastEventSeq < this.delivered ? await this.deps.readHead(this.executionId) : head;
+      if (!current) return;
+      if (current.lastEventSeq > this.delivered) await this.readMissing(current.lastEventSeq);
+      if (current.lastEventSeq !== this.delivered) {
+        this.activity = true; // the log could not be read up to it: the next tick tries again
+        return;
+      }
+      this.sendEphemeral(statsUpdateEvent(current));
+    });
+  }
+
   close() {
     this.closed = true;
     this.progress.clear();
@@ -89,11 +114,13 @@ export class Channel {
     this.throttleProgress(event);
   }
 
-  private async readMissing() {
-    for (;;) {
-      const page = await this.deps.readLog(this.executionId, this.delivered, LOG_PAGE);
-      for (const event of page) if (event.seq > this.delivered) this.deliverRetained(event);
-      if (page.length < LOG_PAGE || this.closed) return;
+  /** Delivers the logged events after the delivered seq, up to `upToSeq` when given. */
+  private async readMissing(upToSeq = Number.POSITIVE_INFINITY) {
+    while (this.delivered < upToSeq && !this.closed) {
+      const limit = Math.min(LOG_PAGE, upToSeq - this.delivered);
+      const page = await this.deps.readLog(this.executionId, this.delivered, limit);
+      for (const event of page) if (event.seq > this.delivered && event.seq <= upToSeq) this.deliverRetained(event);
+      if (page.length < limit) return;
     }
   }
 
@@ -143,7 +170,7 @@ export class Channel {
   }
 
   /** Ephemeral events carry the seq of the latest retained event delivered. */
-  sendEphemeral(event: ExecutionEvent) {
+  private sendEphemeral(event: ExecutionEvent) {
     if (this.closed || this.subscribers.size === 0) return;
     const frame = encodeEvent({ ...event, seq: this.delivered });
     for (const subscription of this.subscribers) subscription.offerEphemeral(frame);

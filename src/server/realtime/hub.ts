@@ -2,37 +2,63 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
 import { channelOf, type ClientMessage, type ExecutionEvent } from "@/lib/contract/events";
+import type { Database, DatabaseHealth } from "../db/client";
 import type { EventMarker } from "../events/bus";
 import { log } from "../log";
 import { eventsAfter } from "../repos/events";
 import { findExecutionHead, findExecutionHeads, findRunningJobStates } from "../repos/realtime";
 import type { Runtime } from "../runtime";
+import { AddressQuota } from "./address-quota";
 import { Channel, type ChannelDeps } from "./channel";
 import { CLOSE_TOO_SLOW, Connection, type SendLimits } from "./connection";
-import { executionIdOfChannel, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "./protocol";
+import { Gate } from "./gate";
+import { encode, executionIdOfChannel, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "./protocol";
 import { replay, type ReplayDeps } from "./replay";
-import { statsUpdateEvent } from "./stats";
 import { Subscription } from "./subscription";
 
-export interface HubOptions extends SendLimits {
+/** Where the hub learns whether the database is reachable (the database seam; a test may give its own). */
+export type HealthSource = Pick<Database, "health" | "onHealthChange">;
+
+export interface HubLimits {
+  /** Executions one socket may watch at once (WS_MAX_SUBSCRIPTIONS). */
+  maxSubscriptionsPerSocket: number;
+  /** Open sockets per client address (WS_MAX_CONNECTIONS_PER_ADDRESS). */
+  maxConnectionsPerAddress: number;
+  /** Messages per second per socket (WS_MAX_MESSAGES_PER_SECOND); twice that keeps up closes it with 1008. */
+  maxMessagesPerSecond: number;
+}
+
+export interface HubOptions extends SendLimits, HubLimits {
   /** Protocol-level ping period; a socket that has not answered the previous ping is terminated. */
   heartbeatMs: number;
   /** stats_update period per execution (the contract says at most every 2 s). */
   statsIntervalMs: number;
   /** Minimum gap between two job_progress of one job. */
   progressIntervalMs: number;
+  /** Events per replay read, and how many replay reads of all clients may run at once. */
+  replayPageSize: number;
+  replayReadsAtOnce: number;
+  /** A replaying client that reads nothing for this long is cut. */
+  replayStallMs: number;
+  /** Defaults to the runtime's database. */
+  health?: HealthSource;
 }
 
-export const DEFAULT_HUB_OPTIONS: HubOptions = {
+export const DEFAULT_HUB_OPTIONS: Omit<HubOptions, keyof HubLimits> = {
   softBytes: 1024 * 1024,
   hardBytes: 8 * 1024 * 1024,
   heartbeatMs: 30_000,
   statsIntervalMs: 2_000,
   progressIntervalMs: 250,
+  replayPageSize: 500,
+  replayReadsAtOnce: 2,
+  replayStallMs: 30_000,
 };
 
 /** Close code that tells clients the server is restarting: reconnect and resubscribe with lastSeq. */
 const CLOSE_SERVICE_RESTART = 1012;
+/** The standard "policy violation" close: too many sockets from one address, or messages far over the rate. */
+const CLOSE_POLICY_VIOLATION = 1008;
 
 /**
  * The realtime hub of one process: accepts sockets, handles their messages, and fans the bus's
@@ -42,10 +68,15 @@ export class RealtimeHub {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<Connection>();
   private readonly channels = new Map<string, Channel>();
+  private readonly perAddress: AddressQuota;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribeBus: () => void;
+  private readonly unsubscribeHealth: () => void;
+  private readonly health: HealthSource;
   private readonly channelDeps: ChannelDeps;
   private readonly replayDeps: ReplayDeps;
+  /** What watchers were last told: the reason the database is unreachable, or null. */
+  private degradedReason: string | null = null;
   private stopping = false;
   private statsTickRunning = false;
 
@@ -54,15 +85,27 @@ export class RealtimeHub {
     private readonly options: HubOptions,
   ) {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, clientTracking: false });
+    this.perAddress = new AddressQuota(options.maxConnectionsPerAddress);
     const readLog = (id: string, after: number, limit: number) => eventsAfter(runtime.db, id, after, limit);
     this.channelDeps = {
       readLog,
       readLastSeq: async (id) => (await findExecutionHead(runtime.db, id))?.lastEventSeq,
+      readHead: (id) => findExecutionHead(runtime.db, id),
       progressIntervalMs: options.progressIntervalMs,
     };
-    this.replayDeps = { readLog, readRunningJobs: (id) => findRunningJobStates(runtime.db, id) };
+    this.replayDeps = {
+      readLog,
+      readRunningJobs: (id) => findRunningJobStates(runtime.db, id),
+      gate: new Gate(options.replayReadsAtOnce),
+      pageSize: options.replayPageSize,
+      stallMs: options.replayStallMs,
+    };
     // One bus subscription per process, whatever the number of sockets.
     this.unsubscribeBus = runtime.bus.onEvent((event: ExecutionEvent | EventMarker) => this.channels.get(event.executionId)?.ingest(event));
+    this.health = options.health ?? runtime.database;
+    this.unsubscribeHealth = this.health.onHealthChange((health) => this.healthChanged(health));
+    const now = this.health.health();
+    if (!now.ok) this.degradedReason = now.reason ?? "The database is unreachable";
     this.timers.push(
       setInterval(() => this.heartbeat(), options.heartbeatMs),
       setInterval(() => void this.statsTick(), options.statsIntervalMs),
@@ -76,7 +119,13 @@ export class RealtimeHub {
       socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    const address = req.socket.remoteAddress ?? "unknown";
+    // Counted before the handshake completes, so a burst of upgrades cannot slip past the limit.
+    const admitted = this.perAddress.tryTake(address);
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      if (admitted) return this.accept(ws, address);
+      this.refuse(ws);
+    });
   }
 
   stats() {
@@ -89,6 +138,7 @@ export class RealtimeHub {
     if (this.stopping) return;
     this.stopping = true;
     this.unsubscribeBus();
+    this.unsubscribeHealth();
     for (const timer of this.timers) clearInterval(timer);
     const open = [...this.connections];
     const closed = Promise.all(open.map((c) => new Promise<void>((resolve) => (c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once("close", () => resolve())))));
@@ -107,8 +157,8 @@ export class RealtimeHub {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket) {
-    const connection = new Connection(ws, this.options, (c) => this.cutSlow(c));
+  private accept(ws: WebSocket, address: string) {
+    const connection = new Connection(ws, address, this.options, this.options.maxMessagesPerSecond, (c) => this.cutSlow(c));
     this.connections.add(connection);
     ws.on("pong", () => (connection.alive = true));
     ws.on("message", (data, isBinary) => this.receive(connection, data, isBinary));
@@ -116,9 +166,23 @@ export class RealtimeHub {
     // Errors (a 1009 for an oversized frame, a reset) are followed by close; nothing else to do.
     ws.on("error", (e) => log().debug({ err: e, clientId: connection.id }, "realtime socket error"));
     connection.send({ type: "connected", clientId: connection.id, timestamp: new Date().toISOString() });
+    if (this.degradedReason !== null) connection.send({ type: "degraded", reason: this.degradedReason });
+  }
+
+  /** One socket too many from its address: say which limit, then close. */
+  private refuse(ws: WebSocket) {
+    ws.on("error", () => {});
+    const limit = this.options.maxConnectionsPerAddress;
+    const message = `Too many connections from this address: at most ${limit} at once (WS_MAX_CONNECTIONS_PER_ADDRESS); close another first`;
+    ws.send(encode({ type: "error", error: { code: "too_many_connections", message } }));
+    ws.close(CLOSE_POLICY_VIOLATION, "too many connections from this address");
+    setTimeout(() => ws.terminate(), 1000).unref();
   }
 
   private receive(connection: Connection, data: RawData, isBinary: boolean) {
+    if (connection.closed) return;
+    const verdict = connection.rate.take();
+    if (verdict !== "accepted") return this.overRate(connection, verdict === "abusive");
     if (isBinary) {
       connection.send({ type: "error", error: { code: "invalid_message", message: "Messages must be JSON text frames" } });
       return;
@@ -132,6 +196,20 @@ export class RealtimeHub {
       log().error({ err: e, clientId: connection.id }, "realtime message failed");
       connection.send({ type: "error", error: { code: "internal", message: "The server could not handle this message; try again" } });
     });
+  }
+
+  /** A message over the rate is refused with an error; a client that keeps it up is closed. */
+  private overRate(connection: Connection, abusive: boolean) {
+    const limit = this.options.maxMessagesPerSecond;
+    if (!abusive) {
+      const message = `Too many messages: at most ${limit} per second per connection (WS_MAX_MESSAGES_PER_SECOND); this one was ignored`;
+      connection.send({ type: "error", error: { code: "rate_limited", message } });
+      return;
+    }
+    log().warn({ clientId: connection.id, address: connection.address }, "realtime client far over the message rate; closing it");
+    connection.send({ type: "error", error: { code: "rate_limited", message: `Closed: far more than ${limit} messages per second (WS_MAX_MESSAGES_PER_SECOND)` } });
+    this.drop(connection);
+    connection.close(CLOSE_POLICY_VIOLATION, "message rate limit exceeded");
   }
 
   private async handle(connection: Connection, message: ClientMessage) {
@@ -153,6 +231,13 @@ export class RealtimeHub {
   }
 
   private async subscribe(connection: Connection, executionId: string, lastSeq: number | undefined) {
+    const limit = this.options.maxSubscriptionsPerSocket;
+    // Messages of one socket are handled one at a time, so the count cannot move under this check.
+    if (!connection.subscriptions.has(executionId) && connection.subscriptions.size >= limit) {
+      const message = `Too many subscriptions: at most ${limit} per connection (WS_MAX_SUBSCRIPTIONS); unsubscribe from one first`;
+      connection.send({ type: "error", error: { code: "too_many_subscriptions", message } });
+      return;
+    }
     const channel = this.channelFor(executionId);
     const subscription = await channel.run(() => {
       if (channel.missing || channel.broken || connection.closed) return null;
@@ -174,12 +259,15 @@ export class RealtimeHub {
       return;
     }
     if (subscription.replaying) {
-      // Not awaited: the next message of this client (say an unsubscribe) must not wait for a long replay.
-      replay(subscription, this.replayDeps).catch((e) => {
-        log().error({ err: e, executionId }, "realtime replay failed");
-        // The client cannot trust its stream any more; closing makes it resubscribe from its lastSeq.
-        connection.close(1011, "replay failed");
-      });
+      // Not awaited: the next message of this client (say an unsubscribe) must not wait for a long
+      // replay. Its replays run one at a time, each at the pace the client reads.
+      void connection.replays
+        .run(() => replay(subscription, this.replayDeps))
+        .catch((e) => {
+          log().error({ err: e, executionId }, "realtime replay failed");
+          // The client cannot trust its stream any more; closing makes it resubscribe from its lastSeq.
+          connection.close(1011, "replay failed");
+        });
     }
   }
 
@@ -213,6 +301,7 @@ export class RealtimeHub {
     if (connection.closed) return;
     connection.closed = true;
     this.connections.delete(connection);
+    this.perAddress.release(connection.address);
     for (const subscription of [...connection.subscriptions.values()]) this.removeSubscription(subscription);
   }
 
@@ -220,6 +309,22 @@ export class RealtimeHub {
     log().info({ clientId: connection.id, bufferedBytes: connection.ws.bufferedAmount }, "realtime client too slow; closing it");
     this.drop(connection);
     connection.close(CLOSE_TOO_SLOW, "too slow: reconnect and resubscribe with lastSeq");
+  }
+
+  /** Watchers hear at once that the database went away or came back, instead of a silent freeze. */
+  private healthChanged(health: DatabaseHealth) {
+    const reason = health.ok ? null : (health.reason ?? "The database is unreachable");
+    if (reason === this.degradedReason) return;
+    const wasDegraded = this.degradedReason !== null;
+    this.degradedReason = reason;
+    if (reason !== null) {
+      for (const connection of this.connections) connection.send({ type: "degraded", reason });
+      return;
+    }
+    if (!wasDegraded) return;
+    for (const connection of this.connections) connection.send({ type: "recovered" });
+    // Notifications sent while the database was away may be lost: read every watched log now.
+    void this.statsTick();
   }
 
   private heartbeat() {
@@ -245,10 +350,12 @@ export class RealtimeHub {
       for (const head of heads) {
         const channel = this.channels.get(head.id);
         if (!channel || channel.missing || channel.broken) continue;
-        if (head.lastEventSeq > channel.delivered) void channel.catchUp().catch((e) => log().warn({ err: e }, "realtime catch-up failed"));
-        if (!channel.activity) continue;
-        channel.activity = false;
-        channel.sendEphemeral(statsUpdateEvent(head));
+        if (channel.activity) {
+          channel.activity = false;
+          void channel.sendStats(head).catch((e) => log().warn({ err: e }, "realtime stats_update failed"));
+        } else if (head.lastEventSeq > channel.delivered) {
+          void channel.catchUp().catch((e) => log().warn({ err: e }, "realtime catch-up failed"));
+        }
       }
     } catch (e) {
       log().warn({ err: e }, "realtime stats tick failed");

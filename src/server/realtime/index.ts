@@ -3,7 +3,7 @@ import type { Duplex } from "node:stream";
 import type { Runtime } from "../runtime";
 import { DEFAULT_HUB_OPTIONS, RealtimeHub, type HubOptions } from "./hub";
 
-export type { HubOptions } from "./hub";
+export type { HealthSource, HubOptions } from "./hub";
 
 /** The WebSocket endpoint /api/ws/executions of this process. */
 export interface Hub {
@@ -14,7 +14,14 @@ export interface Hub {
   stats(): { clients: number; subscriptions: number; channels: number };
 }
 
-/** Options are for tests and benchmarks; production uses the defaults. */
+/** The limits come from the environment (WS_*); the other options are for tests and benchmarks. */
 export function startHub(runtime: Runtime, options: Partial<HubOptions> = {}): Hub {
-  return new RealtimeHub(runtime, { ...DEFAULT_HUB_OPTIONS, ...options });
+  const { env } = runtime;
+  return new RealtimeHub(runtime, {
+    ...DEFAULT_HUB_OPTIONS,
+    maxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS,
+    maxConnectionsPerAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS,
+    maxMessagesPerSecond: env.WS_MAX_MESSAGES_PER_SECOND,
+    ...options,
+  });
 }

@@ -43,7 +43,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
   const params = { projectId, batchId, executionId };
   const jobHref = useCallback((jobId: string) => jobPath({ projectId, batchId, executionId }, jobId), [projectId, batchId, executionId]);
   const names = useExecutionContext(projectId, batchId);
-  const { state, execution, connected, everConnected, error, notFound, controls } = live;
+  const { state, execution, connected, everConnected, error, degraded, notFound, controls } = live;
 
   const running = useMemo(() => (state ? Object.values(state.runningJobs).sort(byStart) : []), [state?.runningJobs]); // eslint-disable-line react-hooks/exhaustive-deps
   const stats = state?.stats;
@@ -115,6 +115,13 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
         }
       />
 
+      {degraded && (
+        <div data-testid="degraded-banner">
+          <Alert tone="danger" title="Database unreachable — reconnecting">
+            Live updates are paused while the server cannot reach its database; they resume by themselves, missing nothing, when it is back. ({degraded})
+          </Alert>
+        </div>
+      )}
       {error && state && <Alert tone="warning">{error}</Alert>}
 
       {finished && !empty && (

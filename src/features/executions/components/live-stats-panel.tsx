@@ -58,18 +58,20 @@ export function LiveStatsPanel({ stats, execution }: { stats: StatsCounts; execu
   const successRate = done > 0 ? (stats.completed / done) * 100 : 0;
   const failureRate = done > 0 ? (stats.failed / done) * 100 : 0;
 
-  const aDone = useAnimatedNumber(done);
-  const aRunning = useAnimatedNumber(stats.running);
-  const aQueued = useAnimatedNumber(stats.queued);
-  const aFailed = useAnimatedNumber(stats.failed);
-  const aSuccess = useAnimatedNumber(successRate);
-  const aFailure = useAnimatedNumber(failureRate);
+  // Once finished, the figures are final and shown as they are, in the same render as the completion card.
+  const finished = execution.status === "completed" || execution.status === "stopped";
+  const aDone = useAnimatedNumber(done, { exact: finished });
+  const aRunning = useAnimatedNumber(stats.running, { exact: finished });
+  const aQueued = useAnimatedNumber(stats.queued, { exact: finished });
+  const aFailed = useAnimatedNumber(stats.failed, { exact: finished });
+  const aSuccess = useAnimatedNumber(successRate, { exact: finished });
+  const aFailure = useAnimatedNumber(failureRate, { exact: finished });
 
   const elapsed = elapsedMs(execution, now);
   const active = execution.status === "running" || execution.status === "pending";
   const remaining = Math.max(0, total - finishedTotal);
   let eta: string;
-  if (execution.status === "completed" || execution.status === "stopped") eta = "Finished";
+  if (finished) eta = "Finished";
   else if (execution.status === "paused") eta = "Paused";
   else if (execution.status === "stopping") eta = "Stopping";
   else if (done === 0 || elapsed === 0 || !active) eta = "Estimating…";

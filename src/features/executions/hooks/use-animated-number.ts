@@ -8,16 +8,18 @@ function prefersReducedMotion(): boolean {
 
 /**
  * Eases from the shown value to `target` over `durationMs` instead of jumping, so a counter that is fed
- * bursts of events glides. Snaps when the tab is hidden or the user prefers reduced motion.
+ * bursts of events glides. Snaps when the tab is hidden or the user prefers reduced motion, and shows
+ * `target` itself in the very render where `exact` becomes true: final figures must never lag behind
+ * (animation frames can stall for seconds in a busy or background tab).
  */
-export function useAnimatedNumber(target: number, durationMs = 450): number {
+export function useAnimatedNumber(target: number, { exact = false, durationMs = 450 }: { exact?: boolean; durationMs?: number } = {}): number {
   const [value, setValue] = useState(target);
   const shown = useRef(target);
 
   useEffect(() => {
     const from = shown.current;
     if (from === target) return;
-    if (document.hidden || prefersReducedMotion() || !Number.isFinite(from)) {
+    if (exact || document.hidden || prefersReducedMotion() || !Number.isFinite(from)) {
       shown.current = target;
       setValue(target);
       return;
@@ -34,7 +36,7 @@ export function useAnimatedNumber(target: number, durationMs = 450): number {
     };
     frame = requestAnimationFrame(step);
     return () => cancelAnimationFrame(frame);
-  }, [target, durationMs]);
+  }, [target, durationMs, exact]);
 
-  return value;
+  return exact ? target : value;
 }

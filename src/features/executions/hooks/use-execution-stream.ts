@@ -12,11 +12,15 @@ export interface ExecutionStreamView {
   /** Subscribed and receiving live events. */
   connected: boolean;
   error: string | null;
+  /** The server cannot reach its database (why, in its words): live updates pause until it is back. */
+  degraded: string | null;
   /** The execution does not exist: nothing to retry. */
   notFound: boolean;
 }
 
 export const WS_PATH = "/api/ws/executions";
+
+const NOTHING_YET: ExecutionStreamView = { state: null, connected: false, error: null, degraded: null, notFound: false };
 
 /** Newest finished jobs held in memory at first; the state keeps at most MAX_FINISHED_JOBS anyway. */
 const FINISHED_SNAPSHOT = 100;
@@ -43,13 +47,13 @@ function socketUrl(): string {
  * lastEventSeq. Memory stays bounded: events are applied and dropped, and the state caps its lists.
  */
 export function useExecutionStream(executionId: string): ExecutionStreamView {
-  const [view, setView] = useState<ExecutionStreamView>({ state: null, connected: false, error: null, notFound: false });
+  const [view, setView] = useState<ExecutionStreamView>(NOTHING_YET);
 
   useEffect(() => {
     let cancelled = false;
     let stream: ExecutionStream | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    setView({ state: null, connected: false, error: null, notFound: false });
+    setView(NOTHING_YET);
 
     const load = async (attempt: number) => {
       let snapshot: ExecutionSnapshot;
@@ -64,14 +68,14 @@ export function useExecutionStream(executionId: string): ExecutionStreamView {
         return;
       }
       if (cancelled) return;
-      setView({ state: initialState(snapshot), connected: false, error: null, notFound: false });
+      setView({ ...NOTHING_YET, state: initialState(snapshot) });
       stream = new ExecutionStream({
         url: socketUrl(),
         executionId,
         lastSeq: snapshot.execution.lastEventSeq,
         // React batches these updates, so a burst of events renders once.
         onEvent: (event) => setView((v) => (v.state ? { ...v, state: applyEvent(v.state, event) } : v)),
-        onStatus: ({ connected, error }) => setView((v) => ({ ...v, connected, error })),
+        onStatus: ({ connected, error, degraded }) => setView((v) => ({ ...v, connected, error, degraded })),
       });
       stream.start();
     };
