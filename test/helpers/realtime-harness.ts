@@ -63,6 +63,13 @@ export class TestClient {
     return client;
   }
 
+  /** A socket that may be refused: resolves once it is open or closed, without waiting for `connected`. */
+  static async open(url: string): Promise<TestClient> {
+    const client = new TestClient(new WebSocket(url));
+    await client.waitFor(() => client.ws.readyState !== WebSocket.CONNECTING);
+    return client;
+  }
+
   send(message: unknown) {
     this.ws.send(typeof message === "string" ? message : JSON.stringify(message));
   }
@@ -78,6 +85,10 @@ export class TestClient {
     let found: ServerMessage | undefined;
     await this.waitFor(() => (found = this.messages.slice(from).find((m) => m.type === type)) !== undefined);
     return found as Extract<ServerMessage, { type: T }>;
+  }
+
+  errors(): { code: string; message: string }[] {
+    return this.messages.flatMap((m) => (m.type === "error" ? [m.error] : []));
   }
 
   events(executionId?: string): ExecutionEvent[] {
