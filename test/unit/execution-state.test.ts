@@ -175,6 +175,25 @@ describe("execution state", () => {
     expect(s.metrics).toEqual({ successRate: 80, avgDurationMs: 1500 });
   });
 
+  it("takes a stats_update only at the seq its counts belong to: counts of another moment would contradict the events applied", () => {
+    const s = initialState(snapshot()); // at seq 5: 1 running, 7 queued, 2 completed
+    const before = { running: 1, queued: 8, completed: 1, failed: 0, cancelled: 0, totalJobs: 10, successRate: 100, avgDurationMs: 900 };
+    const ahead = { running: 0, queued: 7, completed: 3, failed: 0, cancelled: 0, totalJobs: 10, successRate: 100, avgDurationMs: 900 };
+    expect(applyEvent(s, ev("stats_update", 4, before))).toBe(s);
+    expect(applyEvent(s, ev("stats_update", 6, ahead))).toBe(s);
+
+    // The finding: the last job and the completion are applied, then counts read before them arrive.
+    const done = applyAll(s, [
+      ev("job_completed", 6, { jobId: "j1", inputId: "in-j1", success: true, durationMs: 10 }),
+      ev("execution_completed", 7, { status: "completed", completed: 3, failed: 0, cancelled: 7, totalJobs: 10 }),
+    ]);
+    expect(done.stats).toEqual({ total: 10, running: 0, queued: 0, completed: 3, failed: 0, cancelled: 7 });
+    expect(applyEvent(done, ev("stats_update", 6, { ...ahead, running: 1, completed: 2 }))).toBe(done);
+    // The same counts stamped with the seq they belong to are the truth.
+    const final = { running: 0, queued: 0, completed: 3, failed: 0, cancelled: 7, totalJobs: 10, successRate: 100, avgDurationMs: 10 };
+    expect(applyEvent(done, ev("stats_update", 7, final)).metrics).toEqual({ successRate: 100, avgDurationMs: 10 });
+  });
+
   it("keeps at most the newest MAX_FINISHED_JOBS finished jobs however long the execution runs", () => {
     let s = initialState(snapshot());
     let seq = 5;
