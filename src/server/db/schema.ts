@@ -173,3 +173,21 @@ export const jobSteps = pgTable(
   },
   (t) => [index("job_steps_job_idx").on(t.jobId, t.id)],
 );
+
+/**
+ * The scheduler processes: each registers at start, beats every WORKER_HEARTBEAT_MS, and is declared dead
+ * after WORKER_DEAD_AFTER_MS of silence (its running jobs go back to the queue). `status` is alive, stopping
+ * (finishing its jobs on SIGTERM), stopped (gracefully) or dead.
+ */
+export const workers = pgTable("workers", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  slots: integer("slots").notNull(),
+  runningCount: integer("running_count").notNull().default(0),
+  version: text("version").notNull(),
+  status: text("status").notNull().default("alive"),
+  startedAt: ts("started_at").notNull().defaultNow(),
+  lastBeatAt: ts("last_beat_at").notNull().defaultNow(),
+  stoppedAt: ts("stopped_at"),
+});

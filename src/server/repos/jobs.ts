@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import type { JobStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
-import { batchInputs, executions, jobScreenshots, jobSteps, jobs } from "../db/schema";
+import { batchInputs, executions, jobScreenshots, jobSteps, jobs, workers } from "../db/schema";
 import { isUuid } from "./projects";
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -115,6 +115,49 @@ export async function expiredLeases(db: DbOrTx, limit = 500): Promise<{ id: stri
     .from(jobs)
     .where(and(eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, sql`now()`)))
     .limit(limit);
+}
+
+/** Running jobs whose worker is gone (declared dead, or stopped without releasing them). */
+export async function runningOfGoneWorkers(db: DbOrTx, limit = 500): Promise<{ id: string; executionId: string; workerId: string; workerStatus: string }[]> {
+  return db
+    .select({ id: jobs.id, executionId: jobs.executionId, workerId: sql<string>`${jobs.workerId}`, workerStatus: workers.status })
+    .from(jobs)
+    .innerJoin(workers, eq(workers.id, jobs.workerId))
+    .where(and(eq(jobs.status, "running"), inArray(workers.status, ["stopped", "dead"])))
+    .limit(limit);
+}
+
+/** Running jobs held by anyone but `selfId`: for the only process there is (embedded), a previous owner's. */
+export async function runningNotOf(db: DbOrTx, selfId: string): Promise<{ id: string; executionId: string; workerId: string }[]> {
+  return db
+    .select({ id: jobs.id, executionId: jobs.executionId, workerId: sql<string>`${jobs.workerId}` })
+    .from(jobs)
+    .where(and(eq(jobs.status, "running"), ne(jobs.workerId, selfId)));
+}
+
+/** Locks a job that is still running on `workerId` (checked again under the execution's lock). */
+export async function lockRunningOf(tx: DbOrTx, jobId: string, workerId: string): Promise<JobRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running"), eq(jobs.workerId, workerId)))
+    .for("update");
+  return row;
+}
+
+/** For each of `workerIds`: its running jobs in all, and those of one execution. */
+export async function runningByWorker(tx: DbOrTx, executionId: string, workerIds: string[]): Promise<Map<string, { total: number; inExecution: number }>> {
+  if (workerIds.length === 0) return new Map();
+  const rows = await tx
+    .select({
+      workerId: sql<string>`${jobs.workerId}`,
+      total: sql<number>`count(*)::int`,
+      inExecution: sql<number>`(count(*) filter (where ${jobs.executionId} = ${executionId}))::int`,
+    })
+    .from(jobs)
+    .where(and(eq(jobs.status, "running"), inArray(jobs.workerId, workerIds)))
+    .groupBy(jobs.workerId);
+  return new Map(rows.map((r) => [r.workerId, { total: Number(r.total), inExecution: Number(r.inExecution) }]));
 }
 
 /** Locks a running job whose lease has expired (checked again under the execution's lock). */

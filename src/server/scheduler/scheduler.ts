@@ -7,7 +7,8 @@ import * as jobsRepo from "../repos/jobs";
 import type { Runtime, Service } from "../runtime";
 import { backoffMs } from "./backoff";
 import { ProgressReporter } from "./progress";
-import { claimJobs, finishJob, recoverExpiredLeases, releaseJob, type ClaimedJob } from "./transitions";
+import { WorkerRegistry } from "./registry";
+import { claimJobs, finishJob, recoverExpiredLeases, releaseJob, type Claimant, type ClaimedJob, type Outcome } from "./transitions";
 
 export interface SchedulerOptions {
   /** Jobs this process runs at once, over all executions. */
@@ -15,6 +16,9 @@ export interface SchedulerOptions {
   leaseSeconds: number;
   pollMs: number;
   retryBaseMs: number;
+  /** How often this worker beats in the registry, and how long a silent worker has until it is declared dead. */
+  heartbeatMs: number;
+  deadAfterMs: number;
   agentFor?: (config: AgentConfig) => Agent;
 }
 
@@ -29,13 +33,23 @@ const TIMEOUT_GRACE_MS = 5000;
 
 /**
  * Claims jobs when woken (job finished, control changed, execution created, a backoff elapsed) and
- * on a slow safety poll; runs each with its agent; keeps their leases alive; returns the jobs of
- * dead workers to the queue. It never writes SQL itself: claims and transitions live in repos.
+ * on a slow safety poll; runs each with its agent; keeps their leases alive; beats in the worker
+ * registry, which returns the jobs of dead workers to the queue. It never writes SQL itself: claims and
+ * transitions live in repos.
+ *
+ * Slots: `running` holds the jobs this worker runs, `booked` the slots a claim in flight may fill. Both
+ * change only synchronously, and every claim books what it may take before its first await, so no two
+ * claims (the claim loop and any number of hand-overs) can spend the same free slot.
  */
 export class Scheduler implements Service {
   private readonly running = new Map<string, RunningJob>();
+  private booked = 0;
   private readonly agentFor: (config: AgentConfig) => Agent;
   private readonly configs = new Map<string, AgentConfig>();
+  private readonly registry: WorkerRegistry;
+  private started: Promise<void> = Promise.resolve();
+  /** When this worker last woke the others to take slots it left them, per execution. */
+  private readonly peersWokenAt = new Map<string, number>();
   private claiming = false;
   private claimAgain = false;
   private stopping = false;
@@ -49,11 +63,26 @@ export class Scheduler implements Service {
     private readonly options: SchedulerOptions,
   ) {
     this.agentFor = options.agentFor ?? defaultAgentFor;
+    this.registry = new WorkerRegistry(runtime, {
+      slots: options.slots,
+      heartbeatMs: options.heartbeatMs,
+      deadAfterMs: options.deadAfterMs,
+      runningCount: () => this.running.size,
+      onClaimable: () => this.kick(),
+    });
   }
 
   static fromRuntime(runtime: Runtime, overrides: Partial<SchedulerOptions> = {}): Scheduler {
     const e = runtime.env;
-    return new Scheduler(runtime, { slots: e.WORKER_SLOTS, leaseSeconds: e.LEASE_SECONDS, pollMs: e.SCHEDULER_POLL_MS, retryBaseMs: e.RETRY_BASE_MS, ...overrides });
+    return new Scheduler(runtime, {
+      slots: e.WORKER_SLOTS,
+      leaseSeconds: e.LEASE_SECONDS,
+      pollMs: e.SCHEDULER_POLL_MS,
+      retryBaseMs: e.RETRY_BASE_MS,
+      heartbeatMs: e.WORKER_HEARTBEAT_MS,
+      deadAfterMs: e.WORKER_DEAD_AFTER_MS,
+      ...overrides,
+    });
   }
 
   start(): this {
@@ -61,17 +90,43 @@ export class Scheduler implements Service {
     const leaseMs = this.options.leaseSeconds * 1000;
     this.timers.push(
       setInterval(() => this.kick(), this.options.pollMs),
-      setInterval(() => void this.heartbeat(), Math.max(250, leaseMs / 3)),
+      setInterval(() => void this.renewLeases(), Math.max(250, leaseMs / 3)),
       setInterval(() => void this.recover(), Math.max(500, leaseMs / 2)),
     );
-    void this.recover();
-    this.kick();
+    // Registered (and, embedded, the previous process's jobs back in the queue) before the first claim.
+    this.started = this.registry.start().then(() => {
+      void this.recover();
+      this.kick();
+    });
     return this;
+  }
+
+  /** Resolves once the worker is registered and has made its first claim pass. */
+  whenStarted(): Promise<void> {
+    return this.started;
   }
 
   /** Jobs this process is running now. */
   get activeJobs(): number {
     return this.running.size;
+  }
+
+  private get freeSlots(): number {
+    return this.options.slots - this.running.size - this.booked;
+  }
+
+  /** Who claims, for `max` booked slots. */
+  private claimant(max: number): Claimant {
+    return { workerId: this.runtime.workerId, leaseSeconds: this.options.leaseSeconds, max, peers: this.registry.peers };
+  }
+
+  /** This worker took its fair share and left free slots to the others: make sure they look now (once a beat at most). */
+  private wakePeers(executionId: string): void {
+    const now = performance.now();
+    if (now - (this.peersWokenAt.get(executionId) ?? -Infinity) < this.options.heartbeatMs) return;
+    if (this.peersWokenAt.size > 1000) this.peersWokenAt.clear();
+    this.peersWokenAt.set(executionId, now);
+    this.runtime.bus.wake(executionId);
   }
 
   kick(): void {
@@ -89,10 +144,17 @@ export class Scheduler implements Service {
       do {
         this.claimAgain = false;
         for (const executionId of await executionsRepo.claimableExecutionIds(this.runtime.db)) {
-          const free = this.options.slots - this.running.size;
+          const free = this.freeSlots;
           if (free <= 0 || this.stopping) break;
-          const claimed = await claimJobs(executionId, free, this.runtime.workerId, this.options.leaseSeconds);
-          for (const job of claimed) this.run(job);
+          this.booked += free;
+          let claimed;
+          try {
+            claimed = await claimJobs(executionId, this.claimant(free));
+          } finally {
+            this.booked -= free;
+          }
+          for (const job of claimed.jobs) this.run(job);
+          if (claimed.leftForPeers) this.wakePeers(executionId);
         }
       } while (this.claimAgain && !this.stopping);
       await this.scheduleBackoffWake();
@@ -134,7 +196,7 @@ export class Scheduler implements Service {
   private async execute(job: ClaimedJob, abort: AbortController): Promise<boolean> {
     const started = Date.now();
     const reporter = new ProgressReporter(this.runtime.db, job);
-    let outcome: Parameters<typeof finishJob>[2];
+    let outcome: Outcome;
     let config: AgentConfig | null = null;
     try {
       config = await this.configOf(job.executionId);
@@ -153,20 +215,28 @@ export class Scheduler implements Service {
         return false;
       }
       const maxRetries = config?.maxRetries ?? 0;
-      // This job's slot is free again (it is still counted in `running` until this method returns).
-      const freeSlots = this.stopping ? 0 : this.options.slots - this.running.size + 1;
-      const { result, next } = await finishJob(
-        job,
-        this.runtime.workerId,
-        outcome,
-        { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) },
-        steps,
-        { max: freeSlots, leaseSeconds: this.options.leaseSeconds },
-      );
+      // The hand-over may fill this job's own slot (still counted in `running` until this method returns)
+      // and the free ones, which it books like any claim.
+      const extra = this.stopping ? 0 : Math.max(0, this.freeSlots);
+      this.booked += extra;
+      let finished;
+      try {
+        finished = await finishJob(
+          job,
+          outcome,
+          { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) },
+          steps,
+          this.claimant(this.stopping ? 0 : extra + 1),
+        );
+      } finally {
+        this.booked -= extra;
+      }
+      const { result, next } = finished;
       if (result === "lost") log().warn({ jobId: job.id }, "job finished after its lease was lost; the result was discarded");
-      // Started at once; the slot this job held is released when this method returns, so the total stays in bounds.
-      for (const claimed of next) this.run(claimed);
-      return next.length > 0;
+      // Started at once; this job leaves `running` when this method returns, so the total stays in bounds.
+      for (const claimed of next.jobs) this.run(claimed);
+      if (next.leftForPeers) this.wakePeers(job.executionId);
+      return next.jobs.length > 0;
     } catch (e) {
       log().error({ err: e, jobId: job.id }, "recording a job's outcome failed; its lease will expire and it will run again");
       return false;
@@ -206,7 +276,7 @@ export class Scheduler implements Service {
     return config;
   }
 
-  private async heartbeat(): Promise<void> {
+  private async renewLeases(): Promise<void> {
     const ids = [...this.running.keys()];
     if (ids.length === 0) return;
     try {
@@ -232,12 +302,17 @@ export class Scheduler implements Service {
     }
   }
 
-  /** Stops claiming, lets running jobs finish within `graceMs`, then aborts and releases the rest. */
+  /**
+   * Stops claiming, lets running jobs finish within `graceMs`, then aborts and releases the rest; the
+   * worker keeps beating meanwhile (as "stopping") and marks its row stopped at the end.
+   */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     this.unsubscribe?.();
     for (const t of this.timers) clearInterval(t);
     if (this.wakeAt) clearTimeout(this.wakeAt);
+    await this.started.catch(() => {});
+    this.registry.markStopping();
     // A claim in flight may still hand us jobs: wait for it before counting what runs.
     while (this.claiming) await new Promise((r) => setTimeout(r, 10));
     const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
@@ -246,5 +321,6 @@ export class Scheduler implements Service {
       for (const r of this.running.values()) r.abort.abort(new AgentError("The worker is shutting down", true, "shutdown"));
       await Promise.race([all(), new Promise((r) => setTimeout(r, TIMEOUT_GRACE_MS))]);
     }
+    await this.registry.stop();
   }
 }

@@ -5,6 +5,7 @@ import { transactWithEvents, type EventSink } from "../events/transaction";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { getRuntime } from "../runtime";
+import { fairShare } from "./fair-share";
 
 /**
  * Job state changes the scheduler makes. Each locks the execution row first (the one lock order
@@ -16,28 +17,45 @@ export interface ClaimedJob extends jobsRepo.JobRow {
   row: Record<string, string>;
 }
 
-/** Claims as many queued jobs as the execution's free slots (and `maxWanted`) allow. */
-export async function claimJobs(executionId: string, maxWanted: number, workerId: string, leaseSeconds: number): Promise<ClaimedJob[]> {
+/** A worker claiming jobs: `max` is what it has free (booked), `peers` the other live workers. */
+export interface Claimant {
+  workerId: string;
+  leaseSeconds: number;
+  max: number;
+  /** The other live workers (from the registry): an execution's free slots are shared with those that have room. */
+  peers: { id: string; slots: number }[];
+}
+
+export interface Claimed {
+  jobs: ClaimedJob[];
+  /** The claimer left some of the execution's free slots to peers (its fair share was reached). */
+  leftForPeers: boolean;
+}
+
+/** Claims as many queued jobs as the execution's free slots, the claimer's fair share and `max` allow. */
+export async function claimJobs(executionId: string, claimant: Claimant): Promise<Claimed> {
   const claimed = await transactWithEvents(async (tx, events) => {
     const execution = await executionsRepo.lockExecution(tx, executionId);
-    return execution ? claimWithin(tx, events, execution, maxWanted, workerId, leaseSeconds) : [];
+    return execution ? claimWithin(tx, events, execution, claimant) : NOTHING_CLAIMED;
   });
-  return withInputRows(claimed);
+  return { jobs: await withInputRows(claimed.rows), leftForPeers: claimed.leftForPeers };
 }
+
+const NOTHING_CLAIMED = { rows: [] as jobsRepo.JobRow[], leftForPeers: false };
 
 /** The claim itself, for a transaction that already holds the execution's lock and has its current row. */
 async function claimWithin(
   tx: Tx,
   events: EventSink,
   execution: executionsRepo.ExecutionRow,
-  maxWanted: number,
-  workerId: string,
-  leaseSeconds: number,
-): Promise<jobsRepo.JobRow[]> {
-  if (execution.status !== "running") return [];
-  const free = Math.min(maxWanted, execution.concurrency - execution.runningCount);
-  const rows = await jobsRepo.claimQueued(tx, execution.id, free, workerId, leaseSeconds);
-  if (rows.length === 0) return [];
+  claimant: Claimant,
+): Promise<{ rows: jobsRepo.JobRow[]; leftForPeers: boolean }> {
+  if (execution.status !== "running") return NOTHING_CLAIMED;
+  const free = execution.concurrency - execution.runningCount;
+  const due = await dueShare(tx, execution, claimant, free);
+  const rows = await jobsRepo.claimQueued(tx, execution.id, Math.min(claimant.max, due), claimant.workerId, claimant.leaseSeconds);
+  const leftForPeers = due < free;
+  if (rows.length === 0) return { rows, leftForPeers };
   await executionsRepo.addToCounters(tx, execution.id, { running: rows.length, queued: -rows.length });
   for (const job of rows) {
     await events.emit(execution.id, "job_started", {
@@ -47,9 +65,22 @@ async function claimWithin(
       goal: job.goal,
       startedAt: job.startedAt?.toISOString(),
       attempt: job.retryCount + 1,
+      workerId: claimant.workerId,
     });
   }
-  return rows;
+  return { rows, leftForPeers };
+}
+
+/** The claimer's fair share of the execution's `free` slots, from the running jobs under the execution's lock. */
+async function dueShare(tx: Tx, execution: executionsRepo.ExecutionRow, claimant: Claimant, free: number): Promise<number> {
+  if (free <= 0 || claimant.peers.length === 0) return Math.max(0, free);
+  const load = await jobsRepo.runningByWorker(tx, execution.id, [claimant.workerId, ...claimant.peers.map((p) => p.id)]);
+  return fairShare({
+    concurrency: execution.concurrency,
+    free,
+    mine: load.get(claimant.workerId)?.inExecution ?? 0,
+    peers: claimant.peers.map((p) => ({ spare: p.slots - (load.get(p.id)?.total ?? 0), held: load.get(p.id)?.inExecution ?? 0 })),
+  });
 }
 
 async function withInputRows(claimed: jobsRepo.JobRow[]): Promise<ClaimedJob[]> {
@@ -70,23 +101,23 @@ export type FinishResult = "completed" | "failed" | "retry" | "lost";
 
 /**
  * Records a finished attempt: completed, failed for good, or back to the queue after a backoff. With
- * `claimNext`, the last running job of an execution hands its slot to the next queued job in the same
- * transaction (it already holds the execution's lock): no claim transaction of its own.
+ * `claimNext.max` > 0, the last running job of an execution hands its slot to the next queued job in the
+ * same transaction (it already holds the execution's lock): no claim transaction of its own.
  */
 export async function finishJob(
   job: ClaimedJob,
-  workerId: string,
   outcome: Outcome,
   retry: { maxRetries: number; backoffMs: (attempt: number) => number },
-  steps: jobsRepo.StepEntry[] = [],
-  claimNext: { max: number; leaseSeconds: number } = { max: 0, leaseSeconds: 30 },
-): Promise<{ result: FinishResult; next: ClaimedJob[] }> {
-  let next: jobsRepo.JobRow[] = [];
+  steps: jobsRepo.StepEntry[],
+  claimNext: Claimant,
+): Promise<{ result: FinishResult; next: Claimed }> {
+  const workerId = claimNext.workerId;
+  let next = NOTHING_CLAIMED;
   const claimAfter = async (tx: Tx, events: EventSink, counters: executionsRepo.ExecutionRow) => {
     // Only when no other job of the execution runs: with several, their ends come close together and one
     // claim pass that takes all the freed slots at once holds the execution's lock for less time in all.
     if (claimNext.max > 0 && counters.runningCount === 0 && counters.queuedCount > 0) {
-      next = await claimWithin(tx, events, counters, claimNext.max, workerId, claimNext.leaseSeconds);
+      next = await claimWithin(tx, events, counters, claimNext);
     }
   };
   const result = await transactWithEvents(async (tx, events): Promise<FinishResult> => {
@@ -146,7 +177,7 @@ export async function finishJob(
     await claimAfter(tx, events, counters);
     return "failed";
   });
-  return { result, next: await withInputRows(next) };
+  return { result, next: { jobs: await withInputRows(next.rows), leftForPeers: next.leftForPeers } };
 }
 
 /** Puts a running job back in the queue: its worker died (lease expired) or shut down before it ended. */
@@ -172,7 +203,7 @@ export async function requeue(tx: Tx, events: EventSink, job: jobsRepo.JobRow, r
   }
 }
 
-/** Returns jobs whose lease expired to the queue, each under its execution's lock. */
+/** Returns jobs whose lease expired to the queue, each under its execution's lock: the safety net behind heartbeats. */
 export async function recoverExpiredLeases(): Promise<number> {
   const expired = await jobsRepo.expiredLeases(getRuntime().db);
   let recovered = 0;
@@ -186,6 +217,41 @@ export async function recoverExpiredLeases(): Promise<number> {
     });
   }
   return recovered;
+}
+
+/** Returns the running jobs of workers declared dead, or stopped without releasing them, to the queue. */
+export async function requeueJobsOfGoneWorkers(deadAfterMs: number): Promise<number> {
+  const held = await jobsRepo.runningOfGoneWorkers(getRuntime().db);
+  return requeueHeld(held, ({ workerId, workerStatus }) =>
+    workerStatus === "dead"
+      ? `The worker ${workerId} stopped responding (no heartbeat for ${deadAfterMs / 1000} s); retrying`
+      : `The worker ${workerId} shut down before the job finished; it will run again`,
+  );
+}
+
+/**
+ * Embedded start-up: this process is the only one (the data-folder lock), so every running job is a
+ * previous process's, which ended before the job did. They go back to the queue at once, not a lease later.
+ */
+export async function requeueJobsOfPreviousProcess(selfId: string): Promise<number> {
+  const held = await jobsRepo.runningNotOf(getRuntime().db, selfId);
+  return requeueHeld(held, ({ workerId }) => `The previous process (worker ${workerId}) ended before the job finished; retrying`);
+}
+
+async function requeueHeld<T extends { id: string; executionId: string; workerId: string }>(held: T[], reason: (job: T) => string): Promise<number> {
+  let requeued = 0;
+  for (const one of held) {
+    const { id, executionId, workerId } = one;
+    requeued += await transactWithEvents(async (tx, events) => {
+      await executionsRepo.lockExecution(tx, executionId);
+      // Still on that worker: a finish or another sweeper may have got there first.
+      const job = await jobsRepo.lockRunningOf(tx, id, workerId);
+      if (!job) return 0;
+      await requeue(tx, events, job, reason(one), true);
+      return 1;
+    });
+  }
+  return requeued;
 }
 
 /** Releases this worker's unfinished jobs on shutdown, without counting it as a retry. */
