@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,17 +7,20 @@ import { LOCK_FILE, lockDataDir } from "@/server/db/lock";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const temps: string[] = [];
+const children: ChildProcess[] = [];
 const tempDir = () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleetdeck-lock-"));
   temps.push(dir);
   return dir;
 };
 afterEach(() => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
   for (const dir of temps.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 function contender(dir: string, name: string, trials: number) {
   const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/lock-contender.ts", dir, name, String(trials)], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  children.push(child);
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
