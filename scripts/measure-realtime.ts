@@ -48,7 +48,7 @@ function watch(url: string, executionId: string, lastSeq: number, onEvent: (w: W
 async function main() {
   const env = loadEnv({ ...process.env, LOG_LEVEL: "silent", SEED_DEMO: "false" });
   const runtime = await startRuntime({ env, dataDir: "memory", databaseUrl: "" });
-  const server = await startHubServer(runtime);
+  const server = await startHubServer(runtime, { maxConnectionsPerAddress: 100_000 }); // every client is on 127.0.0.1
   console.log(`realtime hub on PGlite (in memory), ${EVENTS} retained events per run, one every ${INTERVAL_MS} ms`);
 
   for (const clients of [10, 1000]) {

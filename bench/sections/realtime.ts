@@ -52,7 +52,7 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 export async function measureRealtime(kind: DbKind, clientCounts: number[], options: { rate: number; seconds: number; reconnects: number; missed: number }) {
   const started = await freshRuntime(kind);
   const { runtime } = started;
-  const server = await startHubServer(runtime);
+  const server = await startHubServer(runtime, { maxConnectionsPerAddress: 100_000 }); // every client is on 127.0.0.1
   const child = fork(path.join(import.meta.dirname, "realtime-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   await new Promise((resolve) => child.once("message", resolve));
   const results: RealtimeResult[] = [];

@@ -35,7 +35,7 @@ export interface HubOptions extends SendLimits, HubLimits {
   statsIntervalMs: number;
   /** Minimum gap between two job_progress of one job. */
   progressIntervalMs: number;
-  /** Events per replay read, and how many replay reads of all clients may run at once. */
+  /** The most events one replay read asks for, and how many replay reads of all clients may run at once. */
   replayPageSize: number;
   replayReadsAtOnce: number;
   /** A replaying client that reads nothing for this long is cut. */
@@ -120,11 +120,11 @@ export class RealtimeHub {
       return;
     }
     const address = req.socket.remoteAddress ?? "unknown";
-    // Counted before the handshake completes, so a burst of upgrades cannot slip past the limit.
-    const admitted = this.perAddress.tryTake(address);
+    // ws completes a valid handshake synchronously, so upgrades cannot slip past the count between
+    // two checks; a handshake it rejects never reaches the callback and takes nothing.
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (admitted) return this.accept(ws, address);
-      this.refuse(ws);
+      if (this.perAddress.tryTake(address)) this.accept(ws, address);
+      else this.refuse(ws);
     });
   }
 

@@ -10,11 +10,15 @@ export interface ReplayDeps {
   readRunningJobs(executionId: string): Promise<RunningJobState[]>;
   /** Every database read of every replay of the hub goes through this, one page at a time. */
   gate: Gate;
-  /** Events per log read. */
+  /** The most events one log read asks for. */
   pageSize: number;
   /** A client that reads nothing for this long while its replay waits is cut (it comes back with lastSeq). */
   stallMs: number;
 }
+
+/** About this many bytes of events are read, and written, between two turns of the event loop. */
+const SLICE_BYTES = 256 * 1024;
+const FIRST_PAGE = 50;
 
 /**
  * Brings a subscription from its lastSeq to live: every retained event after it from the log, in
@@ -23,31 +27,45 @@ export interface ReplayDeps {
  * overlap and nothing falls between them.
  *
  * It goes at the pace of the client and shares the process with everyone else: pages are read
- * through the hub's gate, a page is written only as fast as the socket drains (never more than the
- * soft bound waiting in its buffer), and the event loop is yielded between pages.
+ * through the hub's gate and sized to about SLICE_BYTES, events are written only as fast as the socket
+ * drains (never more than the soft bound waiting in its buffer), and the event loop is yielded after
+ * every SLICE_BYTES written.
  */
 export async function replay(subscription: Subscription, deps: ReplayDeps): Promise<void> {
   const { connection, executionId } = subscription;
   const { softBytes } = connection.limits;
   let last = subscription.lastSeq;
+  // Reads start small and grow to about SLICE_BYTES of events each (a log of large results stays in small reads).
+  let limit = Math.min(deps.pageSize, FIRST_PAGE);
   for (;;) {
-    if (subscription.cancelled) return;
-    const page = await deps.gate.run(() => deps.readLog(executionId, last, deps.pageSize));
+    // A subscription cancelled while waiting for the gate gives its turn away without reading.
+    const page = await deps.gate.run(async () => (subscription.cancelled ? null : deps.readLog(executionId, last, limit)));
+    if (!page) return;
+    let pageBytes = 0;
+    let sliceBytes = 0;
     for (const event of page) {
       if (subscription.cancelled) return;
       if (connection.ws.bufferedAmount > softBytes && !(await connection.drained(softBytes / 2, deps.stallMs))) {
         if (!subscription.cancelled) connection.cut();
         return;
       }
-      connection.write(encodeEvent(event), "retained");
+      const frame = encodeEvent(event);
+      connection.write(frame, "retained");
       last = event.seq;
+      pageBytes += frame.length;
+      sliceBytes += frame.length;
+      // However fast the client reads, other clients' requests get their turn between slices.
+      if (sliceBytes >= SLICE_BYTES) {
+        sliceBytes = 0;
+        await yieldToOthers();
+      }
     }
-    if (page.length < deps.pageSize) break;
+    if (page.length < limit) break;
+    limit = Math.max(1, Math.min(deps.pageSize, Math.floor(SLICE_BYTES / (pageBytes / page.length))));
     await yieldToOthers();
   }
-  if (subscription.cancelled) return;
-  const running = await deps.gate.run(() => deps.readRunningJobs(executionId));
-  if (subscription.cancelled) return;
+  const running = await deps.gate.run(async () => (subscription.cancelled ? null : deps.readRunningJobs(executionId)));
+  if (!running || subscription.cancelled) return;
   for (const job of running) connection.write(encodeEvent(progressSnapshot(executionId, job, last)), "retained");
   subscription.goLive(last);
 }
