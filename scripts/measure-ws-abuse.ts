@@ -137,9 +137,10 @@ async function abuse(wsUrl: string, messages: () => unknown[]) {
 
 /** Health is timed for the whole phase, and at least 3 s, so a short phase still gets a distribution. */
 async function phase(name: string, base: string, work: () => Promise<string>) {
+  const startedAt = new Date().toISOString().slice(11, 23);
   const stop = timeHealth(base);
   const [outcome] = await Promise.all([work(), sleep(3_000)]);
-  console.log(`${name}\n  ${outcome}\n  ${await stop()}`);
+  console.log(`${name} (from ${startedAt} UTC)\n  ${outcome}\n  ${await stop()}`);
 }
 
 const options = parseArgs(process.argv.slice(2));
