@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
 import * as schema from "./schema";
 import { lockDataDir } from "./lock";
+import { sliceMethods, TimeSlice } from "./time-slice";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -51,6 +52,9 @@ export interface OpenOptions {
   maxConnections?: number;
 }
 
+/** How long embedded-database work may hold the event loop before it lets other work run. */
+const PGLITE_SLICE_MS = 10;
+
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../drizzle");
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
@@ -65,6 +69,8 @@ async function openPglite(dataDir: string): Promise<Database> {
   try {
     client = inMemory ? new PGlite() : new PGlite(path.join(dataDir, "pgdata"));
     await client.waitReady;
+    // PGlite computes on this thread: a busy query loop must let HTTP and WebSocket traffic through.
+    sliceMethods(client, ["query", "exec", "transaction"], new TimeSlice(PGLITE_SLICE_MS));
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await migratePglite(db as never, { migrationsFolder });
     return {
