@@ -5,6 +5,8 @@ import { adjustConcurrency, pause, resume, stop } from "@/server/executions/cont
 import { getExecution, liveStats, startExecution } from "@/server/executions/service";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { claimJobs } from "@/server/scheduler/transitions";
+import { eq, sql } from "drizzle-orm";
+import { workers } from "@/server/db/schema";
 import { beat, listWorkers } from "@/server/repos/workers";
 import { simulatedAgent } from "@/server/agents/simulated";
 import { countersAndTruth, gapFreeLog, peakRunning } from "../helpers/engine";
@@ -249,6 +251,20 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     expect(await requeueOf(execution.id, held.id)).toMatch(/silent-worker stopped responding \(no heartbeat for 0.4 s\)/);
     expect(await workerRow("silent-worker")).toMatchObject({ status: "dead" });
     expect(await workerRow(t.runtime.workerId)).toMatchObject({ status: "alive", slots: 20 });
+  });
+
+  it.runIf(kind === "postgres")("judges others only after beating for WORKER_DEAD_AFTER_MS itself, so a silence it may have shared kills nobody early", async () => {
+    // A peer silent for a minute, as every worker is after a database outage (or before this one started).
+    await beat(t.runtime.db, identity("peer-after-outage"), "alive", 0);
+    await t.runtime.db.update(workers).set({ lastBeatAt: sql`now() - interval '60 seconds'` }).where(eq(workers.id, "peer-after-outage"));
+    const scheduler = Scheduler.fromRuntime(t.runtime, { pollMs: 60_000, heartbeatMs: 100, deadAfterMs: 1000 });
+    t.runtime.services.set("scheduler", scheduler.start());
+    const peer = await waitFor(async () => {
+      const row = await workerRow("peer-after-outage");
+      return row?.status === "dead" ? row : null;
+    }, "the silent peer to be declared dead");
+    const self = await workerRow(t.runtime.workerId);
+    expect(peer!.stoppedAt!.getTime() - self!.startedAt.getTime()).toBeGreaterThanOrEqual(1000);
   });
 
   it.runIf(kind === "postgres")("returns a job to the queue when its lease expires, even from a worker that never registered", async () => {

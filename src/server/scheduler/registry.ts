@@ -94,17 +94,18 @@ export class WorkerRegistry {
     try {
       await workersRepo.beat(db, this.identity(), this.status, this.options.runningCount());
       const now = performance.now();
-      const resumed = now - this.lastBeatAt > deadAfterMs;
-      if (resumed) this.healthySince = now;
+      // Silent for longer than a verdict takes (first beat, outage, stall): judge nobody until beating that long again.
+      if (now - this.lastBeatAt > deadAfterMs) this.healthySince = now;
       this.lastBeatAt = now;
-      if (this.failing) log().info("worker heartbeat reaches the database again");
+      const recovered = this.failing;
+      if (recovered) log().info("worker heartbeat reaches the database again");
       this.failing = false;
 
       const peers = await workersRepo.livePeers(db, this.runtime.workerId, deadAfterMs);
       const lostPeer = this.livePeers.some((p) => !peers.some((q) => q.id === p.id));
       this.livePeers = peers;
       if (now - this.healthySince >= deadAfterMs) await this.sweep(now);
-      if (lostPeer || resumed) this.options.onClaimable();
+      if (lostPeer || recovered) this.options.onClaimable();
     } catch (e) {
       if (!this.failing) log().warn({ err: e }, "worker heartbeat failed (database unreachable?); retrying every beat");
       this.failing = true;
