@@ -32,7 +32,6 @@ describe("fault: the embedded process killed mid-run and restarted", () => {
   const stats = async (server: RunningServer, id: string) => (await api(server, `/api/executions/${id}/live-stats`)).stats as Record<string, number>;
 
   it("finishes its run after each restart without waiting a lease, every job once, within both limits", { timeout: 150_000 }, async () => {
-    const t0 = Date.now();
     let server = await startServer();
     servers.push(server);
     const dataDir = server.dataDir;
@@ -40,6 +39,7 @@ describe("fault: the embedded process killed mid-run and restarted", () => {
     const csv = ["url", ...Array.from({ length: JOBS }, (_, i) => `https://example.com/${i + 1}`)].join("\n");
     const { batch } = await api(server, `/api/projects/${project.id}/batches`, { csv, agent: { engine: "simulated", simulate: { durationMs: 1500, failRate: 0 }, maxRetries: 3 } });
     const { execution } = await api(server, `/api/batches/${batch.id}/executions`, { mode: "production", concurrency: CONCURRENCY });
+    const t0 = Date.now();
 
     const kills: { at: number; restartedAt: number; completedBefore: number }[] = [];
     for (let i = 1; i <= RESTARTS; i++) {
