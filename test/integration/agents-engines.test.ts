@@ -245,7 +245,7 @@ describe("http engine address pinning", () => {
     // page can only load if the connection goes to the checked address.
     const pinnedGuard: NetworkGuard = {
       check: async (raw) => new URL(raw),
-      admit: async (raw) => ({ url: new URL(raw), address: { address: "127.0.0.1", family: 4 } }),
+      admit: async (raw) => ({ url: new URL(raw), addresses: [{ address: "127.0.0.1", family: 4 }] }),
     };
     const url = `http://shop.invalid:${new URL(site.origin).port}/item/1`;
     const { result, error } = await run(createHttpAgent(pinnedGuard), url);

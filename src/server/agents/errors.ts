@@ -9,12 +9,16 @@ import { AgentError } from "./types";
 export const invalidUrl = (url: string, why: string) =>
   new AgentError(`Invalid URL "${url}": ${why}`, false, "invalid_url");
 
-export const refusedAddress = (url: string, detail: string) =>
+/** Never names the address the host resolved to: an agent's error must not read out internal DNS. */
+export const refusedAddress = (url: string) =>
   new AgentError(
-    `Refused to open ${url}: ${detail}. Agents may not reach private or local networks; add the host to ALLOWED_HOSTS to allow it.`,
+    `Refused to open ${url}: the host is a private or reserved address. Agents may not reach private or local networks; add the host to ALLOWED_HOSTS to allow it.`,
     false,
     "refused_address",
   );
+
+export const ownOrigin = (url: string) =>
+  new AgentError(`Refused to open ${url}: it is fleetdeck itself, which agents may not reach (only its /demo pages)`, false, "refused_address");
 
 export const dnsFailure = (url: string, host: string, code?: string) =>
   new AgentError(`Could not find the server for ${url}: the name ${host} did not resolve${code ? ` (${code})` : ""}`, true, "dns");

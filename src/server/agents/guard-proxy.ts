@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
-import type { NetworkGuard } from "./network-guard";
+import { pinnedLookup, type NetworkGuard } from "./network-guard";
 import { AgentError } from "./types";
 
 /**
@@ -43,12 +43,11 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
     }
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(name)) headers[name] = value;
-    const pinned = admitted.address;
     const upstream = http.request(admitted.url, {
       method: req.method,
       headers,
       // Connect to the checked address, not to whatever a second lookup would answer.
-      lookup: pinned ? (_host, _opts, cb) => (cb as (e: null, a: string, f: number) => void)(null, pinned.address, pinned.family) : undefined,
+      lookup: pinnedLookup(admitted.addresses) as never,
     });
     upstream.on("response", (up) => {
       const out: http.OutgoingHttpHeaders = {};
@@ -76,7 +75,7 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
       return;
     }
     const port = Number(admitted.url.port || 443);
-    const upstream = net.connect(port, admitted.address?.address ?? admitted.url.hostname, () => {
+    const upstream = net.connect({ port, host: admitted.url.hostname, lookup: pinnedLookup(admitted.addresses) as never }, () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length) upstream.write(head);
       upstream.pipe(client);

@@ -1,9 +1,8 @@
-import type { LookupAddress, LookupOptions } from "node:dns";
 import * as cheerio from "cheerio";
 import { Agent as Dispatcher, fetch as pinnedFetch } from "undici";
 import { abortedError, classifyError, httpStatusError, unsupportedStep } from "./errors";
 import { buildExtractedData, collectWithCheerio, extractingWords, fieldsToExtract } from "./extract";
-import { networkGuard, type NetworkGuard } from "./network-guard";
+import { networkGuard, pinnedLookup, type NetworkGuard } from "./network-guard";
 import { ProgressTracker } from "./progress";
 import { gotoTarget } from "./template";
 import { AgentError, type Agent, type AgentContext, type AgentJob, type AgentResult } from "./types";
@@ -50,8 +49,8 @@ async function fetchPage(startUrl: string, guard: NetworkGuard, ctx: AgentContex
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     // Checked before every request, so a public page cannot redirect an agent into a private network;
     // the connection goes to the very address that was checked, so a second DNS answer cannot differ.
-    const { address } = await guard.admit(url);
-    const dispatcher = address ? pinnedTo(address) : undefined;
+    const { addresses } = await guard.admit(url);
+    const dispatcher = new Dispatcher({ connect: { lookup: pinnedLookup(addresses) as never } });
     try {
       if (hop === 0) progress.begin(`Fetching ${url}`, url);
       else progress.movedTo(url, `Following redirect to ${url}`);
@@ -88,19 +87,10 @@ async function fetchPage(startUrl: string, guard: NetworkGuard, ctx: AgentContex
         throw classifyError(e, url);
       }
     } finally {
-      void dispatcher?.close().catch(() => {});
+      void dispatcher.close().catch(() => {});
     }
   }
   throw new AgentError(`Too many redirects (more than ${MAX_REDIRECTS}) starting at ${startUrl}`, false, "redirect_loop");
-}
-
-/** A connection pool whose every lookup answers the address the guard checked. */
-function pinnedTo(pinned: { address: string; family: number }): Dispatcher {
-  const lookup = (_hostname: string, options: LookupOptions, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [pinned as LookupAddress]);
-    else callback(null, pinned.address, pinned.family);
-  };
-  return new Dispatcher({ connect: { lookup: lookup as never } });
 }
 
 /** Reads at most MAX_BODY_BYTES and decodes with the page's declared charset (UTF-8 when unknown). */

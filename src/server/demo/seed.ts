@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { AgentConfig } from "@/lib/contract/agent";
-import { allowHost } from "../agents/network-guard";
+import { allowHost, protectAppOrigin } from "../agents/network-guard";
 import { preferredEngine } from "../agents";
 import { createBatchFromCsv } from "../batches/service";
 import { env } from "../env";
@@ -13,10 +13,13 @@ export const DEMO_PROJECT_NAME = "Demo";
 const CSV_PATH = path.resolve(process.cwd(), "demo/products.csv");
 
 /**
- * Lets agents reach the bundled demo site on this server although it is loopback. Only paths under /demo: a CSV row
- * must not point agents at the app's own API. Every process that runs agents calls it at start-up.
+ * Lets agents reach the bundled demo site on this server although it is loopback, and nothing else of the app:
+ * its port on any address of this machine (and PUBLIC_URL's origin) is refused outside /demo, whatever
+ * ALLOWED_HOSTS says, so a CSV row cannot point agents at the app's own API. Every process that runs agents
+ * calls it at start-up.
  */
 export function allowDemoSite(port: number = env().PORT): void {
+  protectAppOrigin(port);
   for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) allowHost(host, { pathPrefix: "/demo" });
 }
 
