@@ -55,8 +55,9 @@ async function runInBrowser(job: AgentJob, ctx: AgentContext, guard: NetworkGuar
     context = await browser.newContext({
       viewport: VIEWPORT,
       deviceScaleFactor: THUMBNAIL_SCALE,
-      // Every request, loopback included ("<-loopback>" removes Chromium's implicit bypass), goes through the guard.
-      proxy: { server: proxy.server, bypass: "<-loopback>" },
+      // Every request, loopback included ("<-loopback>" removes Chromium's implicit bypass), goes through the guard,
+      // which serves only a browser that knows this process's secret.
+      proxy: { server: proxy.server, bypass: "<-loopback>", username: proxy.username, password: proxy.password },
     });
     if (ctx.signal.aborted) throw abortedError(ctx.signal, job.siteUrl, "starting");
     // A backstop only: the caller's signal enforces the job timeout.
