@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { chromium, type Browser } from "playwright-core";
 import { log } from "../log";
 import { findChromium } from "./chromium";
+import { launchPlans, type LaunchPlan, type SandboxState } from "./chromium-sandbox";
 import { AgentError } from "./types";
 
 /**
@@ -10,24 +11,29 @@ import { AgentError } from "./types";
  */
 export const CHROMIUM_ARGS = [
   "--headless",
-  "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
   "--no-first-run",
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  // WebRTC may not send UDP around the guard proxy (an HTTP proxy carries no UDP, so no STUN, no ICE candidates).
+  // The switch was renamed; older Chrome builds (CHROMIUM_PATH) read the "force-" name.
+  "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+  "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 ];
 
 interface Pool {
   browser: Browser | null;
   launching: Promise<Browser> | null;
   launches: number;
+  /** The launch that worked, kept for relaunches: the sandbox question is asked once per process. */
+  plan: LaunchPlan | null;
 }
 
 // On globalThis: Next bundles route handlers apart from server.ts, and there must still be one browser.
 const globalForPool = globalThis as unknown as { __fleetdeckBrowserPool?: Pool };
-const pool = (): Pool => (globalForPool.__fleetdeckBrowserPool ??= { browser: null, launching: null, launches: 0 });
+const pool = (): Pool => (globalForPool.__fleetdeckBrowserPool ??= { browser: null, launching: null, launches: 0, plan: null });
 
 export async function getBrowser(): Promise<Browser> {
   const state = pool();
@@ -41,13 +47,7 @@ export async function getBrowser(): Promise<Browser> {
 async function launch(state: Pool): Promise<Browser> {
   const executablePath = findChromium();
   if (!executablePath) throw new AgentError("No Chromium is available for the browser engine", false, "no_browser");
-  let browser: Browser;
-  try {
-    // headless: true adds --headless itself; the flag is listed above for the record and filtered here.
-    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS.filter((a) => a !== "--headless") });
-  } catch (e) {
-    throw new AgentError(`Chromium could not start (${executablePath}): ${(e as Error).message.split("\n")[0]}`, true, "browser_launch");
-  }
+  const browser = state.plan ? await start(state.plan) : await startFirst(state, launchPlans(executablePath));
   state.launches++;
   if (state.launches > 1) log().warn({ launches: state.launches }, "Chromium relaunched after it went away");
   browser.on("disconnected", () => {
@@ -56,6 +56,40 @@ async function launch(state: Pool): Promise<Browser> {
   state.browser = browser;
   return browser;
 }
+
+/** Tries the sandboxed launch, then the fallback; logs which one runs, and why when it is the fallback. */
+async function startFirst(state: Pool, plans: LaunchPlan[]): Promise<Browser> {
+  const failures: string[] = [];
+  for (const plan of plans) {
+    try {
+      const browser = await start(plan);
+      state.plan = plan;
+      if (plan.state.sandboxed) log().info({ uid: plan.state.uid }, "Chromium runs with its sandbox");
+      else log().warn({ reason: plan.state.reason, sandboxedLaunchError: failures[0] }, `Chromium runs WITHOUT its sandbox: ${plan.state.reason}`);
+      return browser;
+    } catch (e) {
+      failures.push(e instanceof AgentError ? e.message : String(e));
+    }
+  }
+  throw new AgentError(failures.at(-1) ?? "Chromium could not start", true, "browser_launch");
+}
+
+async function start(plan: LaunchPlan): Promise<Browser> {
+  try {
+    // headless: true adds --headless itself; the flag is listed above for the record and filtered here.
+    return await chromium.launch({
+      executablePath: plan.executablePath,
+      chromiumSandbox: plan.chromiumSandbox,
+      headless: true,
+      args: CHROMIUM_ARGS.filter((a) => a !== "--headless"),
+    });
+  } catch (e) {
+    throw new AgentError(`Chromium could not start (${plan.executablePath}): ${(e as Error).message.split("\n")[0]}`, true, "browser_launch");
+  }
+}
+
+/** Whether the shared browser runs inside Chromium's sandbox (null before the first launch). */
+export const browserSandbox = (): SandboxState | null => pool().plan?.state ?? null;
 
 /** Closes the shared browser (shutdown, tests). The next job launches a new one. */
 export async function closeBrowser(): Promise<void> {
