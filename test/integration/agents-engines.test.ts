@@ -3,6 +3,7 @@ import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
 import { browserAgent } from "@/server/agents/browser";
 import { browserLaunchCount, chromiumProcessIds, closeBrowser } from "@/server/agents/browser-pool";
 import { createHttpAgent, httpAgent } from "@/server/agents/http";
+import { extractionLimits } from "@/server/agents/limits";
 import { allowHost, clearAllowedHosts, type NetworkGuard } from "@/server/agents/network-guard";
 import { AgentError, type Agent, type AgentJob, type ProgressReport } from "@/server/agents/types";
 import { startFixtureSite, type FixtureSite } from "../fixtures/site";
@@ -150,6 +151,36 @@ describe.each(ENGINES)("%s engine", (engine, agent) => {
     expect(site.requests.slice(before)).toEqual(["/to-loopback"]);
   });
 
+  it("cuts a field at MAX_FIELD_BYTES and the result at MAX_RESULT_BYTES, naming the truncated fields", async () => {
+    const { maxFieldBytes, maxResultBytes } = extractionLimits();
+    const big = await run(agent, `${site.origin}/huge-static`);
+    const data = big.result!.extractedData;
+    expect(data.title).toBe("Big page");
+    expect(Buffer.byteLength(data.h1 as string)).toBeLessThanOrEqual(maxFieldBytes);
+    expect(Buffer.byteLength(data.h1 as string)).toBeGreaterThan(maxFieldBytes - 16);
+    expect((data.h1 as string).startsWith("Heading € Heading €")).toBe(true);
+    expect(data._truncated).toEqual(["h1"]);
+
+    // 17 copies of the heading, each cut to the field limit, are more than one job's result may hold.
+    const headings = Array.from({ length: 17 }, (_, i) => ({ name: `heading${i}`, selector: "h1", attribute: "innerHTML", multiple: false, required: false }));
+    const { result } = await run(agent, `${site.origin}/huge-static`, {
+      fields: [{ name: "rows", selector: "li.row", attribute: "textContent", multiple: true, required: false }, ...headings],
+    });
+    const extracted = result!.extractedData;
+    const rows = extracted.rows as string[];
+    expect(rows[0]).toMatch(/^000000 "quoted"/);
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBeLessThan(300);
+    const rowBytes = rows.reduce((sum, row) => sum + Buffer.byteLength(row), 0);
+    expect(rowBytes).toBeLessThanOrEqual(maxFieldBytes);
+    expect(rowBytes).toBeGreaterThan(maxFieldBytes - 1_000);
+    expect(Buffer.byteLength(JSON.stringify(extracted))).toBeLessThanOrEqual(maxResultBytes);
+    expect(Buffer.byteLength(JSON.stringify(extracted))).toBeGreaterThan(maxResultBytes - 2_000);
+    // Every heading is cut (each is longer than a field may be); the last ones find the result already full.
+    expect(extracted._truncated).toEqual(["rows", ...headings.map((h) => h.name)]);
+    expect(extracted.heading16).toBeNull();
+  });
+
   it("fails a page that hangs when the job's signal aborts (timeout, retryable) and lets go of it", async () => {
     const seen = slowRequests();
     const released = site.releasedSlowRequests();
@@ -195,6 +226,15 @@ describe("browser engine only", () => {
     const jpeg = screenshots.at(-1)!;
     expect(jpeg.subarray(0, 2).toString("hex")).toBe("ffd8");
     expect(jpegWidth(jpeg)).toBe(480);
+  });
+
+  it("reads a 40 MiB heading built by the page's script only up to the field limit", async () => {
+    const { result } = await run(browserAgent, `${site.origin}/huge-script?mib=40`);
+    const h1 = result!.extractedData.h1 as string;
+    expect(Buffer.byteLength(h1)).toBeLessThanOrEqual(extractionLimits().maxFieldBytes);
+    expect(h1.startsWith("ab€ab€")).toBe(true);
+    expect(h1).not.toContain("\uFFFD");
+    expect(result!.extractedData._truncated).toEqual(["h1"]);
   });
 
   it("fails the job in flight when the browser is killed (retryable), then relaunches for the next job", async () => {

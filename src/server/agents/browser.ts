@@ -4,6 +4,7 @@ import { getBrowser } from "./browser-pool";
 import { abortedError, badStep, browserCrashed, classifyError, httpStatusError } from "./errors";
 import { buildExtractedData, COLLECT_IN_PAGE, extractingWords, fieldsToExtract, invalidSelector, type RawMatches } from "./extract";
 import { startGuardProxy, type GuardProxy } from "./guard-proxy";
+import { capText, extractionLimits, type ExtractionLimits } from "./limits";
 import { networkGuard, type NetworkGuard } from "./network-guard";
 import { ProgressTracker } from "./progress";
 import { fillTemplate, gotoTarget } from "./template";
@@ -85,10 +86,12 @@ async function runInBrowser(job: AgentJob, ctx: AgentContext, guard: NetworkGuar
     }
 
     progress.begin(extractingWords(fields.length + (isDefaultSet ? 1 : 0)), page.url());
-    const raw = await collectInPage(page, fields);
-    const extractedData = buildExtractedData(fields, raw, { url: page.url(), httpStatus: navigation.status, isDefaultSet });
+    const limits = extractionLimits();
+    const raw = await collectInPage(page, fields, limits);
+    const extractedData = buildExtractedData(fields, raw, { url: page.url(), httpStatus: navigation.status, isDefaultSet }, limits);
     await thumbnail;
-    return { extractedData, finalUrl: page.url(), httpStatus: navigation.status };
+    // A script can push a URL of megabytes; what is stored is bounded like every other text.
+    return { extractedData, finalUrl: capText(page.url()), httpStatus: navigation.status };
   } catch (e) {
     const refused = refusal();
     if (refused) throw refused;
@@ -182,9 +185,9 @@ async function runStep(page: Page, step: AgentStep, index: number, job: AgentJob
   }
 }
 
-async function collectInPage(page: Page, fields: { name: string; selector: string; attribute: string; multiple: boolean }[]): Promise<RawMatches> {
+async function collectInPage(page: Page, fields: { name: string; selector: string; attribute: string; multiple: boolean }[], limits: ExtractionLimits): Promise<RawMatches> {
   const query = fields.map(({ name, selector, attribute, multiple }) => ({ name, selector, attribute, multiple }));
-  const run = () => page.evaluate(`(${COLLECT_IN_PAGE})(${JSON.stringify(query)})`) as Promise<{ matches?: RawMatches; invalid?: number }>;
+  const run = () => page.evaluate(`(${COLLECT_IN_PAGE})(${JSON.stringify(query)}, ${JSON.stringify(limits)})`) as Promise<{ matches?: RawMatches; invalid?: number }>;
   let result: { matches?: RawMatches; invalid?: number };
   try {
     result = await run();

@@ -2,6 +2,7 @@ import * as cheerio from "cheerio";
 import { Agent as Dispatcher, fetch as pinnedFetch } from "undici";
 import { abortedError, classifyError, httpStatusError, unsupportedStep } from "./errors";
 import { buildExtractedData, collectWithCheerio, extractingWords, fieldsToExtract } from "./extract";
+import { extractionLimits } from "./limits";
 import { networkGuard, pinnedLookup, type NetworkGuard } from "./network-guard";
 import { ProgressTracker } from "./progress";
 import { gotoTarget } from "./template";
@@ -36,7 +37,8 @@ export function createHttpAgent(guard: NetworkGuard = networkGuard): Agent {
       const count = fields.length + (isDefaultSet ? 1 : 0);
       progress.begin(extractingWords(count), page.url);
       const $ = cheerio.load(page.html);
-      const extractedData = buildExtractedData(fields, collectWithCheerio($, fields), { url: page.url, httpStatus: page.status, isDefaultSet });
+      const limits = extractionLimits();
+      const extractedData = buildExtractedData(fields, collectWithCheerio($, fields, limits), { url: page.url, httpStatus: page.status, isDefaultSet }, limits);
       return { extractedData, finalUrl: page.url, httpStatus: page.status };
     },
   };

@@ -1,4 +1,5 @@
 import type { AgentConfig } from "@/lib/contract/agent";
+import { capText } from "./limits";
 
 /** What an agent knows of the job it runs. Agents never touch the database. */
 export interface AgentJob {
@@ -39,14 +40,17 @@ export interface Agent {
   run(job: AgentJob, ctx: AgentContext): Promise<AgentResult>;
 }
 
-/** A failure the agent understood. `retryable` decides between a retry with backoff and a final failure. */
+/**
+ * A failure the agent understood. `retryable` decides between a retry with backoff and a final failure. Its message
+ * is stored and shown, and may quote a page (a URL, a selector): it is cut to the field limit (MAX_FIELD_BYTES).
+ */
 export class AgentError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
     readonly kind: string = "agent",
   ) {
-    super(message);
+    super(capText(message));
     this.name = "AgentError";
   }
 }

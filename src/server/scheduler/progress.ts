@@ -4,6 +4,7 @@ import { saveScreenshot } from "../repos/screenshots";
 import { log } from "../log";
 import type { Db } from "../db/client";
 import type { ProgressReport } from "../agents/types";
+import { capText } from "../agents/limits";
 
 const WRITE_EVERY_MS = 500;
 const SCREENSHOT_EVERY_MS = 1500;
@@ -31,15 +32,17 @@ export class ProgressReporter {
   report = (report: ProgressReport) => {
     if (this.closed) return;
     const progress = Math.max(0, Math.min(99, Math.round(report.percent ?? this.latest?.progressPercentage ?? 0)));
-    const currentUrl = report.url ?? this.latest?.currentUrl ?? this.job.siteUrl;
-    this.latest = { currentStep: report.step, currentUrl, progressPercentage: progress };
-    if (report.step !== this.lastStep) {
-      this.lastStep = report.step;
-      this.pendingSteps.push({ step: report.step, url: currentUrl, percent: progress, at: new Date() });
+    // A step and its URL quote the page (a redirect's Location, a label): both are cut to the field limit.
+    const step = capText(report.step);
+    const currentUrl = capText(report.url ?? this.latest?.currentUrl ?? this.job.siteUrl);
+    this.latest = { currentStep: step, currentUrl, progressPercentage: progress };
+    if (step !== this.lastStep) {
+      this.lastStep = step;
+      this.pendingSteps.push({ step, url: currentUrl, percent: progress, at: new Date() });
     }
     publishEphemeral(this.job.executionId, "job_progress", {
       jobId: this.job.id,
-      currentStep: report.step,
+      currentStep: step,
       currentUrl,
       progress,
       ...(this.screenshotSavedAt ? { screenshotAt: this.screenshotSavedAt } : {}),
@@ -81,10 +84,11 @@ export class ProgressReporter {
   }
 
   /** A step for the log only, not announced: the job's final state says it to every client. */
-  record(step: string, percent: number | null) {
+  record(text: string, percent: number | null) {
+    const step = capText(text);
     if (this.closed || step === this.lastStep) return;
     this.lastStep = step;
-    this.pendingSteps.push({ step, url: this.latest?.currentUrl ?? this.job.siteUrl, percent, at: new Date() });
+    this.pendingSteps.push({ step, url: this.latest?.currentUrl ?? capText(this.job.siteUrl), percent, at: new Date() });
   }
 
   /**
