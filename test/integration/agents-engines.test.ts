@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
-import { browserAgent } from "@/server/agents/browser";
+import { browserAgent, createBrowserAgent } from "@/server/agents/browser";
 import { browserLaunchCount, chromiumProcessIds, closeBrowser } from "@/server/agents/browser-pool";
 import { createHttpAgent, httpAgent } from "@/server/agents/http";
 import { extractionLimits } from "@/server/agents/limits";
-import { allowHost, clearAllowedHosts, type NetworkGuard } from "@/server/agents/network-guard";
+import { allowHost, clearAllowedHosts, createNetworkGuard, protectAppOrigin, type NetworkGuard } from "@/server/agents/network-guard";
 import { AgentError, type Agent, type AgentJob, type ProgressReport } from "@/server/agents/types";
 import { startFixtureSite, type FixtureSite } from "../fixtures/site";
 
@@ -291,5 +291,44 @@ describe("http engine address pinning", () => {
     const { result, error } = await run(createHttpAgent(pinnedGuard), url);
     expect(error).toBeNull();
     expect(result?.extractedData).toMatchObject({ h1: "Blue Kettle" });
+  });
+});
+
+describe.each([
+  ["http", createHttpAgent],
+  ["browser", createBrowserAgent],
+] as const)("%s engine and the app's own origin", (_engine, createAgent) => {
+  it("opens only ports 80 and 443 for an ALLOWED_HOSTS entry without a port", async () => {
+    const other = await startFixtureSite();
+    try {
+      const { error } = await run(createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1"] })), `${other.origin}/item/1`);
+      expect(error).toMatchObject({ kind: "refused_address", retryable: false });
+      expect(other.requests).toEqual([]);
+      const open = await run(createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1:*"] })), `${other.origin}/item/1`);
+      expect(open.result).toMatchObject({ extractedData: { h1: "Blue Kettle" } });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("never reaches the app outside /demo, even with every port allowed, directly or through a redirect", async () => {
+    const app = await startFixtureSite();
+    protectAppOrigin(app.port);
+    try {
+      const agent = createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1:*", "localhost:*"] }));
+      for (const url of [`${app.origin}/item/1`, `http://localhost:${app.port}/item/1`, `${site.origin}/redirect-to?url=${encodeURIComponent(`${app.origin}/item/1`)}`]) {
+        const { error } = await run(agent, url);
+        expect(error, url).toMatchObject({ kind: "refused_address", retryable: false });
+      }
+      expect(app.requests).toEqual([]);
+      // The demo paths stay open (the fixture has none there: a 404, not a refusal).
+      const demo = await run(agent, `${app.origin}/demo/products/x`);
+      expect(demo.error).toMatchObject({ kind: "http_4xx" });
+      expect(app.requests).toEqual(["/demo/products/x"]);
+    } finally {
+      clearAllowedHosts();
+      allowHost(site.host);
+      await app.close();
+    }
   });
 });
