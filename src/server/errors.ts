@@ -9,6 +9,7 @@ export type ErrorCode =
   | "invalid_state"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "unavailable"
   | "internal";
 
 export class AppError extends Error {

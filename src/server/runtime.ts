@@ -42,7 +42,7 @@ export async function startRuntime(options: StartOptions = {}): Promise<Runtime>
   if (globalForRuntime.__fleetdeckRuntime) throw new Error("The runtime is already started in this process");
   const env = options.env ?? readEnv();
   const url = options.databaseUrl ?? env.DATABASE_URL;
-  const database = await openDatabase({ url, dataDir: options.dataDir ?? env.DATA_DIR });
+  const database = await openDatabase({ url, dataDir: options.dataDir ?? env.DATA_DIR, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS });
   const bus = database.kind === "postgres" ? await PostgresBus.create(database) : new MemoryBus();
   const runtime: Runtime = {
     env,

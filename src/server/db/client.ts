@@ -4,11 +4,10 @@ import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import postgres from "postgres";
+import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import * as schema from "./schema";
 import { lockDataDir } from "./lock";
+import { connectPostgres } from "./postgres";
 import { sliceMethods, TimeSlice } from "./time-slice";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -33,6 +32,8 @@ export interface Database {
   /** Where the data lives, for the start-up banner. */
   location: string;
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /** Called when LISTEN is carried again after its connection was lost: notifications meanwhile are gone. */
+  onListenResumed(listener: () => void): () => void;
   notify(channel: string, payload: string): Promise<void>;
   /** Reachability as last observed; PGlite is always reachable. */
   health(): DatabaseHealth;
@@ -48,8 +49,10 @@ export interface OpenOptions {
   url?: string;
   /** PGlite folder; "memory" for an in-memory database (tests). */
   dataDir?: string;
-  /** postgres.js pool size. */
+  /** PostgreSQL pool size. */
   maxConnections?: number;
+  /** How long a PostgreSQL connection may take to open (or a query wait for one) before it fails as unavailable. */
+  connectTimeoutMs?: number;
 }
 
 /** How long embedded-database work may hold the event loop before it lets other work run. */
@@ -58,8 +61,8 @@ const PGLITE_SLICE_MS = 10;
 const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../drizzle");
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
-  const database = options.url ? await openPostgres(options.url, options.maxConnections ?? 10) : await openPglite(options.dataDir ?? "memory");
-  return database;
+  if (options.url) return openPostgres(options.url, options.maxConnections ?? 10, options.connectTimeoutMs ?? 3_000);
+  return openPglite(options.dataDir ?? "memory");
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -84,6 +87,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       async notify(channel, payload) {
         await client.query("select pg_notify($1, $2)", [channel, payload]);
       },
+      onListenResumed: () => () => {},
       health: () => ALWAYS_HEALTHY,
       onHealthChange: () => () => {},
       async close() {
@@ -100,32 +104,21 @@ async function openPglite(dataDir: string): Promise<Database> {
   }
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
-  const sql = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzlePostgres(sql, { schema }) as unknown as Db;
-  await sql`select pg_advisory_lock(727274)`; // one migrator at a time across processes
-  try {
-    await migratePostgres(db as never, { migrationsFolder });
-  } finally {
-    await sql`select pg_advisory_unlock(727274)`;
-  }
-  const safeUrl = url.replace(/\/\/[^@/]*@/, "//***@");
+async function openPostgres(url: string, maxConnections: number, connectTimeoutMs: number): Promise<Database> {
+  const connection = await connectPostgres(url, { maxConnections, connectTimeoutMs, migrationsFolder });
+  const db = drizzlePostgres(connection.client, { schema }) as unknown as Db;
   return {
     db,
     kind: "postgres",
-    location: safeUrl,
-    async listen(channel, onPayload) {
-      const { unlisten } = await sql.listen(channel, onPayload);
-      return unlisten;
-    },
+    location: url.replace(/\/\/[^@/]*@/, "//***@"),
+    listen: connection.listen,
+    onListenResumed: connection.onResume,
     async notify(channel, payload) {
-      await sql`select pg_notify(${channel}, ${payload})`;
+      await connection.client.query({ text: "select pg_notify($1, $2)" }, [channel, payload]);
     },
-    health: () => ALWAYS_HEALTHY, // made real with the driver move (issue 18)
-    onHealthChange: () => () => {},
-    async close() {
-      await sql.end({ timeout: 5 });
-    },
+    health: () => connection.health.current,
+    onHealthChange: (listener) => connection.health.on(listener),
+    close: connection.close,
   };
 }
 

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { ExecutionEvent } from "@/lib/contract/events";
 import { sql } from "drizzle-orm";
 import type { Database, Tx } from "../db/client";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { log } from "../log";
 
 /**
@@ -92,6 +93,10 @@ export class PostgresBus implements EventBus {
       }),
       await database.listen(WAKE_CHANNEL, (payload) => bus.local.emit("wake", payload === "" ? null : payload)),
     );
+    // Wake-ups sent while LISTEN was down are lost: every scheduler looks again. (Lost events need
+    // nothing here: the hub's channels compare with the log's last seq and read what they missed.)
+    const stopResumed = database.onListenResumed(() => bus.local.emit("wake", null));
+    bus.unlisteners.push(async () => stopResumed());
     return bus;
   }
 
@@ -115,7 +120,13 @@ export class PostgresBus implements EventBus {
     return this.local.on("wake", listener);
   }
   private send(channel: string, payload: string) {
-    this.tail = this.tail.then(() => this.database.notify(channel, payload)).catch((e) => log().warn({ err: e, channel }, "notify failed"));
+    this.tail = this.tail
+      .then(() => this.database.notify(channel, payload))
+      .catch((e) => {
+        // While the database is away every wake fails the same way; its health change is logged once instead.
+        if (isDatabaseUnavailable(e)) log().debug({ err: e, channel }, "notify failed: the database is unreachable");
+        else log().warn({ err: e, channel }, "notify failed");
+      });
   }
   async close() {
     await this.tail;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ZodError, type ZodType } from "zod";
+import { isDatabaseUnavailable } from "../db/unavailable";
 import { AppError, isAppError } from "../errors";
 import { log } from "../log";
 
@@ -24,12 +25,22 @@ export function errorResponse(e: unknown, request?: Request): Response {
     const app = zodToAppError(e);
     return Response.json({ error: { code: app.code, message: app.message, details: app.details } }, { status: 400 });
   }
+  if (isDatabaseUnavailable(e)) return unavailableResponse(e);
   const requestId = randomUUID();
   log().error({ err: e, requestId, url: request?.url, method: request?.method }, "unhandled error in route");
   return Response.json(
     { error: { code: "internal", message: `Something went wrong on our side (request ${requestId}).`, details: { requestId } } },
     { status: 500 },
   );
+}
+
+/** Seconds a client should wait before retrying while the database is away (the monitor retries at least every second). */
+const RETRY_AFTER_SECONDS = 2;
+
+/** The database is out of reach: not a bug, so no request id and no error log per request (the outage is logged once). */
+function unavailableResponse(e: unknown): Response {
+  const message = `${e instanceof Error && e.name === "DatabaseUnavailableError" ? e.message : "The database is unreachable"}; try again shortly`;
+  return Response.json({ error: { code: "unavailable", message, details: {} } }, { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
 }
 
 export function zodToAppError(e: ZodError): AppError {

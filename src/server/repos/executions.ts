@@ -63,8 +63,8 @@ export async function insertJobsFromInputs(tx: DbOrTx, executionId: string, batc
     insert into ${jobs} (execution_id, batch_input_id, row_index, input_id, site_url, goal)
     select ${executionId}, id, row_index, input_id, site_url, goal
     from ${batchInputs} where batch_id = ${batchId} order by row_index ${limitSql}`);
-  const r = result as unknown as { affectedRows?: number; count?: number };
-  return r.affectedRows ?? r.count ?? 0;
+  const r = result as unknown as { affectedRows?: number; rowCount?: number | null };
+  return r.affectedRows ?? r.rowCount ?? 0;
 }
 
 export async function listExecutionsOfBatch(db: DbOrTx, batchId: string): Promise<ExecutionRow[]> {
