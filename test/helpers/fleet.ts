@@ -35,7 +35,8 @@ export class Fleet {
 
   /** Starts a worker and waits for its row in the registry; returns it with its worker id. */
   async startWorker(env: Record<string, string> = {}): Promise<{ server: RunningServer; workerId: string }> {
-    const server = await startServer({ FLEETDECK_ROLE: "worker", DATABASE_URL: this.database.url, ...this.workerEnv, ...env });
+    // A generous start-up limit: several workers booting at once on a loaded machine are slow to start.
+    const server = await startServer({ FLEETDECK_ROLE: "worker", DATABASE_URL: this.database.url, ...this.workerEnv, ...env }, { timeoutMs: 120_000 });
     this.workers.push(server);
     return { server, workerId: await this.workerIdOf(server) };
   }
