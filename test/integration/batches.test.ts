@@ -184,6 +184,29 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
       expect(await counts()).toEqual({ batches: 0, inputs: 0 });
     });
 
+    it("refuses a 12,000-column row with 400 invalid_csv naming MAX_CSV_COLUMNS, and stores nothing", async () => {
+      const row = Array.from({ length: 12_000 }, (_, i) => (i === 0 ? "example.com" : "x")).join(",");
+      const res = await upload({ body: multipart({}, { text: `url\n${row}\n` }) });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "invalid_csv", details: { maxColumns: 1000, columns: 12_000, row: 1 } });
+      expect(res.body.error.message).toContain("MAX_CSV_COLUMNS");
+      expect(await counts()).toEqual({ batches: 0, inputs: 0 });
+    });
+
+    it("stores ragged rows as they are: a wide row's extra cells on that row only, short rows to the header", async () => {
+      const csv = "url,name\na.com,A,x1,x2\nb.com\nc.com,C,,\nd.com,D,y3\n";
+      const res = await upload({ json: { csv } });
+      expect(res.status).toBe(201);
+      expect(res.body.batch.columns).toEqual(["url", "name", "column_3", "column_4"]);
+      const inputs = await allInputs(res.body.batch.id, 50);
+      expect(inputs.map((i: { data: Record<string, string> }) => i.data)).toEqual([
+        { url: "a.com", name: "A", column_3: "x1", column_4: "x2" },
+        { url: "b.com", name: "" },
+        { url: "c.com", name: "C" },
+        { url: "d.com", name: "D", column_3: "y3" },
+      ]);
+    });
+
     it("rolls back the inputs already inserted when the file turns out broken further down", async () => {
       // Thousands of good rows are read and inserted in chunks before the unclosed quote is reached.
       const good = Array.from({ length: 4500 }, (_, i) => `example.com/${i},ok`).join("\n");

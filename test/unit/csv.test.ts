@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { detectUrlColumn, normalizeUrl, resolveColumns } from "@/server/batches/columns";
 import { readCsv, uniqueColumnNames, type CsvSource } from "@/server/batches/csv";
 
-const limits = { maxBytes: 10 * 1024 * 1024, maxRows: 1000 };
+const limits = { maxBytes: 10 * 1024 * 1024, maxRows: 1000, maxColumns: 1000 };
 
 async function parse(source: CsvSource, options = limits) {
   const table = await readCsv(source, options);
@@ -97,12 +97,12 @@ describe("readCsv", () => {
     expect(uniqueColumnNames(["", "column_1"])).toEqual(["column_1_2", "column_1"]);
   });
 
-  it("pads short records and names extra non-empty cells instead of dropping them", async () => {
+  it("pads short records to the header, names extra non-empty cells, and never pads to the widest record", async () => {
     const { columns, records } = await parse("url,name\nexample.com\nexample.org,B,extra\nexample.net,C,,\n");
     expect(records.map((r) => r.cells)).toEqual([
       ["example.com", ""],
       ["example.org", "B", "extra"],
-      ["example.net", "C", ""],
+      ["example.net", "C"],
     ]);
     expect(columns).toEqual(["url", "name", "column_3"]);
   });
@@ -123,9 +123,9 @@ describe("readCsv", () => {
 
   it("answers 413 over the row or byte limit", async () => {
     const text = "url\n" + Array.from({ length: 11 }, (_, i) => `example${i}.com`).join("\n");
-    expect(await failure(parse(text, { maxBytes: 1e6, maxRows: 10 }))).toMatchObject({ code: "payload_too_large", status: 413 });
-    expect((await parse(text, { maxBytes: 1e6, maxRows: 11 })).records).toHaveLength(11);
-    expect(await failure(parse(Buffer.from(text), { maxBytes: 50, maxRows: 100 }))).toMatchObject({ code: "payload_too_large", status: 413 });
+    expect(await failure(parse(text, { maxBytes: 1e6, maxRows: 10, maxColumns: 1000 }))).toMatchObject({ code: "payload_too_large", status: 413 });
+    expect((await parse(text, { maxBytes: 1e6, maxRows: 11, maxColumns: 1000 })).records).toHaveLength(11);
+    expect(await failure(parse(Buffer.from(text), { maxBytes: 50, maxRows: 100, maxColumns: 1000 }))).toMatchObject({ code: "payload_too_large", status: 413 });
   });
 });
 

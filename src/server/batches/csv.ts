@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { TimeSlice } from "../db/time-slice";
 import { AppError } from "../errors";
 
 /**
@@ -16,12 +17,17 @@ export interface CsvLimits {
   maxBytes: number;
   /** Data records (the header and blank lines not counted); over it the answer is 413. */
   maxRows: number;
+  /** Columns of the table (the header's, plus those named for extra cells); over it the answer is 400 invalid_csv. */
+  maxColumns: number;
 }
 
 export interface CsvRecord {
   /** The data record's number, from 1: not the header, not blank lines; a multi-line quoted cell is one record. */
   row: number;
-  /** One cell per column of `columns` at the time the record was read (short records padded with ""). */
+  /**
+   * The record's cells: a short record is padded with "" to the header's width, a long one keeps its extra cells up
+   * to the last non-empty one (each has a column of `columns`) — never padded to the widest record.
+   */
   cells: string[];
 }
 
@@ -39,6 +45,8 @@ const SNIFF_CHARS = 64 * 1024;
 const SLICE_CHARS = 64 * 1024;
 /** A record longer than this is almost surely a quote that is never closed; stop instead of swallowing the file. */
 const MAX_RECORD_CHARS = 1024 * 1024;
+/** Parsing gives the event loop a turn this often, so a large upload never stalls other requests. */
+const PARSE_SLICE_MS = 20;
 
 export const invalidCsv = (message: string, details: Record<string, unknown> = {}) => new AppError("invalid_csv", 400, message, details);
 
@@ -58,26 +66,60 @@ export async function readCsv(source: CsvSource, limits: CsvLimits): Promise<Csv
       `The first row must be a header with column names, but it holds a URL (${JSON.stringify(headerUrl.trim())}): add a header row such as "url"`,
     );
   }
-  const columns = uniqueColumnNames(first.value.cells);
-  return { delimiter: dialect.delimiter, columns, records: dataRecords(raw, columns, limits.maxRows) };
+  if (first.value.cells.length > limits.maxColumns) {
+    await raw.return(undefined);
+    throw tooManyColumns(0, first.value.cells.length, limits.maxColumns);
+  }
+  const names = new ColumnNames(first.value.cells);
+  return { delimiter: dialect.delimiter, columns: names.all, records: dataRecords(raw, names, limits) };
 }
+
+const tooManyColumns = (index: number, count: number, maxColumns: number) =>
+  invalidCsv(`${recordName(index)} has ${count} columns, over the limit of ${maxColumns} columns (MAX_CSV_COLUMNS)`, { row: index, columns: count, maxColumns });
 
 /**
  * Header names made unique and non-empty: duplicates become `name`, `name_2`, …; an empty name becomes
  * `column_<position>` (1-based). A generated name never takes a name that the header already uses.
  */
 export function uniqueColumnNames(raw: readonly string[]): string[] {
-  const trimmed = raw.map((name) => name.trim());
-  const taken = new Set(trimmed.filter(Boolean));
-  const used = new Set<string>();
-  return trimmed.map((name, index) => {
-    const base = name || `column_${index + 1}`;
-    let candidate = base;
+  return new ColumnNames(raw).all;
+}
+
+/**
+ * The unique names of a table's columns, to which columns for extra cells are added one at a time. Each name
+ * costs amortised constant time: the next suffix to try is remembered per base name (a suffix once refused stays
+ * refused, since names are only ever added), so a header of thousands of repeated names is linear too.
+ */
+export class ColumnNames {
+  readonly all: string[] = [];
+  private readonly taken: Set<string>;
+  private readonly used = new Set<string>();
+  private readonly nextSuffix = new Map<string, number>();
+
+  constructor(header: readonly string[]) {
+    const trimmed = header.map((name) => name.trim());
+    this.taken = new Set(trimmed.filter(Boolean));
+    for (const name of trimmed) this.add(name);
+  }
+
+  /** Names the column at the next position, for an extra cell beyond the header. */
+  addGenerated(): string {
+    return this.add("");
+  }
+
+  private add(name: string): string {
+    const base = name || `column_${this.all.length + 1}`;
     // The first occurrence of a header name keeps it; later ones and generated names look for a free suffix.
-    for (let n = 2; used.has(candidate) || (candidate !== name && taken.has(candidate)); n++) candidate = `${base}_${n}`;
-    used.add(candidate);
+    let candidate = base;
+    if (this.used.has(candidate) || (candidate !== name && this.taken.has(candidate))) {
+      let n = this.nextSuffix.get(base) ?? 2;
+      for (candidate = `${base}_${n}`; this.used.has(candidate) || this.taken.has(candidate); candidate = `${base}_${++n}`);
+      this.nextSuffix.set(base, n + 1);
+    }
+    this.used.add(candidate);
+    this.all.push(candidate);
     return candidate;
-  });
+  }
 }
 
 export interface CsvDialect {
@@ -200,8 +242,14 @@ async function* parseRecords(chunks: AsyncIterable<string>, dialect: CsvDialect)
     }
   };
 
+  let fresh = "";
   for await (const chunk of chunks) {
-    const text = pending + chunk;
+    fresh += chunk;
+    // The unfinished last record is parsed again with the next text; waiting for at least as much new text as
+    // it holds keeps the total parsing linear in the file, however small the chunks or long the record.
+    if (fresh.length < Math.max(SLICE_CHARS, pending.length)) continue;
+    const text = pending + fresh;
+    fresh = "";
     // The last record may continue in the next chunk: parse up to it and carry it over.
     const result = parser.parse(text, 0, true) as Papa.ParseResult<string[]>;
     pending = text.slice(result.meta.cursor);
@@ -210,6 +258,7 @@ async function* parseRecords(chunks: AsyncIterable<string>, dialect: CsvDialect)
       throw invalidCsv(`${recordName(index)} is over 1 MiB long: most likely a quote (") opens a field and is never closed`);
     }
   }
+  pending += fresh;
   const result = parser.parse(pending, 0, false) as Papa.ParseResult<string[]>;
   const unclosed = result.errors.find((e) => e.code === "MissingQuotes");
   if (unclosed) throw invalidCsv(`${recordName(index + (unclosed.row ?? 0))} has a quote (") that opens a field and is never closed`);
@@ -218,28 +267,33 @@ async function* parseRecords(chunks: AsyncIterable<string>, dialect: CsvDialect)
 
 const recordName = (index: number) => (index === 0 ? "The header row" : `Row ${index}`);
 
-/** Data records numbered from 1, aligned to the columns, counted against the row limit. */
-async function* dataRecords(raw: AsyncGenerator<RawRecord>, columns: string[], maxRows: number): AsyncGenerator<CsvRecord> {
+/**
+ * Data records numbered from 1, aligned to the header, counted against the row and column limits. The work
+ * per record is linear in its cells, and the event loop gets a turn every PARSE_SLICE_MS.
+ */
+async function* dataRecords(raw: AsyncGenerator<RawRecord>, names: ColumnNames, limits: CsvLimits): AsyncGenerator<CsvRecord> {
+  const headerWidth = names.all.length;
+  const slice = new TimeSlice(PARSE_SLICE_MS);
   for await (const { index, cells } of raw) {
-    if (index > maxRows) {
-      throw new AppError("payload_too_large", 413, `The CSV has more than ${maxRows} data rows, the limit (MAX_BATCH_ROWS)`, { maxRows });
+    if (index > limits.maxRows) {
+      throw new AppError("payload_too_large", 413, `The CSV has more than ${limits.maxRows} data rows, the limit (MAX_BATCH_ROWS)`, { maxRows: limits.maxRows });
     }
-    yield { row: index, cells: alignCells(cells, columns) };
+    yield { row: index, cells: alignCells(index, cells, headerWidth, names, limits.maxColumns) };
+    await slice.turn();
   }
 }
 
-/** Pads short records; extra non-empty cells get columns of their own rather than being dropped. */
-function alignCells(cells: string[], columns: string[]): string[] {
-  if (cells.length > columns.length) {
-    let lastFilled = cells.length - 1;
-    while (lastFilled >= columns.length && cells[lastFilled]!.trim() === "") lastFilled--;
-    for (let i = columns.length; i <= lastFilled; i++) {
-      columns.push(uniqueColumnNames([...columns, ""])[i]!);
-    }
-    return cells.slice(0, columns.length);
+/** Pads short records to the header; extra non-empty cells get columns of their own rather than being dropped. */
+function alignCells(index: number, cells: string[], headerWidth: number, names: ColumnNames, maxColumns: number): string[] {
+  if (cells.length <= headerWidth) {
+    while (cells.length < headerWidth) cells.push("");
+    return cells;
   }
-  while (cells.length < columns.length) cells.push("");
-  return cells;
+  let width = cells.length;
+  while (width > headerWidth && cells[width - 1]!.trim() === "") width--;
+  if (width > maxColumns) throw tooManyColumns(index, width, maxColumns);
+  while (names.all.length < width) names.addGenerated();
+  return width === cells.length ? cells : cells.slice(0, width);
 }
 
 export function formatBytes(bytes: number): string {

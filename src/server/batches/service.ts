@@ -12,8 +12,12 @@ import { invalidCsv, readCsv, type CsvRecord, type CsvSource } from "./csv";
 
 /** Rows read before the URL column is chosen: enough to judge a column, small enough to hold. */
 const DETECTION_SAMPLE_ROWS = 1000;
+/** Cells judged when choosing the URL column: a wide file is judged on fewer rows, so detection stays brief. */
+const DETECTION_SAMPLE_CELLS = 50_000;
 /** Inputs per INSERT: large enough to amortise round trips, well under PostgreSQL's 65,535 parameters. */
 const INSERT_CHUNK_ROWS = 2000;
+/** Cells per INSERT: wide rows make smaller chunks, so building one statement never holds the event loop long. */
+const INSERT_CHUNK_CELLS = 100_000;
 /** invalidRows kept and returned; all of them are counted. */
 const MAX_REPORTED_INVALID_ROWS = 1000;
 
@@ -73,8 +77,9 @@ export async function createBatchFromCsv(input: CreateBatchInput): Promise<Creat
   const agent = parseAgentConfig(input.agent);
   if (!(await findProject(db, input.projectId))) throw notFound("Project", input.projectId);
 
-  const table = await readCsv(input.csv, { maxBytes: env.MAX_UPLOAD_BYTES, maxRows: env.MAX_BATCH_ROWS });
-  const sample = await take(table.records, DETECTION_SAMPLE_ROWS);
+  const table = await readCsv(input.csv, { maxBytes: env.MAX_UPLOAD_BYTES, maxRows: env.MAX_BATCH_ROWS, maxColumns: env.MAX_CSV_COLUMNS });
+  const sampleRows = Math.max(1, Math.min(DETECTION_SAMPLE_ROWS, Math.floor(DETECTION_SAMPLE_CELLS / table.columns.length)));
+  const sample = await take(table.records, sampleRows);
   if (sample.length === 0) throw invalidCsv("The CSV has a header row but no data rows");
   const columns = resolveColumns(
     table.columns,
@@ -96,6 +101,7 @@ export async function createBatchFromCsv(input: CreateBatchInput): Promise<Creat
     let invalidRowCount = 0;
     let rowCount = 0;
     let chunk: repo.NewBatchInput[] = [];
+    let chunkCells = 0;
     for await (const record of concat(sample, table.records)) {
       const built = buildInput(record, table.columns, columns);
       if ("reason" in built) {
@@ -104,9 +110,11 @@ export async function createBatchFromCsv(input: CreateBatchInput): Promise<Creat
       }
       rowCount++;
       chunk.push(built);
-      if (chunk.length >= INSERT_CHUNK_ROWS) {
+      chunkCells += record.cells.length;
+      if (chunk.length >= INSERT_CHUNK_ROWS || chunkCells >= INSERT_CHUNK_CELLS) {
         await repo.insertInputs(tx, batch.id, chunk);
         chunk = [];
+        chunkCells = 0;
       }
     }
     await repo.insertInputs(tx, batch.id, chunk);

@@ -21,11 +21,17 @@ export function uniqueHeaders(raw: string[]): string[] {
   const trimmed = raw.map((name) => name.trim());
   const taken = new Set(trimmed.filter(Boolean));
   const used = new Set<string>();
+  // The next suffix to try per base name: a suffix once refused stays refused, so thousands of repeats stay linear.
+  const nextSuffix = new Map<string, number>();
   return trimmed.map((name, i) => {
     const base = name || `column_${i + 1}`;
     let candidate = base;
     // The first occurrence keeps its name; repeats and generated names take the next free suffix.
-    for (let n = 2; used.has(candidate) || (candidate !== name && taken.has(candidate)); n++) candidate = `${base}_${n}`;
+    if (used.has(candidate) || (candidate !== name && taken.has(candidate))) {
+      let n = nextSuffix.get(base) ?? 2;
+      for (candidate = `${base}_${n}`; used.has(candidate) || taken.has(candidate); candidate = `${base}_${++n}`);
+      nextSuffix.set(base, n + 1);
+    }
     used.add(candidate);
     return candidate;
   });
