@@ -1,9 +1,12 @@
 import { getBatchRow } from "../batches/service";
 import * as jobsRepo from "../repos/jobs";
 import { getRuntime } from "../runtime";
+import { neutralizeFormula } from "./formula-guard";
 import { getExecutionRow } from "./service";
 
-const PAGE = 1000;
+/** Jobs read per page at most; a page of wide rows holds fewer, so writing one never holds the event loop long. */
+const PAGE_ROWS = 1000;
+const PAGE_CELLS = 100_000;
 
 /** Fixed result columns after the input's own columns and before the extracted fields. */
 interface ExportRow {
@@ -26,6 +29,8 @@ export async function exportResults(executionId: string, format: "csv" | "json")
   const { db } = getRuntime();
   const fieldKeys = await jobsRepo.extractedKeys(db, executionId);
   const inputColumns = batch.columns as string[];
+  const taken = new Set([...inputColumns, ...FIXED_COLUMNS]);
+  const pageRows = Math.max(1, Math.min(PAGE_ROWS, Math.floor(PAGE_CELLS / (inputColumns.length + fieldKeys.length + 4))));
   const encoder = new TextEncoder();
   let after = 0;
   let first = true;
@@ -35,22 +40,22 @@ export async function exportResults(executionId: string, format: "csv" | "json")
     async pull(controller) {
       if (finished) return;
       if (first && format === "csv") {
-        controller.enqueue(encoder.encode(csvLine([...inputColumns, "status", "error", ...fieldKeys.map((k) => fieldColumn(k, inputColumns)), "durationMs", "finalUrl"])));
+        controller.enqueue(encoder.encode(csvLine([...inputColumns, "status", "error", ...fieldKeys.map((k) => fieldColumn(k, taken)), "durationMs", "finalUrl"])));
       }
       if (first && format === "json") controller.enqueue(encoder.encode("["));
-      const page = await jobsRepo.exportPage(db, executionId, after, PAGE);
+      const page = await jobsRepo.exportPage(db, executionId, after, pageRows);
       const chunks: string[] = [];
       for (const { job, data } of page) {
         const row: ExportRow = { input: data, status: job.status, error: job.errorMessage, fields: job.extractedData ?? {}, durationMs: job.executionDurationMs, finalUrl: job.finalUrl };
         if (format === "csv") {
           chunks.push(csvLine([...inputColumns.map((c) => row.input[c] ?? ""), row.status, row.error ?? "", ...fieldKeys.map((k) => row.fields[k]), row.durationMs ?? "", row.finalUrl ?? ""]));
         } else {
-          chunks.push(`${first && chunks.length === 0 ? "" : ","}\n${JSON.stringify({ ...row.input, status: row.status, error: row.error, ...prefixClashes(row.fields, inputColumns), durationMs: row.durationMs, finalUrl: row.finalUrl })}`);
+          chunks.push(`${first && chunks.length === 0 ? "" : ","}\n${JSON.stringify({ ...wholeRow(row.input, inputColumns), status: row.status, error: row.error, ...prefixClashes(row.fields, taken), durationMs: row.durationMs, finalUrl: row.finalUrl })}`);
         }
       }
       first = false;
       if (chunks.length) controller.enqueue(encoder.encode(chunks.join("")));
-      if (page.length < PAGE) {
+      if (page.length < pageRows) {
         if (format === "json") controller.enqueue(encoder.encode("\n]\n"));
         finished = true;
         controller.close();
@@ -68,12 +73,19 @@ export async function exportResults(executionId: string, format: "csv" | "json")
 }
 
 /** An extracted field named like an input column gets a prefix rather than overwriting it. */
-function fieldColumn(key: string, inputColumns: string[]): string {
-  return inputColumns.includes(key) || ["status", "error", "durationMs", "finalUrl"].includes(key) ? `field_${key}` : key;
+const FIXED_COLUMNS = ["status", "error", "durationMs", "finalUrl"];
+
+function fieldColumn(key: string, taken: ReadonlySet<string>): string {
+  return taken.has(key) ? `field_${key}` : key;
 }
 
-function prefixClashes(fields: Record<string, unknown>, inputColumns: string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [fieldColumn(k, inputColumns), v]));
+/** Every column of the batch in order, "" where a ragged row has no cell, so each JSON row has the same keys. */
+function wholeRow(input: Record<string, string>, inputColumns: string[]): Record<string, string> {
+  return Object.fromEntries(inputColumns.map((c) => [c, input[c] ?? ""]));
+}
+
+function prefixClashes(fields: Record<string, unknown>, taken: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [fieldColumn(k, taken), v]));
 }
 
 function csvLine(values: unknown[]): string {
@@ -81,8 +93,6 @@ function csvLine(values: unknown[]): string {
 }
 
 function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  // Spreadsheet apps run cells that start with these as formulas; a scraped page must not get to.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  const text = neutralizeFormula(value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

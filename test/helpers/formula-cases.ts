@@ -1,0 +1,27 @@
+/** Every start a spreadsheet runs as a formula or command (OWASP CSV injection), and what the export makes of it. */
+export const FORMULA_CASES: [name: string, cell: string, exported: string][] = [
+  ["equals", "=1+1", "'=1+1"],
+  ["plus", "+1+1", "'+1+1"],
+  ["minus", "-1+1", "'-1+1"],
+  ["at", "@SUM(A1)", "'@SUM(A1)"],
+  ["tab", "\t=1+1", "'\t=1+1"],
+  ["carriage return", "\r=1+1", "'\r=1+1"],
+  ["leading space", " =1+1", "' =1+1"],
+  ["leading spaces and a newline", "  \n=HYPERLINK(\"x\")", "'  \n=HYPERLINK(\"x\")"],
+  ["no-break space", "\u00a0=1+1", "'\u00a0=1+1"],
+  ["fullwidth equals", "＝1+1", "'＝1+1"],
+  ["fullwidth plus", "＋1", "'＋1"],
+  ["fullwidth minus", "－1+1", "'－1+1"],
+  ["fullwidth at", "＠SUM(A1)", "'＠SUM(A1)"],
+  ["pipe (DDE)", "|calc", "'|calc"],
+  ["fullwidth pipe", "｜calc", "'｜calc"],
+  ["DDE payload", "-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"],
+  ["phone number", "+49 30 123", "'+49 30 123"],
+  ["negative number", "-12.5", "-12.5"],
+  ["signed number", "+3", "+3"],
+  ["exponent", "-1e-5", "-1e-5"],
+  ["plain text", "Price: 12", "Price: 12"],
+  ["inner equals", "a=b", "a=b"],
+  ["empty", "", ""],
+];
+
