@@ -75,16 +75,19 @@ async function startFirst(state: Pool, plans: LaunchPlan[]): Promise<Browser> {
 }
 
 async function start(plan: LaunchPlan): Promise<Browser> {
+  const executable = plan.executable();
   try {
     // headless: true adds --headless itself; the flag is listed above for the record and filtered here.
     return await chromium.launch({
-      executablePath: plan.executablePath,
+      executablePath: executable.path,
       chromiumSandbox: plan.chromiumSandbox,
       headless: true,
       args: CHROMIUM_ARGS.filter((a) => a !== "--headless"),
     });
   } catch (e) {
-    throw new AgentError(`Chromium could not start (${plan.executablePath}): ${(e as Error).message.split("\n")[0]}`, true, "browser_launch");
+    throw new AgentError(`Chromium could not start (${executable.path}): ${(e as Error).message.split("\n")[0]}`, true, "browser_launch");
+  } finally {
+    executable.done();
   }
 }
 

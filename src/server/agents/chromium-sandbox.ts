@@ -15,7 +15,8 @@ export const UNPRIVILEGED_ID = 65534;
 export type SandboxState = { sandboxed: true; uid: number } | { sandboxed: false; reason: string };
 
 export interface LaunchPlan {
-  executablePath: string;
+  /** The executable for one launch; `done()` removes what it needed, once Chromium runs or has failed to start. */
+  executable(): { path: string; done(): void };
   /** Playwright adds --no-sandbox unless this is true. */
   chromiumSandbox: boolean;
   /** What running this plan means, for the log and for tests. */
@@ -23,6 +24,8 @@ export interface LaunchPlan {
 }
 
 const SETPRIV_PATHS = ["/usr/bin/setpriv", "/bin/setpriv"];
+
+const direct = (chromiumPath: string) => () => ({ path: chromiumPath, done: () => {} });
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 
@@ -34,9 +37,9 @@ export function launchPlans(chromiumPath: string): LaunchPlan[] {
   if (!isRoot()) {
     const uid = typeof process.getuid === "function" ? process.getuid() : -1;
     return [
-      { executablePath: chromiumPath, chromiumSandbox: true, state: { sandboxed: true, uid } },
+      { executable: direct(chromiumPath), chromiumSandbox: true, state: { sandboxed: true, uid } },
       {
-        executablePath: chromiumPath,
+        executable: direct(chromiumPath),
         chromiumSandbox: false,
         state: { sandboxed: false, reason: "the kernel refused Chromium's sandbox (no unprivileged user namespaces and no setuid sandbox helper)" },
       },
@@ -46,16 +49,16 @@ export function launchPlans(chromiumPath: string): LaunchPlan[] {
   if (!setpriv) {
     return [
       {
-        executablePath: chromiumPath,
+        executable: direct(chromiumPath),
         chromiumSandbox: false,
         state: { sandboxed: false, reason: "fleetdeck runs as root, where Chromium refuses its sandbox, and setpriv is missing to run it as an unprivileged user" },
       },
     ];
   }
   return [
-    { executablePath: unprivilegedWrapper(setpriv, chromiumPath), chromiumSandbox: true, state: { sandboxed: true, uid: UNPRIVILEGED_ID } },
+    { executable: () => unprivilegedWrapper(setpriv, chromiumPath), chromiumSandbox: true, state: { sandboxed: true, uid: UNPRIVILEGED_ID } },
     {
-      executablePath: chromiumPath,
+      executable: direct(chromiumPath),
       chromiumSandbox: false,
       state: {
         sandboxed: false,
@@ -67,19 +70,13 @@ export function launchPlans(chromiumPath: string): LaunchPlan[] {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-const globalForWrapper = globalThis as unknown as { __fleetdeckChromiumWrapper?: Map<string, string> };
-
 /**
  * An executable that starts Chromium as UNPRIVILEGED_ID. Playwright creates the profile folder (as root) and passes
  * it as --user-data-dir: the wrapper hands it to that user and makes it Chromium's home, the only place it writes.
- * Written once per process into a private (0700) folder that is removed when the process exits.
+ * It lives in a private (0700) folder only for the launch: once Chromium has replaced it (exec), it is removed.
  */
-function unprivilegedWrapper(setpriv: string, chromiumPath: string): string {
-  const cache = (globalForWrapper.__fleetdeckChromiumWrapper ??= new Map());
-  const known = cache.get(chromiumPath);
-  if (known && fs.existsSync(known)) return known;
+function unprivilegedWrapper(setpriv: string, chromiumPath: string): { path: string; done(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleetdeck-chromium-"));
-  process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
   const wrapper = path.join(dir, "chromium-unprivileged");
   const id = String(UNPRIVILEGED_ID);
   fs.writeFileSync(
@@ -96,6 +93,5 @@ function unprivilegedWrapper(setpriv: string, chromiumPath: string): string {
     ].join("\n"),
     { mode: 0o700 },
   );
-  cache.set(chromiumPath, wrapper);
-  return wrapper;
+  return { path: wrapper, done: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
