@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { chromiumStatus, closeAgents } from "./agents";
+import { sweepUploads } from "./batches/upload-dir";
 import { allowDemoSite, seedDemo } from "./demo/seed";
 import { log } from "./log";
 import { startHub, type Hub } from "./realtime";
@@ -13,6 +14,7 @@ import { Scheduler } from "./scheduler/scheduler";
  * reach clients), then the agents' browser, then the hub.
  */
 export async function startBackground(runtime: Runtime): Promise<void> {
+  if (runtime.role !== "worker") await sweepUploads(runtime.env.DATA_DIR);
   if (runtime.role !== "worker") runtime.services.set("hub", startHub(runtime));
   if (runtime.role !== "web") {
     // Agents may reach the bundled demo site of the web process (same PORT in cluster mode).

@@ -1,17 +1,18 @@
 import { once } from "node:events";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { AppError, validationFailed } from "../errors";
 import { boundaryOf, multipartEvents } from "../http/multipart";
 import { parseJsonObject, parseWith } from "../http/respond";
+import { getRuntime } from "../runtime";
 import { formatBytes, type CsvSource } from "./csv";
 import { createBatchFieldsSchema, createBatchJsonSchema } from "./requests";
+import { ownUploadDir } from "./upload-dir";
 
 /**
  * Reads the body of POST /api/projects/:id/batches, JSON or multipart, into what createBatchFromCsv takes.
- * A multipart file is spooled to a temporary file: its text fields may come after it, and a slow client
- * then never holds a database transaction open while it uploads.
+ * A multipart file is spooled to a temporary file under DATA_DIR (see upload-dir.ts): its text fields may come
+ * after it, and a slow client then never holds a database transaction open while it uploads.
  */
 
 export interface BatchUpload {
@@ -96,7 +97,7 @@ async function* streamChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<U
 async function spoolMultipart(request: Request, contentType: string, maxUploadBytes: number): Promise<{ file: string; upload: Omit<BatchUpload, "csv"> }> {
   const boundary = boundaryOf(contentType);
   if (!boundary) throw validationFailed("The multipart/form-data Content-Type has no boundary");
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "fleetdeck-upload-"));
+  const dir = await fs.promises.mkdtemp(path.join(await ownUploadDir(getRuntime().env.DATA_DIR), "upload-"));
   const file = path.join(dir, "upload.csv");
   const out = fs.createWriteStream(file);
   try {
