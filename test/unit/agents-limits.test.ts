@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgentField } from "@/lib/contract/agent";
+import { agentConfigSchema, type AgentField } from "@/lib/contract/agent";
 import { buildExtractedData, TRUNCATED_KEY, type RawMatches } from "@/server/agents/extract";
 import { capText, truncateUtf8 } from "@/server/agents/limits";
 import { AgentError } from "@/server/agents/types";
@@ -78,5 +78,14 @@ describe("message and step log limits", () => {
     const [entry] = await reporter.close();
     expect(Buffer.byteLength(entry!.step)).toBeLessThanOrEqual(64 * 1024);
     expect(Buffer.byteLength(entry!.url!)).toBeLessThanOrEqual(64 * 1024);
+  });
+});
+
+describe("the truncation marker's name", () => {
+  it("is reserved: an agent config may not name a field after it", () => {
+    const result = agentConfigSchema.safeParse({ fields: [{ name: TRUNCATED_KEY, selector: "h1" }] });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toMatch(/_truncated is reserved/);
+    expect(agentConfigSchema.safeParse({ fields: [{ name: "truncated", selector: "h1" }] }).success).toBe(true);
   });
 });

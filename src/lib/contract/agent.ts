@@ -1,7 +1,14 @@
 import { z } from "zod";
 
+/** The result key that lists the fields cut at MAX_FIELD_BYTES / MAX_RESULT_BYTES; no field may take its name. */
+export const TRUNCATED_KEY = "_truncated";
+
 export const agentFieldSchema = z.object({
-  name: z.string().min(1, "field name must not be empty").max(100),
+  name: z
+    .string()
+    .min(1, "field name must not be empty")
+    .max(100)
+    .refine((name) => name !== TRUNCATED_KEY, `field name ${TRUNCATED_KEY} is reserved: the result lists the fields that were cut under it`),
   selector: z.string().min(1, "selector must not be empty"),
   attribute: z.string().min(1).default("textContent"),
   multiple: z.boolean().default(false),

@@ -1,3 +1,4 @@
+import { TRUNCATED_KEY } from "@/lib/contract/agent";
 import type { CheerioAPI } from "cheerio";
 import type { AgentField } from "@/lib/contract/agent";
 import { missingField } from "./errors";
@@ -38,7 +39,7 @@ export interface RawField {
 export type RawMatches = RawField[];
 
 /** The key of the extracted data that lists the fields whose values were truncated (present only when some were). */
-export const TRUNCATED_KEY = "_truncated";
+export { TRUNCATED_KEY };
 
 /** Collapses runs of whitespace (text of nested markup spans lines) and trims. */
 export const cleanText = (s: string) => s.replace(/\s+/g, " ").trim();
