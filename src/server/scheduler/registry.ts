@@ -32,8 +32,9 @@ const PRUNE_EVERY_MS = 60_000;
  * dead for the silence everyone shared.
  */
 export class WorkerRegistry {
-  private timer: NodeJS.Timeout | null = null;
+  private timers: NodeJS.Timeout[] = [];
   private beating: Promise<void> | null = null;
+  private sweeping: Promise<void> | null = null;
   private status: "alive" | "stopping" = "alive";
   private lastBeatAt = -Infinity;
   private healthySince = Infinity;
@@ -58,7 +59,11 @@ export class WorkerRegistry {
   async start(): Promise<void> {
     await this.beat();
     if (this.runtime.database.kind === "pglite") await this.takeOverPreviousProcess();
-    this.timer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    // Beats and sweeps on timers of their own: a slow sweep must not delay this worker's beats.
+    this.timers.push(
+      setInterval(() => void this.beat(), this.options.heartbeatMs),
+      setInterval(() => void this.sweep(), this.options.heartbeatMs),
+    );
   }
 
   /** From now on the row says "stopping": peers stop leaving slots to it, and it is not declared dead while it finishes. */
@@ -69,9 +74,9 @@ export class WorkerRegistry {
 
   /** Stops beating and marks the row stopped (a worker that cannot is declared dead by the others instead). */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.beating;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await Promise.all([this.beating, this.sweeping]);
     try {
       await workersRepo.markStopped(this.runtime.db, this.runtime.workerId);
     } catch (e) {
@@ -104,7 +109,6 @@ export class WorkerRegistry {
       const peers = await workersRepo.livePeers(db, this.runtime.workerId, deadAfterMs);
       const lostPeer = this.livePeers.some((p) => !peers.some((q) => q.id === p.id));
       this.livePeers = peers;
-      if (now - this.healthySince >= deadAfterMs) await this.sweep(now);
       if (lostPeer || recovered) this.options.onClaimable();
     } catch (e) {
       if (!this.failing) log().warn({ err: e }, "worker heartbeat failed (database unreachable?); retrying every beat");
@@ -112,21 +116,33 @@ export class WorkerRegistry {
     }
   }
 
-  /** Declares silent workers dead and returns the jobs of gone workers to the queue. */
-  private async sweep(now: number): Promise<void> {
+  /** Declares silent workers dead and returns the jobs of gone workers to the queue, while this worker is healthy. */
+  private sweep(): Promise<void> {
+    const now = performance.now();
+    const { deadAfterMs } = this.options;
+    const healthy = now - this.lastBeatAt <= deadAfterMs && now - this.healthySince >= deadAfterMs;
+    if (healthy) this.sweeping ??= this.sweepOnce(now).finally(() => (this.sweeping = null));
+    return this.sweeping ?? Promise.resolve();
+  }
+
+  private async sweepOnce(now: number): Promise<void> {
     const { db, bus } = this.runtime;
     const { deadAfterMs } = this.options;
-    for (const dead of await workersRepo.markSilentDead(db, deadAfterMs)) {
-      log().warn({ worker: dead.id, lastBeatAt: dead.lastBeatAt }, `worker ${dead.id} declared dead: no heartbeat for ${deadAfterMs / 1000} s`);
-    }
-    const requeued = await requeueJobsOfGoneWorkers(deadAfterMs);
-    if (requeued > 0) {
-      log().warn({ requeued }, "returned the running jobs of a dead worker to the queue");
-      bus.wake(null);
-    }
-    if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
-      this.lastPruneAt = now;
-      await workersRepo.pruneGone(db, KEEP_GONE_MS);
+    try {
+      for (const dead of await workersRepo.markSilentDead(db, deadAfterMs)) {
+        log().warn({ worker: dead.id, lastBeatAt: dead.lastBeatAt }, `worker ${dead.id} declared dead: no heartbeat for ${deadAfterMs / 1000} s`);
+      }
+      const requeued = await requeueJobsOfGoneWorkers(deadAfterMs);
+      if (requeued > 0) {
+        log().warn({ requeued }, "returned the running jobs of a dead worker to the queue");
+        bus.wake(null);
+      }
+      if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
+        this.lastPruneAt = now;
+        await workersRepo.pruneGone(db, KEEP_GONE_MS);
+      }
+    } catch (e) {
+      log().warn({ err: e }, "checking for dead workers failed; retrying at the next beat");
     }
   }
 
