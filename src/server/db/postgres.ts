@@ -52,6 +52,9 @@ class Monitor {
   private retryTimer: NodeJS.Timeout | null = null;
   private probing: Promise<void> | null = null;
   private reconnecting = false;
+  private attempt = 0;
+  private lastAttemptAt = 0;
+  private lostBecause = "";
   private closed = false;
 
   constructor(
@@ -145,12 +148,22 @@ class Monitor {
     this.client = null;
     client.end().catch(() => {});
     log().debug({ err: error }, "database monitor connection lost; reconnecting");
-    void this.reconnect(describeConnectionFailure(error), 0);
+    this.lostBecause = describeConnectionFailure(error);
+    this.attempt = 0;
+    void this.reconnect();
   }
 
-  private async reconnect(lostBecause: string, attempt: number): Promise<void> {
+  /** Someone needs the database while it is down: try now rather than at the end of the backoff. */
+  hurry(): void {
+    if (this.closed || this.reconnecting || this.client || Date.now() - this.lastAttemptAt < RECONNECT_FIRST_MS) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    void this.reconnect();
+  }
+
+  private async reconnect(): Promise<void> {
     if (this.closed || this.reconnecting) return;
     this.reconnecting = true;
+    this.lastAttemptAt = Date.now();
     try {
       const client = await this.connect();
       this.reconnecting = false;
@@ -164,10 +177,10 @@ class Monitor {
     } catch (e) {
       this.reconnecting = false;
       if (this.closed) return;
-      this.health.set(false, `${describeConnectionFailure(e)} (after: ${lostBecause})`);
-      const capped = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** attempt);
+      this.health.set(false, `${describeConnectionFailure(e)} (after: ${this.lostBecause})`);
+      const capped = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** this.attempt++);
       const waitMs = capped / 2 + Math.random() * (capped / 2);
-      this.retryTimer = setTimeout(() => void this.reconnect(lostBecause, attempt + 1), waitMs);
+      this.retryTimer = setTimeout(() => void this.reconnect(), waitMs);
       this.retryTimer.unref();
     }
   }
@@ -194,7 +207,10 @@ class GuardedPool {
 
   connect(): Promise<pg.PoolClient> {
     const health = this.monitor.health.current;
-    if (!health.ok) return Promise.reject(unavailable(health.reason ?? "the database is unreachable"));
+    if (!health.ok) {
+      this.monitor.hurry();
+      return Promise.reject(unavailable(health.reason ?? "the database is unreachable"));
+    }
     return new Promise((resolve, reject) => {
       let settled = false;
       const refuse = (reason: string) => {
