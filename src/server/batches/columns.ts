@@ -79,9 +79,16 @@ function hasUrlName(column: string): boolean {
  * over a slightly better-looking other column, and is the fallback when no values look like URLs at all.
  */
 export function detectUrlColumn(columns: readonly string[], rows: readonly (readonly string[])[]): string | null {
+  // One pass over the cells the rows really have: a single wide row must not make every row count as wide.
+  const valuesOf: string[][] = columns.map(() => []);
+  for (const row of rows) {
+    row.forEach((value, i) => {
+      if (i < columns.length && value.trim() !== "") valuesOf[i]!.push(value);
+    });
+  }
   let best: { column: string; score: number } | null = null;
   columns.forEach((column, i) => {
-    const values = rows.map((row) => row[i] ?? "").filter((v) => v.trim() !== "");
+    const values = valuesOf[i]!;
     if (values.length === 0) return;
     const share = values.filter((v) => normalizeUrl(v).ok).length / values.length;
     if (share === 0) return;
