@@ -56,6 +56,13 @@ describe("upload temp files", () => {
     expect((await sweepUploads(dataDir, dayLater)).sort()).toEqual([folderOf(live), folderOf(otherHost)].sort());
   });
 
+  it("start-up removes what an earlier process of the same host and pid left (a container restarts as pid 1)", async () => {
+    const leftover = orphan(`${os.hostname()}-${process.pid}`);
+    t = await startTestRuntime("pglite", { DATA_DIR: dataDir });
+    await startBackground(t.runtime);
+    expect(fs.existsSync(leftover)).toBe(false);
+  });
+
   it("spools a multipart upload under DATA_DIR while it arrives, and removes it afterwards", async () => {
     t = await startTestRuntime("pglite", { DATA_DIR: dataDir });
     const projectId = (await call(projectsRoute.POST, { json: { name: "Uploads" } })).body.project.id;

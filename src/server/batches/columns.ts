@@ -78,6 +78,12 @@ function hasUrlName(column: string): boolean {
  * The column whose non-empty values most look like URLs or domains. A header named like a URL column wins
  * over a slightly better-looking other column, and is the fallback when no values look like URLs at all.
  */
+/** Enough values to tell a URL column from another; more only costs time on very wide files. */
+const DETECTION_VALUES_PER_COLUMN = 50;
+
+/** A URL or a domain has a dot, a colon or is localhost; most cells of other columns fail this before any URL parsing. */
+const mayBeUrl = (value: string) => value.includes(".") || value.includes(":") || /localhost/i.test(value);
+
 export function detectUrlColumn(columns: readonly string[], rows: readonly (readonly string[])[]): string | null {
   // One pass over the cells the rows really have: a single wide row must not make every row count as wide.
   const valuesOf: string[][] = columns.map(() => []);
@@ -88,9 +94,9 @@ export function detectUrlColumn(columns: readonly string[], rows: readonly (read
   }
   let best: { column: string; score: number } | null = null;
   columns.forEach((column, i) => {
-    const values = valuesOf[i]!;
+    const values = valuesOf[i]!.slice(0, DETECTION_VALUES_PER_COLUMN);
     if (values.length === 0) return;
-    const share = values.filter((v) => normalizeUrl(v).ok).length / values.length;
+    const share = values.filter((v) => mayBeUrl(v) && normalizeUrl(v).ok).length / values.length;
     if (share === 0) return;
     const score = share + (hasUrlName(column) ? 0.25 : 0);
     if (!best || score > best.score) best = { column, score };

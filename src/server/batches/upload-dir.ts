@@ -26,16 +26,19 @@ export async function ownUploadDir(dataDir: string): Promise<string> {
   return dir;
 }
 
-/** Removes the upload folders whose process is gone; returns the folders removed. Never fails start-up. */
+/**
+ * Removes the upload folders whose process is gone; returns the folders removed. Never fails start-up. Run at
+ * start-up, before this process takes any upload: a folder under its own name then holds only what an earlier
+ * process with the same host name and pid left (in a container every start is pid 1), so it goes too.
+ */
 export async function sweepUploads(dataDir: string, now = Date.now()): Promise<string[]> {
   const root = uploadsRoot(dataDir);
   const names = await fs.promises.readdir(root).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const name of names) {
-    if (name === ownFolderName()) continue;
     const folder = path.join(root, name);
     try {
-      if (await isLive(name, folder, now)) continue;
+      if (name !== ownFolderName() && (await isLive(name, folder, now))) continue;
       await fs.promises.rm(folder, { recursive: true, force: true });
       removed.push(folder);
     } catch (e) {
