@@ -6,6 +6,7 @@ import { loadEnv } from "./src/server/env";
 import { log } from "./src/server/log";
 import { startRuntime, stopRuntime, type Runtime } from "./src/server/runtime";
 import { afterListen, startBackground, upgradeHandler } from "./src/server/boot";
+import { isDatabaseUnavailable } from "./src/server/db/unavailable";
 import { exposureNotice, frontDoor } from "./src/server/http/front-door";
 
 const WS_PATH = "/api/ws/executions";
@@ -55,8 +56,7 @@ async function startWithRetry(env: ReturnType<typeof loadEnv>): Promise<Runtime>
     try {
       return await startRuntime({ env });
     } catch (e) {
-      const unreachable = env.DATABASE_URL && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|CONNECT_TIMEOUT|starting up|terminating/i.test(String((e as Error)?.message ?? e) + String((e as { code?: string })?.code ?? ""));
-      if (!unreachable) throw e;
+      if (!env.DATABASE_URL || !isDatabaseUnavailable(e)) throw e;
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(6, attempt));
       log().warn({ attempt, waitMs }, `cannot reach the database (${(e as Error).message}); retrying in ${Math.round(waitMs / 1000)} s`);
       await new Promise((r) => setTimeout(r, waitMs));

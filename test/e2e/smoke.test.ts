@@ -17,7 +17,8 @@ describe("the running app", () => {
 
   it("serves health and the projects page", async () => {
     const health = await fetch(`${server.url}/api/health`);
-    expect(await health.json()).toEqual({ ok: true });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true, database: { kind: "pglite", ok: true } });
     const page = await browser.newPage();
     await page.goto(server.url);
     await expect(page.getByRole("heading", { level: 1 }).textContent()).resolves.toContain("Projects");

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { log } from "../log";
+import { processExists } from "../process-exists";
 
 /**
  * Where multipart uploads are spooled: DATA_DIR/tmp/uploads/<host>-<pid>/, one folder per process. A process
@@ -55,15 +56,6 @@ async function isLive(name: string, folder: string, now: number): Promise<boolea
   return now - (await lastTouched(folder)) < ABANDONED_AFTER_MS;
 }
 
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the pid exists but belongs to another user.
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** The newest modification time of the folder and the files in it (an upload in progress keeps writing). */
 async function lastTouched(folder: string): Promise<number> {

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { processExists } from "../process-exists";
 
 /**
  * PGlite has no multi-process support: two instances on one folder silently lose writes. So one process at a
@@ -95,18 +96,9 @@ function lockWithPidFile(lockPath: string, dataDir: string): () => void {
       if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
       const owner = readOwner(lockPath);
       const pid = Number(owner);
-      if (pid && pid !== process.pid && isAlive(pid)) throw inUse(dataDir, owner);
+      if (pid && pid !== process.pid && processExists(pid)) throw inUse(dataDir, owner);
       fs.rmSync(lockPath, { force: true }); // a crashed process's lock
     }
   }
   throw new Error(`Could not lock the data folder ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
