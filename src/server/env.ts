@@ -26,6 +26,8 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: intFrom(50 * 1024 * 1024, 1, 2 ** 31),
   MAX_BATCH_ROWS: intFrom(100_000, 1, 10_000_000),
   MAX_CSV_COLUMNS: intFrom(1_000, 1, 100_000),
+  /** A JSON upload is parsed whole on the server's thread: larger CSVs go as multipart, which streams. */
+  MAX_JSON_UPLOAD_BYTES: intFrom(4 * 1024 * 1024, 1024, 2 ** 31),
   /** What one extracted field, and one job's whole result, may hold; longer values are truncated and marked. */
   MAX_FIELD_BYTES: intFrom(64 * 1024, 256, 64 * 1024 * 1024),
   MAX_RESULT_BYTES: intFrom(1024 * 1024, 1024, 256 * 1024 * 1024),

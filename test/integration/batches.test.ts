@@ -278,6 +278,27 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
   });
 });
 
+describe("a JSON upload, parsed whole on the server's thread", () => {
+  let t: TestRuntime;
+  afterEach(() => t.stop());
+
+  it("is capped at MAX_JSON_UPLOAD_BYTES, naming multipart for larger files, which still go through", async () => {
+    t = await startTestRuntime("pglite", { MAX_JSON_UPLOAD_BYTES: "4096" });
+    const projectId = (await call(projectsRoute.POST, { json: { name: "JSON cap" } })).body.project.id;
+    const csv = "url\n" + Array.from({ length: 300 }, (_, i) => `example.com/${i}`).join("\n");
+    const post = (options: Parameters<typeof call>[1]) => call(projectBatchesRoute.POST, { method: "POST", params: { id: projectId }, ...options });
+
+    const json = await post({ json: { csv } });
+    expect(json.status).toBe(413);
+    expect(json.body.error).toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/MAX_JSON_UPLOAD_BYTES.*multipart/) });
+    expect(await t.runtime.db.select().from(batches)).toHaveLength(0);
+
+    const file = await post({ body: multipart({}, { text: csv }) });
+    expect(file.status).toBe(201);
+    expect(file.body.rowCount).toBe(300);
+  });
+});
+
 describe("a 100,000-row upload on pglite", () => {
   let t: TestRuntime;
   afterEach(() => t.stop());

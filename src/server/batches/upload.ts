@@ -43,12 +43,24 @@ export async function withBatchUpload<T>(request: Request, maxUploadBytes: numbe
       `Content-Type must be multipart/form-data (a "file" field) or application/json ({ "csv": … }), not ${type || "missing"}`,
     );
   }
-  // JSON escaping of quotes and line breaks can at most double the CSV; the CSV's own bytes are checked exactly later.
-  const requestLimit = (isJson ? 2 * maxUploadBytes : maxUploadBytes) + ENVELOPE_BYTES;
   const declared = Number(request.headers.get("content-length"));
+  if (isJson) {
+    // JSON.parse holds the event loop for the whole body, so JSON bodies stay small; multipart streams.
+    // JSON escaping can at most double the CSV, whose own bytes are checked exactly later.
+    const jsonLimit = Math.min(getRuntime().env.MAX_JSON_UPLOAD_BYTES, 2 * maxUploadBytes + ENVELOPE_BYTES);
+    const tooLargeJson = () =>
+      new AppError(
+        "payload_too_large",
+        413,
+        `A JSON upload is over ${formatBytes(jsonLimit)} (MAX_JSON_UPLOAD_BYTES, MAX_UPLOAD_BYTES): send larger CSVs as multipart/form-data with a "file" field`,
+        { maxBytes: jsonLimit },
+      );
+    if (Number.isFinite(declared) && declared > jsonLimit) throw tooLargeJson();
+    return use(await readJsonUpload(request, jsonLimit, tooLargeJson));
+  }
+  const requestLimit = maxUploadBytes + ENVELOPE_BYTES;
   if (Number.isFinite(declared) && declared > requestLimit) throw tooLarge("The request body", maxUploadBytes);
 
-  if (isJson) return use(await readJsonUpload(request, requestLimit, maxUploadBytes));
   // The boundary is case-sensitive (browsers use mixed case): read it from the header as sent.
   const spooled = await spoolMultipart(request, request.headers.get("content-type") ?? "", maxUploadBytes);
   const csv = fs.createReadStream(/*turbopackIgnore: true*/ spooled.file);
@@ -60,8 +72,8 @@ export async function withBatchUpload<T>(request: Request, maxUploadBytes: numbe
   }
 }
 
-async function readJsonUpload(request: Request, limit: number, maxUploadBytes: number): Promise<BatchUpload> {
-  const chunks = await readAll(request.body, limit, () => tooLarge("The request body", maxUploadBytes));
+async function readJsonUpload(request: Request, limit: number, onOver: () => AppError): Promise<BatchUpload> {
+  const chunks = await readAll(request.body, limit, onOver);
   const text = Buffer.concat(chunks).toString("utf8");
   const body = parseJsonObject(text, '{ "csv": "…" }');
   const { csv, fileName, ...rest } = parseWith(createBatchJsonSchema, body);
