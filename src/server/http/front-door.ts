@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Env } from "../env";
-import { checkRequest, gatePolicy, type GateRefusal } from "./request-gate";
+import { checkRequest, gatePolicy, LOOPBACK_HOSTNAMES, type GateRefusal } from "./request-gate";
 import { securityHeadersFor } from "./security-headers";
 
 /**
@@ -62,7 +62,7 @@ function pathnameOf(url: string | undefined): string {
   return end === -1 ? raw : raw.slice(0, end);
 }
 
-const LOOPBACK_BINDS = new Set(["127.0.0.1", "localhost", "::1"]);
+const LOOPBACK_BINDS = new Set(LOOPBACK_HOSTNAMES);
 
 /** What to tell the operator at start-up when fleetdeck listens beyond this machine; null when it does not. */
 export function exposureNotice(env: Env): string | null {

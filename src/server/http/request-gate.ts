@@ -29,7 +29,7 @@ export interface GateRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-const LOOPBACK_HOSTNAMES = ["localhost", "127.0.0.1", "::1"];
+export const LOOPBACK_HOSTNAMES: readonly string[] = ["localhost", "127.0.0.1", "::1"];
 const UNSPECIFIED_ADDRESSES = new Set(["0.0.0.0", "::", ""]);
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** Longer than any real path of the app (ids are UUIDs); refused before any route parses it. */
