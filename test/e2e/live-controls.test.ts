@@ -152,7 +152,8 @@ describe("steering an execution from the live view", () => {
   });
 
   it("keeps two tabs in sync, and one goes on when the other is closed", async () => {
-    const run = await startRun(12, { durationMs: 1200, failRate: 0 }, 2);
+    // Long enough that both tabs are open and live well before the run could end, even on a loaded machine.
+    const run = await startRun(16, { durationMs: 2500, failRate: 0 }, 2);
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
     const [a, b] = [await context.newPage(), await context.newPage()];
     for (const p of [a, b]) {
@@ -170,7 +171,7 @@ describe("steering an execution from the live view", () => {
     await b.getByRole("button", { name: "Resume" }).click();
     await waitForStatus(b, "running");
     await b.getByTestId("completion-card").waitFor({ timeout: 60_000 });
-    expect(await completionText(b)).toBe("Execution complete — 12 completed, 0 failed");
+    expect(await completionText(b)).toBe("Execution complete — 16 completed, 0 failed");
     await context.close();
   });
 });
