@@ -2,12 +2,12 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import next from "next";
-import { loadEnv } from "./src/server/env";
-import { log } from "./src/server/log";
-import { startRuntime, stopRuntime, type Runtime } from "./src/server/runtime";
 import { afterListen, startBackground, upgradeHandler } from "./src/server/boot";
 import { isDatabaseUnavailable } from "./src/server/db/unavailable";
+import { loadEnv } from "./src/server/env";
 import { exposureNotice, frontDoor } from "./src/server/http/front-door";
+import { log } from "./src/server/log";
+import { type Runtime, startRuntime, stopRuntime } from "./src/server/runtime";
 
 const WS_PATH = "/api/ws/executions";
 
@@ -28,7 +28,9 @@ async function main() {
   if (exposure) log().warn(exposure);
   log().info({ role: runtime.role, data: runtime.database.location, ms: Date.now() - startedAt }, "fleetdeck ready");
   // A plain line for people (and for tests that start the server on port 0).
-  console.log(`fleetdeck ${runtime.role === "worker" ? "worker" : "ready at"} ${where} · data: ${runtime.database.location}`);
+  console.log(
+    `fleetdeck ${runtime.role === "worker" ? "worker" : "ready at"} ${where} · data: ${runtime.database.location}`,
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -58,13 +60,18 @@ async function startWithRetry(env: ReturnType<typeof loadEnv>): Promise<Runtime>
     } catch (e) {
       if (!env.DATABASE_URL || !isDatabaseUnavailable(e)) throw e;
       const waitMs = Math.min(30_000, 500 * 2 ** Math.min(6, attempt));
-      log().warn({ attempt, waitMs }, `cannot reach the database (${(e as Error).message}); retrying in ${Math.round(waitMs / 1000)} s`);
+      log().warn(
+        { attempt, waitMs },
+        `cannot reach the database (${(e as Error).message}); retrying in ${Math.round(waitMs / 1000)} s`,
+      );
       await new Promise((r) => setTimeout(r, waitMs));
     }
   }
 }
 
-async function serveHttp(runtime: Runtime): Promise<{ port: number; stopAccepting: () => void; closeAll: () => Promise<void> }> {
+async function serveHttp(
+  runtime: Runtime,
+): Promise<{ port: number; stopAccepting: () => void; closeAll: () => Promise<void> }> {
   const dev = runtime.env.NODE_ENV !== "production";
   const app = next({ dev, dir: process.cwd(), turbopack: dev });
   await app.prepare();

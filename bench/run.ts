@@ -26,7 +26,6 @@ const { measureRealtime } = await import("./sections/realtime");
 const agents = await import("./sections/agents");
 const { measureUi } = await import("./sections/ui");
 
-
 const root = path.resolve(import.meta.dirname, "..");
 // A peer's idle pool connection cut when its database is dropped must not end the whole benchmark.
 process.on("uncaughtException", (e) => {
@@ -37,12 +36,44 @@ process.on("uncaughtException", (e) => {
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");
 const onlyArg = args.find((a) => a.startsWith("--only"));
-const only = onlyArg ? (onlyArg.includes("=") ? onlyArg.split("=")[1]! : args[args.indexOf(onlyArg) + 1]!).split(",") : null;
+const only = onlyArg
+  ? (onlyArg.includes("=") ? onlyArg.split("=")[1]! : args[args.indexOf(onlyArg) + 1]!).split(",")
+  : null;
 const wants = (s: string) => !only || only.includes(s);
 
 const P = quick
-  ? { runs: 1, jobs: { 1: 10, 10: 40, 100: 200 } as Record<number, number>, rate: 10, rateSeconds: 1.5, controlRuns: 1, rtRuns: 1, rtSeconds: 1, rtRate: 50, reconnects: 3, httpPages: 20, browserPages: 6, agentRuns: 1, uiRuns: 1, uiJobs: 1000 }
-  : { runs: 5, jobs: { 1: 60, 10: 300, 100: 1500 } as Record<number, number>, rate: 10, rateSeconds: 5, controlRuns: 3, rtRuns: 3, rtSeconds: 3, rtRate: 50, reconnects: 5, httpPages: 96, browserPages: 24, agentRuns: 3, uiRuns: 3, uiJobs: 1000 };
+  ? {
+      runs: 1,
+      jobs: { 1: 10, 10: 40, 100: 200 } as Record<number, number>,
+      rate: 10,
+      rateSeconds: 1.5,
+      controlRuns: 1,
+      rtRuns: 1,
+      rtSeconds: 1,
+      rtRate: 50,
+      reconnects: 3,
+      httpPages: 20,
+      browserPages: 6,
+      agentRuns: 1,
+      uiRuns: 1,
+      uiJobs: 1000,
+    }
+  : {
+      runs: 5,
+      jobs: { 1: 60, 10: 300, 100: 1500 } as Record<number, number>,
+      rate: 10,
+      rateSeconds: 5,
+      controlRuns: 3,
+      rtRuns: 3,
+      rtSeconds: 3,
+      rtRate: 50,
+      reconnects: 5,
+      httpPages: 96,
+      browserPages: 24,
+      agentRuns: 3,
+      uiRuns: 3,
+      uiJobs: 1000,
+    };
 const LEVELS = [1, 10, 100];
 const AGENT_LEVELS = [1, 5, 10];
 const hasPg = Boolean(postgresBaseUrl());
@@ -65,8 +96,12 @@ function table(headers: string[], rows: string[][]) {
   for (const r of rows) print(`| ${r.map((c) => (c === "" ? "—" : c)).join(" | ")} |`);
   print();
 }
-const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}×` : "n/a");
-const errText = (e: unknown) => `error: ${String((e as Error)?.message ?? e).split("\n")[0]!.slice(0, 80)}`;
+const ratio = (a: number, b: number) =>
+  Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 2)}×` : "n/a";
+const errText = (e: unknown) =>
+  `error: ${String((e as Error)?.message ?? e)
+    .split("\n")[0]!
+    .slice(0, 80)}`;
 
 // ---------------- machine ----------------
 const cpus = os.cpus();
@@ -74,7 +109,13 @@ let chromium = "not found";
 try {
   const { findChromium } = await import("@/server/agents/chromium");
   const p = findChromium();
-  if (p) chromium = execSync(`${p} --version 2>/dev/null`, { encoding: "utf8" }).trim().split("\n").at(-1)!.replace(/^Chromium\s+/, "").split(" ")[0]!;
+  if (p)
+    chromium = execSync(`${p} --version 2>/dev/null`, { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .at(-1)!
+      .replace(/^Chromium\s+/, "")
+      .split(" ")[0]!;
 } catch {
   /* keep "not found" */
 }
@@ -94,8 +135,12 @@ json.params = P;
 
 print(`## fleetdeck benchmark (${quick ? "quick" : "full"} run, ${new Date().toISOString()})`);
 print();
-print(`Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres}, Chromium ${machine.chromium}, ${machine.os}; load average at start ${machine.loadAverageAtStart.join(" ")}.`);
-print(`Cells: median (min–max) over the runs shown; ratios compare medians (fleetdeck ÷ peer, above 1× = fleetdeck ahead${""}).`);
+print(
+  `Machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB RAM, Node ${machine.node}, PostgreSQL ${machine.postgres}, Chromium ${machine.chromium}, ${machine.os}; load average at start ${machine.loadAverageAtStart.join(" ")}.`,
+);
+print(
+  `Cells: median (min–max) over the runs shown; ratios compare medians (fleetdeck ÷ peer, above 1× = fleetdeck ahead${""}).`,
+);
 print();
 
 // The UI section needs a production build; build it first (not timed) so it does not land inside a section.
@@ -107,7 +152,13 @@ if (wants("ui")) {
       execSync("node scripts/ensure-build.mjs", { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
       break;
     } catch (e) {
-      progress(`build not ready (${String((e as { stderr?: Buffer }).stderr ?? e).split("\n").find((l) => l.trim()) ?? "failed"}); retrying in 30 s`);
+      progress(
+        `build not ready (${
+          String((e as { stderr?: Buffer }).stderr ?? e)
+            .split("\n")
+            .find((l) => l.trim()) ?? "failed"
+        }); retrying in 30 s`,
+      );
       await new Promise((r) => setTimeout(r, 30_000));
     }
   }
@@ -155,10 +206,21 @@ if (wants("scheduler")) {
     const acts = (results.get(`${key}:${c}`) ?? []).flatMap((x) => (x.activity ? [x.activity] : []));
     return acts.length ? topWaits(mergeWaits(acts), 2) : NO_PG;
   };
-  print(`### 1. Scheduler: drain throughput, jobs/s (no-op jobs, queue filled first; ${P.runs} run${P.runs > 1 ? "s" : ""}; jobs per run at c=1/10/100: ${LEVELS.map((c) => P.jobs[c]).join("/")})`);
+  print(
+    `### 1. Scheduler: drain throughput, jobs/s (no-op jobs, queue filled first; ${P.runs} run${P.runs > 1 ? "s" : ""}; jobs per run at c=1/10/100: ${LEVELS.map((c) => P.jobs[c]).join("/")})`,
+  );
   print();
   table(
-    ["concurrency", "fleetdeck PGlite", "fleetdeck PostgreSQL", "pg-boss", "graphile-worker", "fleetdeck PG ÷ pg-boss", "fleetdeck PG ÷ graphile-worker", "PG waits: fleetdeck / graphile-worker"],
+    [
+      "concurrency",
+      "fleetdeck PGlite",
+      "fleetdeck PostgreSQL",
+      "pg-boss",
+      "graphile-worker",
+      "fleetdeck PG ÷ pg-boss",
+      "fleetdeck PG ÷ graphile-worker",
+      "PG waits: fleetdeck / graphile-worker",
+    ],
     LEVELS.map((c) => [
       String(c),
       cell("fd-pglite", c),
@@ -172,7 +234,14 @@ if (wants("scheduler")) {
   );
   const startStop = usable.map((s) => {
     const all = LEVELS.flatMap((c) => results.get(`${s.key}:${c}`) ?? []);
-    return [s.label, fmtSummary(summarize(all.map((x) => x.startupMs))), fmtSummary(summarize(all.map((x) => x.shutdownMs))), String(all.reduce((n, x) => n + x.problems.length, 0) === 0 && all.length ? "every job once, no gap" : "see problems")];
+    return [
+      s.label,
+      fmtSummary(summarize(all.map((x) => x.startupMs))),
+      fmtSummary(summarize(all.map((x) => x.shutdownMs))),
+      String(
+        all.reduce((n, x) => n + x.problems.length, 0) === 0 && all.length ? "every job once, no gap" : "see problems",
+      ),
+    ];
   });
   if (!hasPg) startStop.push(["pg-boss, graphile-worker, fleetdeck PostgreSQL", NO_PG, NO_PG, NO_PG]);
   print("Start-up (runtime + migrations / schema install) and shut-down, ms, kept out of the drain time:");
@@ -181,7 +250,11 @@ if (wants("scheduler")) {
 
   // Fixed rate: enqueue → start latency.
   const rateRows: string[][] = [];
-  const rateSystems: { label: string; run: () => Promise<Awaited<ReturnType<typeof queue.fleetdeckFixedRate>>>; pg: boolean }[] = [
+  const rateSystems: {
+    label: string;
+    run: () => Promise<Awaited<ReturnType<typeof queue.fleetdeckFixedRate>>>;
+    pg: boolean;
+  }[] = [
     { label: "fleetdeck PGlite", run: () => queue.fleetdeckFixedRate("pglite", P.rate, P.rateSeconds), pg: false },
     { label: "fleetdeck PostgreSQL", run: () => queue.fleetdeckFixedRate("postgres", P.rate, P.rateSeconds), pg: true },
     { label: "pg-boss", run: () => peers.pgbossFixedRate(P.rate, P.rateSeconds), pg: true },
@@ -203,11 +276,18 @@ if (wants("scheduler")) {
       rateRows.push([s.label, errText(e), "error", "error", "error"]);
     }
   }
-  print(`Fixed rate: ${P.rate} jobs/s for ${P.rateSeconds} s at concurrency 10; enqueue call → job handler starts, ms (fleetdeck: one execution per job, the way jobs reach it):`);
+  print(
+    `Fixed rate: ${P.rate} jobs/s for ${P.rateSeconds} s at concurrency 10; enqueue call → job handler starts, ms (fleetdeck: one execution per job, the way jobs reach it):`,
+  );
   print();
   table(["system", "p50", "p95", "p99", "max"], rateRows);
   json.scheduler = { drain: Object.fromEntries(results), errors: Object.fromEntries(errors), fixedRate: rateJson };
-  real.scheduler = "real (fleetdeck scheduler, pg-boss " + (await pkgVersion("pg-boss")) + ", graphile-worker " + (await pkgVersion("graphile-worker")) + ")";
+  real.scheduler =
+    "real (fleetdeck scheduler, pg-boss " +
+    (await pkgVersion("pg-boss")) +
+    ", graphile-worker " +
+    (await pkgVersion("graphile-worker")) +
+    ")";
 }
 
 // ---------------- 2. controls ----------------
@@ -232,15 +312,33 @@ if (wants("controls")) {
     const rs = res.get(k);
     return rs?.length ? fmtSummary(summarize(rs.map((x) => x[f]))) : (errors.get(k) ?? "error");
   };
-  print(`### 2. Control latency, ms (${P.controlRuns} run${P.controlRuns > 1 ? "s" : ""}, service calls on a running scheduler)`);
+  print(
+    `### 2. Control latency, ms (${P.controlRuns} run${P.controlRuns > 1 ? "s" : ""}, service calls on a running scheduler)`,
+  );
   print();
   table(
     ["control", "PGlite", "PostgreSQL"],
     [
-      ["pause request → last job start (0 = nothing started after it)", c("pglite", "pauseToLastStartMs"), c("postgres", "pauseToLastStartMs")],
-      ["concurrency 2 → 10 request → 10 jobs running", c("pglite", "raiseToFilledMs"), c("postgres", "raiseToFilledMs")],
-      ["stop request → every queued job cancelled", c("pglite", "stopToCancelledMs"), c("postgres", "stopToCancelledMs")],
-      ["a job's end → the next job's start (concurrency 1, median of 30)", c("pglite", "endToNextStartMs"), c("postgres", "endToNextStartMs")],
+      [
+        "pause request → last job start (0 = nothing started after it)",
+        c("pglite", "pauseToLastStartMs"),
+        c("postgres", "pauseToLastStartMs"),
+      ],
+      [
+        "concurrency 2 → 10 request → 10 jobs running",
+        c("pglite", "raiseToFilledMs"),
+        c("postgres", "raiseToFilledMs"),
+      ],
+      [
+        "stop request → every queued job cancelled",
+        c("pglite", "stopToCancelledMs"),
+        c("postgres", "stopToCancelledMs"),
+      ],
+      [
+        "a job's end → the next job's start (concurrency 1, median of 30)",
+        c("pglite", "endToNextStartMs"),
+        c("postgres", "endToNextStartMs"),
+      ],
     ],
   );
   json.controls = Object.fromEntries(res);
@@ -255,10 +353,16 @@ if (wants("realtime")) {
   for (let r = 0; r < P.rtRuns; r++) {
     progress(`realtime: run ${r + 1}/${P.rtRuns} (10, 100, 1,000 clients)`);
     try {
-      const x = await measureRealtime("pglite", counts, { rate: P.rtRate, seconds: P.rtSeconds, reconnects: P.reconnects, missed: 200 });
+      const x = await measureRealtime("pglite", counts, {
+        rate: P.rtRate,
+        seconds: P.rtSeconds,
+        reconnects: P.reconnects,
+        missed: 200,
+      });
       runs.push(x);
       for (const row of x.results) {
-        if (row.received !== row.expected) problems.push(`realtime ${row.clients} clients: ${row.received} of ${row.expected} deliveries`);
+        if (row.received !== row.expected)
+          problems.push(`realtime ${row.clients} clients: ${row.received} of ${row.expected} deliveries`);
         if (row.gaps) problems.push(`realtime ${row.clients} clients: ${row.gaps} seq gaps`);
       }
     } catch (e) {
@@ -269,20 +373,29 @@ if (wants("realtime")) {
     const rs = runs.flatMap((x) => x.results.filter((y) => y.clients === n));
     if (!rs.length) return [String(n), error, error, error, error, error];
     const s = (f: (y: (typeof rs)[number]) => number) => fmtSummary(summarize(rs.map(f)));
-    const delivered = rs.every((y) => y.received === y.expected && y.gaps === 0) ? `${rs[0]!.expected.toLocaleString("en-US")} of ${rs[0]!.expected.toLocaleString("en-US")}, no gap` : "see problems";
+    const delivered = rs.every((y) => y.received === y.expected && y.gaps === 0)
+      ? `${rs[0]!.expected.toLocaleString("en-US")} of ${rs[0]!.expected.toLocaleString("en-US")}, no gap`
+      : "see problems";
     return [String(n), s((y) => y.latency.p50), s((y) => y.latency.p99), s((y) => y.latency.max), delivered];
   });
-  print(`### 3. Realtime: event produced (committed) → received by every watching client, ms (embedded PGlite, ${P.rtRate} retained events/s for ${P.rtSeconds} s, clients in a separate process; ${P.rtRuns} run${P.rtRuns > 1 ? "s" : ""})`);
+  print(
+    `### 3. Realtime: event produced (committed) → received by every watching client, ms (embedded PGlite, ${P.rtRate} retained events/s for ${P.rtSeconds} s, clients in a separate process; ${P.rtRuns} run${P.rtRuns > 1 ? "s" : ""})`,
+  );
   print();
   table(["watching clients", "p50", "p99", "max", "deliveries"], rows);
   const at1000 = runs.flatMap((x) => x.results.filter((y) => y.clients === 1000));
-  print(`Server memory per connected, subscribed client (growth after a forced GC with 1,000 clients ÷ 1,000): heap ${at1000.length ? fmtSummary(summarize(at1000.map((y) => y.heapPerClientKb))) : error} KiB (RSS growth is in the JSON; the allocator reuses freed pages, so it is noise at this size).`);
+  print(
+    `Server memory per connected, subscribed client (growth after a forced GC with 1,000 clients ÷ 1,000): heap ${at1000.length ? fmtSummary(summarize(at1000.map((y) => y.heapPerClientKb))) : error} KiB (RSS growth is in the JSON; the allocator reuses freed pages, so it is noise at this size).`,
+  );
   print();
   const rc = runs.flatMap((x) => x.reconnect.caughtUpMs);
-  print(`Reconnect → caught up (connect, subscribe with lastSeq, 200 missed events replayed, ${rc.length} times): ${rc.length ? fmtSummary(summarize(rc)) : error} ms.`);
+  print(
+    `Reconnect → caught up (connect, subscribe with lastSeq, 200 missed events replayed, ${rc.length} times): ${rc.length ? fmtSummary(summarize(rc)) : error} ms.`,
+  );
   print();
   json.realtime = runs;
-  real.realtime = "real (src/server/realtime hub; scripts/measure-realtime.ts was not in the tree, so bench/sections/realtime.ts drives it)";
+  real.realtime =
+    "real (src/server/realtime hub; scripts/measure-realtime.ts was not in the tree, so bench/sections/realtime.ts drives it)";
 }
 
 // ---------------- 4. agents ----------------
@@ -295,26 +408,34 @@ if (wants("agents")) {
       const pages = engine === "http" ? P.httpPages : P.browserPages;
       const order = r % 2 === 0 ? ["fleetdeck", "crawlee"] : ["crawlee", "fleetdeck"];
       for (const who of order) {
-        progress(`agents: run ${r + 1}/${P.agentRuns}, ${who} ${engine}, ${pages} pages at concurrency ${AGENT_LEVELS.join("/")}`);
+        progress(
+          `agents: run ${r + 1}/${P.agentRuns}, ${who} ${engine}, ${pages} pages at concurrency ${AGENT_LEVELS.join("/")}`,
+        );
         try {
           if (who === "fleetdeck") rows.push(...(await agents.measureFleetdeckAgents(engine, pages, AGENT_LEVELS)));
-          else await agents.withDemoSite(async (urls) => {
-            rows.push(...(await agents.measureCrawlee(engine, urls(pages), AGENT_LEVELS)));
-          });
+          else
+            await agents.withDemoSite(async (urls) => {
+              rows.push(...(await agents.measureCrawlee(engine, urls(pages), AGENT_LEVELS)));
+            });
         } catch (e) {
           errors.set(`${who}:${engine}`, errText(e));
         }
       }
     }
   }
-  for (const r of rows) if (r.failed) problems.push(`${r.system} ${r.engine} c=${r.concurrency}: ${r.failed} pages failed`);
-  const pick = (sys: string, engine: string, c: number) => rows.filter((x) => x.system === sys && x.engine === engine && x.concurrency === c);
+  for (const r of rows)
+    if (r.failed) problems.push(`${r.system} ${r.engine} c=${r.concurrency}: ${r.failed} pages failed`);
+  const pick = (sys: string, engine: string, c: number) =>
+    rows.filter((x) => x.system === sys && x.engine === engine && x.concurrency === c);
   const cell = (sys: string, engine: string, c: number, f: (x: Row) => number) => {
     const rs = pick(sys, engine, c);
     return rs.length ? fmtSummary(summarize(rs.map(f))) : (errors.get(`${sys}:${engine}`) ?? "error");
   };
-  const med = (sys: string, engine: string, c: number, f: (x: Row) => number) => summarize(pick(sys, engine, c).map(f)).median;
-  print(`### 4. Agents on the bundled demo site (product pages, staged delays off; ${P.agentRuns} run${P.agentRuns > 1 ? "s" : ""}; ${P.httpPages} pages http, ${P.browserPages} pages browser per level; peak memory = PSS of the process + its Chromium)`);
+  const med = (sys: string, engine: string, c: number, f: (x: Row) => number) =>
+    summarize(pick(sys, engine, c).map(f)).median;
+  print(
+    `### 4. Agents on the bundled demo site (product pages, staged delays off; ${P.agentRuns} run${P.agentRuns > 1 ? "s" : ""}; ${P.httpPages} pages http, ${P.browserPages} pages browser per level; peak memory = PSS of the process + its Chromium)`,
+  );
   print();
   const table4: string[][] = [];
   for (const engine of ["browser", "http"] as const) {
@@ -334,9 +455,24 @@ if (wants("agents")) {
       ]);
     }
   }
-  table(["engine vs peer", "concurrency", "fleetdeck pages/s", "Crawlee pages/s", "speed ratio", "fleetdeck peak MB", "Crawlee peak MB", "memory ratio (Crawlee ÷ fleetdeck)"], table4);
+  table(
+    [
+      "engine vs peer",
+      "concurrency",
+      "fleetdeck pages/s",
+      "Crawlee pages/s",
+      "speed ratio",
+      "fleetdeck peak MB",
+      "Crawlee peak MB",
+      "memory ratio (Crawlee ÷ fleetdeck)",
+    ],
+    table4,
+  );
   json.agents = { rows, errors: Object.fromEntries(errors) };
-  real.agents = "real (scripts/measure-agents.ts for fleetdeck; Crawlee " + (await pkgVersion("@crawlee/playwright")) + " via bench/sections/crawlee-run.ts)";
+  real.agents =
+    "real (scripts/measure-agents.ts for fleetdeck; Crawlee " +
+    (await pkgVersion("@crawlee/playwright")) +
+    " via bench/sections/crawlee-run.ts)";
 }
 
 // ---------------- 5. UI ----------------
@@ -351,8 +487,11 @@ if (wants("ui")) {
       error = errText(e);
     }
   }
-  const s = (f: (x: (typeof rs)[number]) => number, d?: number) => (rs.length ? fmtSummary(summarize(rs.map(f)), d) : error);
-  print(`### 5. UI: live view in headless Chromium while ${P.uiJobs.toLocaleString("en-US")} jobs stream (10 agents, 100 ms each; ${P.uiRuns} run${P.uiRuns > 1 ? "s" : ""})`);
+  const s = (f: (x: (typeof rs)[number]) => number, d?: number) =>
+    rs.length ? fmtSummary(summarize(rs.map(f)), d) : error;
+  print(
+    `### 5. UI: live view in headless Chromium while ${P.uiJobs.toLocaleString("en-US")} jobs stream (10 agents, 100 ms each; ${P.uiRuns} run${P.uiRuns > 1 ? "s" : ""})`,
+  );
   print();
   table(
     ["metric", "value"],
@@ -367,10 +506,19 @@ if (wants("ui")) {
   real.ui = "real (scripts/measure-ui.ts)";
 }
 
-print(`Correctness checked inside the run (every job completed exactly once, no event-log gap, counters = job rows, concurrency never exceeded, every event delivered): ${problems.length ? `${problems.length} PROBLEM(S):` : "all held."}`);
+print(
+  `Correctness checked inside the run (every job completed exactly once, no event-log gap, counters = job rows, concurrency never exceeded, every event delivered): ${problems.length ? `${problems.length} PROBLEM(S):` : "all held."}`,
+);
 for (const p of problems.slice(0, 30)) print(`- ${p}`);
 print();
-print(`Total ${((Date.now() - t0) / 1000).toFixed(0)} s; load average at end ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}. Reproduce: \`npm run bench${quick ? " -- --quick" : ""}\` (with DATABASE_URL for the PostgreSQL and peer rows).`);
+print(
+  `Total ${((Date.now() - t0) / 1000).toFixed(0)} s; load average at end ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      " ",
+    )}. Reproduce: \`npm run bench${quick ? " -- --quick" : ""}\` (with DATABASE_URL for the PostgreSQL and peer rows).`,
+);
 
 json.problems = problems;
 json.sources = real;

@@ -16,7 +16,10 @@ function newestMtime(dir) {
 }
 
 const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-const sources = Math.max(newestMtime(path.join(root, "src")), ...["next.config.ts", "package.json"].map((f) => fs.statSync(path.join(root, f)).mtimeMs));
+const sources = Math.max(
+  newestMtime(path.join(root, "src")),
+  ...["next.config.ts", "package.json"].map((f) => fs.statSync(path.join(root, f)).mtimeMs),
+);
 if (built < sources) {
   console.log("Building the web app (next build)…");
   execSync("npx next build", { cwd: root, stdio: "inherit" });

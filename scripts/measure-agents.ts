@@ -7,7 +7,7 @@
  * The demo pages are served by a child process (so its memory is not counted), with the staged 4 s delay of the
  * two slow products turned off: this measures the engines, not the demo's theatre.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import fs from "node:fs";
 import { createServer } from "node:http";
 import os from "node:os";
@@ -42,20 +42,37 @@ async function main() {
   const engines = arg("engines", "http,browser").split(",");
   const levels = arg("levels", "1,5,10").split(",").map(Number);
 
-  const server: ChildProcess = fork(new URL(import.meta.url).pathname, ["--serve"], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const server: ChildProcess = fork(new URL(import.meta.url).pathname, ["--serve"], {
+    execArgv: ["--import", "tsx"],
+    stdio: "inherit",
+  });
   const port = await new Promise<number>((resolve) => server.once("message", (m: { port: number }) => resolve(m.port)));
   allowDemoSite(port);
-  const urls = Array.from({ length: pages }, (_, i) => `http://127.0.0.1:${port}/demo/products/${PRODUCTS[i % PRODUCTS.length]!.slug}`);
+  const urls = Array.from(
+    { length: pages },
+    (_, i) => `http://127.0.0.1:${port}/demo/products/${PRODUCTS[i % PRODUCTS.length]!.slug}`,
+  );
 
-  console.log(`fleetdeck agents on the demo site: ${pages} product pages, ${os.cpus().length} CPUs, Node ${process.version}, Chromium ${findChromium() ?? "not found"}`);
+  console.log(
+    `fleetdeck agents on the demo site: ${pages} product pages, ${os.cpus().length} CPUs, Node ${process.version}, Chromium ${findChromium() ?? "not found"}`,
+  );
   // Other work on the machine skews every number: say how busy it was.
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   console.log("engine   conc  pages/s   ok  failed  wall s  peak RSS MB (node + chromium)  peak PSS MB");
   for (const engine of engines) {
     const agent: Agent = engine === "browser" ? browserAgent : httpAgent;
     // The same work as the peers: read the four page fields, without waiting for the demo's delivery widget.
     const demo = demoAgentConfig(engine as "browser" | "http");
-    const config = agentConfigSchema.parse({ ...demo, steps: [], fields: demo.fields?.filter((f) => f.name !== "delivery") });
+    const config = agentConfigSchema.parse({
+      ...demo,
+      steps: [],
+      fields: demo.fields?.filter((f) => f.name !== "delivery"),
+    });
     // Warm-up (not measured): the first job launches Chromium, JIT-compiles the engine.
     await runOne(agent, urls[0]!, config);
     for (const concurrency of levels) {
@@ -86,14 +103,32 @@ async function main() {
     }
     if (engine === "browser") await closeBrowser();
   }
-  console.log(`load average at end: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `load average at end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   server.kill();
 }
 
 async function runOne(agent: Agent, url: string, config: ReturnType<typeof agentConfigSchema.parse>) {
-  const job: AgentJob = { id: "m", executionId: "m", inputId: "1", siteUrl: url, goal: null, row: { url }, retryCount: 0 };
+  const job: AgentJob = {
+    id: "m",
+    executionId: "m",
+    inputId: "1",
+    siteUrl: url,
+    goal: null,
+    row: { url },
+    retryCount: 0,
+  };
   let thumbnails = 0;
-  await agent.run(job, { config, signal: AbortSignal.timeout(config.timeoutMs), progress: () => {}, screenshot: () => void thumbnails++ });
+  await agent.run(job, {
+    config,
+    signal: AbortSignal.timeout(config.timeoutMs),
+    progress: () => {},
+    screenshot: () => void thumbnails++,
+  });
 }
 
 /** Samples memory every 100 ms; RSS sums double-count memory Chromium's processes share, PSS does not. */
@@ -103,7 +138,8 @@ function startMemorySampler() {
     const node = kb(`/proc/${process.pid}/status`, "VmRSS") / 1024 || process.memoryUsage().rss / 2 ** 20;
     const chromium = chromiumProcessIds().all;
     const chromiumMb = chromium.reduce((sum, pid) => sum + kb(`/proc/${pid}/status`, "VmRSS"), 0) / 1024;
-    const pssMb = [process.pid, ...chromium].reduce((sum, pid) => sum + kb(`/proc/${pid}/smaps_rollup`, "Pss"), 0) / 1024;
+    const pssMb =
+      [process.pid, ...chromium].reduce((sum, pid) => sum + kb(`/proc/${pid}/smaps_rollup`, "Pss"), 0) / 1024;
     if (node + chromiumMb > peak.rssMb) Object.assign(peak, { rssMb: node + chromiumMb, nodeMb: node, chromiumMb });
     peak.pssMb = Math.max(peak.pssMb, pssMb);
   };

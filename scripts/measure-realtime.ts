@@ -17,7 +17,8 @@ const EVENTS = Number(process.argv[2] ?? 200);
 const INTERVAL_MS = Number(process.argv[3] ?? 10);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 function summary(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -30,7 +31,12 @@ interface Watcher {
 }
 
 /** Opens a socket, subscribes, and resolves with the time from open request to `subscribed`. */
-function watch(url: string, executionId: string, lastSeq: number, onEvent: (w: Watcher, message: Extract<ServerMessage, { type: "execution_event" }>) => void): Promise<{ watcher: Watcher; connectMs: number }> {
+function watch(
+  url: string,
+  executionId: string,
+  lastSeq: number,
+  onEvent: (w: Watcher, message: Extract<ServerMessage, { type: "execution_event" }>) => void,
+): Promise<{ watcher: Watcher; connectMs: number }> {
   const started = performance.now();
   const ws = new WebSocket(url);
   const watcher: Watcher = { ws, lastSeq };
@@ -63,14 +69,18 @@ async function main() {
     };
     // Connect in waves of 100, as tabs opening at about the same time.
     for (let i = 0; i < clients; i += 100) {
-      const wave = await Promise.all(Array.from({ length: Math.min(100, clients - i) }, () => watch(server.url, executionId, 0, onEvent)));
+      const wave = await Promise.all(
+        Array.from({ length: Math.min(100, clients - i) }, () => watch(server.url, executionId, 0, onEvent)),
+      );
       for (const { watcher, connectMs } of wave) {
         watchers.push(watcher);
         connects.push(connectMs);
       }
     }
     for (let i = 0; i < EVENTS; i++) {
-      await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", { jobId: `job-${i}`, t: performance.now() }));
+      await transactWithEvents((_tx, events) =>
+        events.emit(executionId, "job_started", { jobId: `job-${i}`, t: performance.now() }),
+      );
       await sleep(INTERVAL_MS);
     }
     while (latencies.length < clients * EVENTS) await sleep(10);
@@ -84,7 +94,8 @@ async function main() {
   // Reconnect-to-caught-up: a client that was away while 1,000 events happened comes back with its lastSeq.
   const executionId = (await insertFixture(runtime.db, { rows: 1, execution: {} })).execution!.id;
   const missed = 1000;
-  for (let i = 0; i < missed; i++) await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", { jobId: `job-${i}`, t: 0 }));
+  for (let i = 0; i < missed; i++)
+    await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", { jobId: `job-${i}`, t: 0 }));
   const catchUps: number[] = [];
   for (let run = 0; run < 10; run++) {
     const started = performance.now();

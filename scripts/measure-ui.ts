@@ -9,7 +9,7 @@ import { execSync } from "node:child_process";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "../test/helpers/browser";
-import { startServer, type RunningServer } from "../test/helpers/server";
+import { type RunningServer, startServer } from "../test/helpers/server";
 
 const root = path.resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => {
@@ -22,20 +22,37 @@ const RESULTS = arg("results", 10_000);
 let server: RunningServer;
 
 async function post<T>(p: string, body: unknown): Promise<T> {
-  const res = await fetch(server.url + p, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(server.url + p, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`${p}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
 async function createBatch(rows: number, durationMs: number) {
   const { project } = await post<{ project: { id: string } }>("/api/projects", { name: `Measure ${rows}` });
-  const csv = ["url,name,category", ...Array.from({ length: rows }, (_, i) => `https://site${i + 1}.example.com/products/${i + 1},Product ${i + 1},cat-${i % 7}`)].join("\n");
-  const { batch } = await post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, { name: `${rows} rows`, csv, agent: { engine: "simulated", simulate: { durationMs, failRate: 0.05 } } });
+  const csv = [
+    "url,name,category",
+    ...Array.from(
+      { length: rows },
+      (_, i) => `https://site${i + 1}.example.com/products/${i + 1},Product ${i + 1},cat-${i % 7}`,
+    ),
+  ].join("\n");
+  const { batch } = await post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, {
+    name: `${rows} rows`,
+    csv,
+    agent: { engine: "simulated", simulate: { durationMs, failRate: 0.05 } },
+  });
   return { projectId: project.id, batchId: batch.id };
 }
 
 async function startExecution(b: { projectId: string; batchId: string }) {
-  const { execution } = await post<{ execution: { id: string } }>(`/api/batches/${b.batchId}/executions`, { mode: "production", concurrency: 10 });
+  const { execution } = await post<{ execution: { id: string } }>(`/api/batches/${b.batchId}/executions`, {
+    mode: "production",
+    concurrency: 10,
+  });
   return `${server.url}/projects/${b.projectId}/batches/${b.batchId}/executions/${execution.id}/live`;
 }
 
@@ -64,7 +81,8 @@ const INSTRUMENT = `
   requestAnimationFrame(watch);
 `;
 
-const resultCount = (page: Page) => page.evaluate(() => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") ?? 0));
+const resultCount = (page: Page) =>
+  page.evaluate(() => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") ?? 0));
 
 async function measureStreaming(browser: Browser) {
   const batch = await createBatch(JOBS, 100);
@@ -89,7 +107,9 @@ async function measureStreaming(browser: Browser) {
   const finalCount = await resultCount(page);
   const network = await page.evaluate((statsAt) => {
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
-    const api = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((r) => r.name.includes("/api/"));
+    const api = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((r) =>
+      r.name.includes("/api/"),
+    );
     const snapshot = api.filter((r) => r.responseEnd <= statsAt);
     return {
       htmlMs: nav ? nav.responseEnd : NaN,
@@ -115,7 +135,17 @@ async function measureStreaming(browser: Browser) {
     [windowStart, windowEnd] as const,
   );
   await context.close();
-  return { usable, marks, network, streamSeconds: (windowEnd - windowStart) / 1000, fps, worstSecondFps, longest, longTasks, finalCount };
+  return {
+    usable,
+    marks,
+    network,
+    streamSeconds: (windowEnd - windowStart) / 1000,
+    fps,
+    worstSecondFps,
+    longest,
+    longTasks,
+    finalCount,
+  };
 }
 
 async function measureHeap(browser: Browser) {
@@ -125,7 +155,11 @@ async function measureHeap(browser: Browser) {
   const url = await startExecution(batch);
   await page.goto(url);
   await page.getByTestId("completion-card").waitFor({ timeout: 1_800_000 });
-  await page.waitForFunction((n) => document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") === String(n), RESULTS, { timeout: 120_000 });
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") === String(n),
+    RESULTS,
+    { timeout: 120_000 },
+  );
   const cdp = await context.newCDPSession(page);
   await cdp.send("HeapProfiler.enable");
   await cdp.send("HeapProfiler.collectGarbage");
@@ -159,17 +193,29 @@ async function main() {
     browser = await launchBrowser();
     const s = await measureStreaming(browser);
     console.log(`\nLive view, ${JOBS} jobs (10 agents, simulated 100 ms each, 5 % failures), headless Chromium:`);
-    console.log(`  time to a usable live view:   ${s.usable.toFixed(0)} ms (navigation start -> stats, agent cards and "Live" all on screen)`);
-    console.log(`    stats ${s.marks.stats?.toFixed(0)} ms, "Live" ${s.marks.live?.toFixed(0)} ms, first agent card ${s.marks.cards?.toFixed(0)} ms`);
-    console.log(`    of which: page HTML received ${s.network.htmlMs.toFixed(0)} ms, REST calls before the stats showed answered by ${s.network.snapshotDoneMs.toFixed(0)} ms`);
+    console.log(
+      `  time to a usable live view:   ${s.usable.toFixed(0)} ms (navigation start -> stats, agent cards and "Live" all on screen)`,
+    );
+    console.log(
+      `    stats ${s.marks.stats?.toFixed(0)} ms, "Live" ${s.marks.live?.toFixed(0)} ms, first agent card ${s.marks.cards?.toFixed(0)} ms`,
+    );
+    console.log(
+      `    of which: page HTML received ${s.network.htmlMs.toFixed(0)} ms, REST calls before the stats showed answered by ${s.network.snapshotDoneMs.toFixed(0)} ms`,
+    );
     console.log(`  job-list requests by the page: ${s.network.jobListRequests} (snapshot + results table + catch-ups)`);
-    console.log(`  streaming window:             ${s.streamSeconds.toFixed(1)} s, ${s.finalCount} rows in the table at the end`);
-    console.log(`  frames per second:            ${s.fps.toFixed(1)} average, ${Number.isNaN(s.worstSecondFps) ? "n/a" : s.worstSecondFps} in the worst full second`);
+    console.log(
+      `  streaming window:             ${s.streamSeconds.toFixed(1)} s, ${s.finalCount} rows in the table at the end`,
+    );
+    console.log(
+      `  frames per second:            ${s.fps.toFixed(1)} average, ${Number.isNaN(s.worstSecondFps) ? "n/a" : s.worstSecondFps} in the worst full second`,
+    );
     console.log(`  longest main-thread task:     ${s.longest.toFixed(0)} ms (${s.longTasks} tasks over 50 ms)`);
     if (RESULTS > 0) {
       const h = await measureHeap(browser);
       console.log(`\nLive view after ${RESULTS} results streamed in:`);
-      console.log(`  JS heap after GC:             ${h.usedMiB.toFixed(1)} MiB used (${h.totalMiB.toFixed(1)} MiB allocated)`);
+      console.log(
+        `  JS heap after GC:             ${h.usedMiB.toFixed(1)} MiB used (${h.totalMiB.toFixed(1)} MiB allocated)`,
+      );
       console.log(`  DOM elements:                 ${h.domNodes}`);
       console.log(`  scrolling the table:          ${h.scrollFps.toFixed(1)} frames per second`);
     }

@@ -14,7 +14,9 @@ const rows = Number(process.argv[2] ?? 100_000);
 function makeCsv(count: number): string {
   const lines = ["id,company,website,goal,notes"];
   for (let i = 1; i <= count; i++) {
-    lines.push(`C-${i},"Company ${i}, Inc.",www.example-${i}.com/products?ref=${i},Find the flagship product's price,row ${i} of the benchmark`);
+    lines.push(
+      `C-${i},"Company ${i}, Inc.",www.example-${i}.com/products?ref=${i},Find the flagship product's price,row ${i} of the benchmark`,
+    );
   }
   return lines.join("\r\n") + "\r\n";
 }

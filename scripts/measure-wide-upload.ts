@@ -38,14 +38,26 @@ for (const maxColumns of limits) {
       const elapsed = performance.now() - started;
       clearInterval(timer);
       longestWait = Math.max(longestWait, performance.now() - last);
-      const outcome = response.status === 201 ? `201, ${body.rowCount} inputs` : `${response.status} ${body.error?.code}: ${body.error?.message}`;
-      console.log(`MAX_CSV_COLUMNS=${maxColumns}, ${name} (${(Buffer.byteLength(csv) / 1024).toFixed(1)} KiB): ${outcome}`);
+      const outcome =
+        response.status === 201
+          ? `201, ${body.rowCount} inputs`
+          : `${response.status} ${body.error?.code}: ${body.error?.message}`;
+      console.log(
+        `MAX_CSV_COLUMNS=${maxColumns}, ${name} (${(Buffer.byteLength(csv) / 1024).toFixed(1)} KiB): ${outcome}`,
+      );
       console.log(`  ${(elapsed / 1000).toFixed(3)} s; the event loop waited at most ${longestWait.toFixed(0)} ms`);
     }
-    const result = (await t.runtime.db.execute(sql`select pg_total_relation_size('batch_inputs') as bytes, coalesce(sum(pg_column_size(data)), 0) as data from batch_inputs`)) as unknown;
+    const result = (await t.runtime.db.execute(
+      sql`select pg_total_relation_size('batch_inputs') as bytes, coalesce(sum(pg_column_size(data)), 0) as data from batch_inputs`,
+    )) as unknown;
     // PGlite answers { rows }, postgres.js an array of rows.
-    const [size] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { bytes: number; data: number }[];
-    console.log(`  stored: batch_inputs ${(Number(size!.bytes) / 1024 / 1024).toFixed(2)} MiB on disk, ${(Number(size!.data) / 1024).toFixed(1)} KiB of row data`);
+    const [size] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as {
+      bytes: number;
+      data: number;
+    }[];
+    console.log(
+      `  stored: batch_inputs ${(Number(size!.bytes) / 1024 / 1024).toFixed(2)} MiB on disk, ${(Number(size!.data) / 1024).toFixed(1)} KiB of row data`,
+    );
   } finally {
     await t.stop();
   }

@@ -30,14 +30,21 @@ interface Options {
 function parseArgs(argv: string[]): Options {
   const [base, ...rest] = argv;
   if (!base || !/^https?:\/\//.test(base)) {
-    console.error("usage: npx tsx scripts/measure-ws-abuse.ts <server URL, e.g. http://127.0.0.1:3000> [--execution <id>] [--rows 5000] [--pad 2000]");
+    console.error(
+      "usage: npx tsx scripts/measure-ws-abuse.ts <server URL, e.g. http://127.0.0.1:3000> [--execution <id>] [--rows 5000] [--pad 2000]",
+    );
     process.exit(2);
   }
   const flag = (name: string) => {
     const i = rest.indexOf(`--${name}`);
     return i >= 0 ? rest[i + 1] : undefined;
   };
-  return { base: base.replace(/\/+$/, ""), executionId: flag("execution") ?? null, rows: Number(flag("rows") ?? 5_000), pad: Number(flag("pad") ?? 2_000) };
+  return {
+    base: base.replace(/\/+$/, ""),
+    executionId: flag("execution") ?? null,
+    rows: Number(flag("rows") ?? 5_000),
+    pad: Number(flag("pad") ?? 2_000),
+  };
 }
 
 async function api<T>(base: string, path: string, init?: RequestInit): Promise<T> {
@@ -47,23 +54,45 @@ async function api<T>(base: string, path: string, init?: RequestInit): Promise<T
   return body;
 }
 
-const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (body: unknown): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 async function createLargeExecution({ base, rows, pad }: Options): Promise<string> {
   const started = Date.now();
-  const { project } = await api<{ project: { id: string } }>(base, "/api/projects", json({ name: "WebSocket abuse measurement" }));
+  const { project } = await api<{ project: { id: string } }>(
+    base,
+    "/api/projects",
+    json({ name: "WebSocket abuse measurement" }),
+  );
   const filler = "x".repeat(pad);
-  const csv = ["url,notes", ...Array.from({ length: rows }, (_, i) => `https://example.com/${i + 1},${filler}`)].join("\n") + "\n";
+  const csv =
+    ["url,notes", ...Array.from({ length: rows }, (_, i) => `https://example.com/${i + 1},${filler}`)].join("\n") +
+    "\n";
   const form = new FormData();
   form.append("file", new Blob([csv], { type: "text/csv" }), "abuse.csv");
   form.append("name", `${rows} rows of ${pad} bytes`);
   form.append("agent", JSON.stringify({ engine: "simulated", simulate: { durationMs: 0, failRate: 0 } }));
-  const { batch } = await api<{ batch: { id: string } }>(base, `/api/projects/${project.id}/batches`, { method: "POST", body: form });
-  const { execution } = await api<{ execution: { id: string } }>(base, `/api/batches/${batch.id}/executions`, json({ mode: "production", concurrency: 10 }));
+  const { batch } = await api<{ batch: { id: string } }>(base, `/api/projects/${project.id}/batches`, {
+    method: "POST",
+    body: form,
+  });
+  const { execution } = await api<{ execution: { id: string } }>(
+    base,
+    `/api/batches/${batch.id}/executions`,
+    json({ mode: "production", concurrency: 10 }),
+  );
   for (;;) {
-    const { execution: now } = await api<{ execution: { status: string; lastEventSeq: number } }>(base, `/api/executions/${execution.id}`);
+    const { execution: now } = await api<{ execution: { status: string; lastEventSeq: number } }>(
+      base,
+      `/api/executions/${execution.id}`,
+    );
     if (now.status === "completed") {
-      console.log(`created execution ${execution.id}: ${rows} jobs, ${now.lastEventSeq} retained events, uploaded and run in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.log(
+        `created execution ${execution.id}: ${rows} jobs, ${now.lastEventSeq} retained events, uploaded and run in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
       return execution.id;
     }
     await sleep(500);
@@ -150,5 +179,9 @@ const subscribe = (id: string) => ({ type: "subscribe", executionId: id, lastSeq
 
 await phase("0. baseline (3 s, nothing else)", options.base, async () => "idle");
 await phase("1. one full replay on one socket", options.base, () => abuse(wsUrl, () => [subscribe(executionId)]));
-await phase("2. 300 subscribe lastSeq:0 of it at once on one socket", options.base, () => abuse(wsUrl, () => Array.from({ length: 300 }, () => subscribe(executionId))));
-await phase("3. 5,000 subscribes to random ids at once on one socket", options.base, () => abuse(wsUrl, () => Array.from({ length: 5_000 }, () => subscribe(randomUUID()))));
+await phase("2. 300 subscribe lastSeq:0 of it at once on one socket", options.base, () =>
+  abuse(wsUrl, () => Array.from({ length: 300 }, () => subscribe(executionId))),
+);
+await phase("3. 5,000 subscribes to random ids at once on one socket", options.base, () =>
+  abuse(wsUrl, () => Array.from({ length: 5_000 }, () => subscribe(randomUUID()))),
+);

@@ -18,11 +18,18 @@ async function main() {
     const demo = projects.find((p) => p.name === "Demo")!;
     const { batches } = await api.get<{ batches: { id: string }[] }>(`/api/projects/${demo.id}/batches`);
     const batch = batches[0]!;
-    const { execution } = await api.post<{ execution: { id: string } }>(`/api/batches/${batch.id}/executions`, { mode: "production", concurrency: 6 });
+    const { execution } = await api.post<{ execution: { id: string } }>(`/api/batches/${batch.id}/executions`, {
+      mode: "production",
+      concurrency: 6,
+    });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${server.url}/projects/${demo.id}/batches/${batch.id}/executions/${execution.id}/live`);
     // Wait until the cards show real thumbnails and a few results are in.
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-card"] img').length >= 4, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="agent-card"] img').length >= 4,
+      undefined,
+      { timeout: 60_000 },
+    );
     await page.waitForTimeout(2500);
     await page.screenshot({ path: path.join(root, "docs", "screenshots", "live-demo-1280.png"), fullPage: true });
     console.log("wrote docs/screenshots/live-demo-1280.png");

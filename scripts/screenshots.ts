@@ -23,13 +23,24 @@ async function call<T>(base: string, route: string, body?: unknown): Promise<T> 
   return json;
 }
 
-const products = ["Ergonomic chair", "Standing desk", "Monitor arm", "Desk lamp", "Laptop stand", "Cable tray", "Footrest", "Webcam light"];
+const products = [
+  "Ergonomic chair",
+  "Standing desk",
+  "Monitor arm",
+  "Desk lamp",
+  "Laptop stand",
+  "Cable tray",
+  "Footrest",
+  "Webcam light",
+];
 
 function productsCsv(rows: number): string {
   const lines = ["url,product,sku,goal"];
   for (let i = 1; i <= rows; i++) {
     const name = products[i % products.length]!;
-    lines.push(`shop-${(i % 6) + 1}.example.com/p/${i},"${name}, model ${i}",SKU-${String(1000 + i)},Read the price and stock level`);
+    lines.push(
+      `shop-${(i % 6) + 1}.example.com/p/${i},"${name}, model ${i}",SKU-${String(1000 + i)},Read the price and stock level`,
+    );
   }
   return lines.join("\n");
 }
@@ -46,13 +57,24 @@ const MESSY_CSV =
 
 async function waitForData(page: Page) {
   await page.getByRole("heading", { level: 1 }).waitFor();
-  await page.waitForFunction(() => document.querySelectorAll(".animate-pulse").length === 0, undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelectorAll(".animate-pulse").length === 0, undefined, {
+    timeout: 15_000,
+  });
   await page.waitForTimeout(300);
 }
 
-async function capture(browser: Browser, name: string, url: string, prepare?: (page: Page) => Promise<void>, fullPage = true) {
+async function capture(
+  browser: Browser,
+  name: string,
+  url: string,
+  prepare?: (page: Page) => Promise<void>,
+  fullPage = true,
+) {
   for (const width of widths) {
-    const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 900 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      viewport: { width, height: width < 600 ? 844 : 900 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     await page.goto(url);
     await waitForData(page);
@@ -93,12 +115,16 @@ async function main() {
     await capture(browser, "project", `${base}/projects/${project.id}`);
     await capture(browser, "project-empty", `${base}/projects/${empty.project.id}`);
     await capture(browser, "new-batch", `${base}/projects/${project.id}/batches/new`, async (page) => {
-      await page.locator('input[type="file"]').setInputFiles({ name: "partners.csv", mimeType: "text/csv", buffer: Buffer.from(MESSY_CSV) });
+      await page
+        .locator('input[type="file"]')
+        .setInputFiles({ name: "partners.csv", mimeType: "text/csv", buffer: Buffer.from(MESSY_CSV) });
       await page.getByRole("region", { name: /Preview of the first/ }).waitFor();
     });
     try {
       await capture(browser, "new-batch-created", `${base}/projects/${project.id}/batches/new`, async (page) => {
-        await page.locator('input[type="file"]').setInputFiles({ name: "partners.csv", mimeType: "text/csv", buffer: Buffer.from(MESSY_CSV) });
+        await page
+          .locator('input[type="file"]')
+          .setInputFiles({ name: "partners.csv", mimeType: "text/csv", buffer: Buffer.from(MESSY_CSV) });
         await page.getByRole("region", { name: /Preview of the first/ }).waitFor();
         await page.getByText("Simulated", { exact: true }).click();
         await page.getByRole("button", { name: "Create batch" }).click();
@@ -106,13 +132,23 @@ async function main() {
         await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       });
     } catch (e) {
-      console.warn(`  new-batch-created skipped: the upload did not succeed (${e instanceof Error ? e.message.split("\n")[0] : e})`);
+      console.warn(
+        `  new-batch-created skipped: the upload did not succeed (${e instanceof Error ? e.message.split("\n")[0] : e})`,
+      );
     }
     await capture(browser, "batch", `${base}/projects/${project.id}/batches/${batch.id}`);
-    await capture(browser, "execute-dialog", `${base}/projects/${project.id}/batches/${batch.id}`, async (page) => {
-      await page.getByRole("button", { name: "Execute Batch" }).click();
-      await page.waitForFunction(() => /\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""));
-    }, false);
+    await capture(
+      browser,
+      "execute-dialog",
+      `${base}/projects/${project.id}/batches/${batch.id}`,
+      async (page) => {
+        await page.getByRole("button", { name: "Execute Batch" }).click();
+        await page.waitForFunction(() =>
+          /\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""),
+        );
+      },
+      false,
+    );
   } finally {
     await browser.close();
     await server.stop();

@@ -13,7 +13,9 @@ function ensureChromium() {
   const isDebianRoot = fs.existsSync("/etc/debian_version") && process.getuid?.() === 0;
   if (isDebianRoot) {
     console.log("Chromium is missing: installing it with apt-get (Debian package 'chromium')…");
-    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", { stdio: "inherit" });
+    execSync("apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium", {
+      stdio: "inherit",
+    });
     if (findChromium()) return;
   }
   console.error(
@@ -30,7 +32,14 @@ ensureChromium();
 execSync("node scripts/ensure-build.mjs", { cwd: root, stdio: "inherit" });
 
 const report = path.join(os.tmpdir(), `fleetdeck-vitest-${process.pid}.json`);
-const args = ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const args = [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...process.argv.slice(2),
+];
 const run = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
 
 let passed = 0;

@@ -32,7 +32,13 @@ export interface Distribution {
 
 export function distribution(values: number[]): Distribution {
   const sorted = [...values].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
+  return {
+    n: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+  };
 }
 
 /** Formats a number with sensible precision for a table cell. */
@@ -53,7 +59,12 @@ export function fmtSummary(s: Summary, digits?: number): string {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Polls `check` until truthy; throws with `what` after `timeoutMs`. */
-export async function until<T>(check: () => Promise<T> | T, what: string, timeoutMs = 60_000, everyMs = 20): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 60_000,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

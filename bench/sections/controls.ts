@@ -5,7 +5,7 @@ import { adjustConcurrency, pause, stop } from "@/server/executions/controls";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { countersAndTruth } from "../../test/helpers/engine";
 import { sleep, until } from "../lib/stats";
-import { createExecutions, freshRuntime, type DbKind } from "./fleetdeck-queue";
+import { createExecutions, type DbKind, freshRuntime } from "./fleetdeck-queue";
 
 /** Control latency, through the same service functions the HTTP routes call, on a running scheduler. */
 export interface ControlResult {
@@ -42,7 +42,11 @@ export async function measureControls(kind: DbKind): Promise<ControlResult> {
       }
     },
   };
-  const slow = (ms: number) => ({ engine: "simulated" as const, simulate: { durationMs: ms, failRate: 0 }, maxRetries: 0 });
+  const slow = (ms: number) => ({
+    engine: "simulated" as const,
+    simulate: { durationMs: ms, failRate: 0 },
+    maxRetries: 0,
+  });
   let result: ControlResult;
   try {
     runtime.services.set("scheduler", Scheduler.fromRuntime(runtime, { slots: 100, agentFor: () => agent }).start());
@@ -87,7 +91,10 @@ export async function measureControls(kind: DbKind): Promise<ControlResult> {
     ends.length = 0;
     await createExecutions(runtime, 1, 31, 1, slow(0));
     await until(() => starts.length >= 31 && inFlight === 0, "31 jobs to run one after another");
-    const gaps = starts.slice(1).map((t, i) => t - ends[i]!).sort((x, y) => x - y);
+    const gaps = starts
+      .slice(1)
+      .map((t, i) => t - ends[i]!)
+      .sort((x, y) => x - y);
     const endToNextStartMs = gaps[Math.floor(gaps.length / 2)]!;
     result = { db: kind, pauseToLastStartMs, raiseToFilledMs, stopToCancelledMs, endToNextStartMs, problems };
   } finally {

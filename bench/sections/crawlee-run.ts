@@ -20,7 +20,11 @@ const [engine, levelsArg, ...urls] = process.argv.slice(2);
 log.setLevel(log.LEVELS.OFF);
 const storage = fs.mkdtempSync(path.join(os.tmpdir(), "fleetdeck-bench-crawlee-"));
 process.env.CRAWLEE_STORAGE_DIR = storage;
-const config = new Configuration({ persistStorage: false, purgeOnStart: true, storageClientOptions: { localDataDirectory: storage, persistStorage: false } });
+const config = new Configuration({
+  persistStorage: false,
+  purgeOnStart: true,
+  storageClientOptions: { localDataDirectory: storage, persistStorage: false },
+});
 
 /** The demo agent config's fields: name (h1), price, rating, stock. */
 const FIELDS = `(() => ({
@@ -68,7 +72,12 @@ for (const concurrency of levelsArg!.split(",").map(Number)) {
   let ok = 0;
   let failed = 0;
   const requests = urls.map((url, i) => ({ url, uniqueKey: `${url}#${concurrency}#${i}` }));
-  const common = { minConcurrency: concurrency, maxConcurrency: concurrency, maxRequestRetries: 0, failedRequestHandler: () => void failed++ };
+  const common = {
+    minConcurrency: concurrency,
+    maxConcurrency: concurrency,
+    maxRequestRetries: 0,
+    failedRequestHandler: () => void failed++,
+  };
   const crawler =
     engine === "playwright"
       ? new PlaywrightCrawler(
@@ -78,7 +87,11 @@ for (const concurrency of levelsArg!.split(",").map(Number)) {
               launcher: chromium,
               // A fresh context per page, as fleetdeck gives each job: the same isolation.
               useIncognitoPages: true,
-              launchOptions: { executablePath: process.env.CHROMIUM_PATH || findChromium() || "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS.filter((a) => a !== "--headless") },
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH || findChromium() || "/usr/bin/chromium",
+                headless: true,
+                args: CHROMIUM_ARGS.filter((a) => a !== "--headless"),
+              },
             },
             preNavigationHooks: [(_ctx, gotoOptions) => void (gotoOptions!.waitUntil = "domcontentloaded")],
             requestHandler: async ({ page }) => {
@@ -92,7 +105,13 @@ for (const concurrency of levelsArg!.split(",").map(Number)) {
           {
             ...common,
             requestHandler: async ({ $ }) => {
-              void { name: $("h1").first().text().trim(), price: $(".price").first().text().trim(), rating: $("[data-rating]").attr("data-rating"), stock: $(".stock").first().text().trim(), title: $("title").text() };
+              void {
+                name: $("h1").first().text().trim(),
+                price: $(".price").first().text().trim(),
+                rating: $("[data-rating]").attr("data-rating"),
+                stock: $(".stock").first().text().trim(),
+                title: $("title").text(),
+              };
               ok++;
             },
           },
@@ -112,7 +131,17 @@ for (const concurrency of levelsArg!.split(",").map(Number)) {
   clearInterval(timer);
   sample();
   await crawler.teardown();
-  console.log(JSON.stringify({ concurrency, pagesPerSec: urls.length / seconds, ok, failed, seconds, peakRssMb: peak.rssMb, peakPssMb: peak.pssMb }));
+  console.log(
+    JSON.stringify({
+      concurrency,
+      pagesPerSec: urls.length / seconds,
+      ok,
+      failed,
+      seconds,
+      peakRssMb: peak.rssMb,
+      peakPssMb: peak.pssMb,
+    }),
+  );
 }
 fs.rmSync(storage, { recursive: true, force: true });
 process.exit(0);

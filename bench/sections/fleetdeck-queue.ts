@@ -4,12 +4,12 @@ import { agentFor as defaultAgentFor } from "@/server/agents";
 import type { Agent } from "@/server/agents/types";
 import { loadEnv } from "@/server/env";
 import { startExecution } from "@/server/executions/service";
-import { startRuntime, stopRuntime, type Runtime } from "@/server/runtime";
+import { type Runtime, startRuntime, stopRuntime } from "@/server/runtime";
 import { Scheduler } from "@/server/scheduler/scheduler";
-import { insertFixture } from "../../test/helpers/fixtures";
 import { countersAndTruth, gapFreeLog, peakRunning } from "../../test/helpers/engine";
-import { freshDatabase, sampleActivity, type PgActivity } from "../lib/postgres";
-import { distribution, sleep, type Distribution } from "../lib/stats";
+import { insertFixture } from "../../test/helpers/fixtures";
+import { freshDatabase, type PgActivity, sampleActivity } from "../lib/postgres";
+import { type Distribution, distribution, sleep } from "../lib/stats";
 
 export type DbKind = "pglite" | "postgres";
 
@@ -51,10 +51,20 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
-const SIMULATED: Partial<AgentConfig> = { engine: "simulated", simulate: { durationMs: 0, failRate: 0 }, maxRetries: 0 };
+const SIMULATED: Partial<AgentConfig> = {
+  engine: "simulated",
+  simulate: { durationMs: 0, failRate: 0 },
+  maxRetries: 0,
+};
 
 /** Creates `executions` executions of `perExecution` jobs each, through the product's own startExecution. */
-export async function createExecutions(runtime: Runtime, executions: number, jobsPerExecution: number, concurrency: number, agent: Partial<AgentConfig> = SIMULATED) {
+export async function createExecutions(
+  runtime: Runtime,
+  executions: number,
+  jobsPerExecution: number,
+  concurrency: number,
+  agent: Partial<AgentConfig> = SIMULATED,
+) {
   const ids: string[] = [];
   for (let i = 0; i < executions; i++) {
     const { batch } = await insertFixture(runtime.db, { rows: jobsPerExecution, agent });
@@ -91,7 +101,12 @@ export function completions(runtime: Runtime) {
 }
 
 /** Every job started once and completed once, no gap in any log, counters agree, concurrency respected. */
-export async function checkExecutions(runtime: Runtime, ids: string[], jobsPerExecution: number, concurrency: number): Promise<string[]> {
+export async function checkExecutions(
+  runtime: Runtime,
+  ids: string[],
+  jobsPerExecution: number,
+  concurrency: number,
+): Promise<string[]> {
   const problems: string[] = [];
   for (const id of ids) {
     let events;
@@ -108,12 +123,15 @@ export async function checkExecutions(runtime: Runtime, ids: string[], jobsPerEx
       if (e.type === "job_started" && jobId) started.set(jobId, (started.get(jobId) ?? 0) + 1);
       if (e.type === "job_completed" && jobId) completed.set(jobId, (completed.get(jobId) ?? 0) + 1);
     }
-    if (started.size !== jobsPerExecution || [...started.values()].some((n) => n !== 1)) problems.push(`${id}: ${started.size} jobs started (want ${jobsPerExecution}, once each)`);
-    if (completed.size !== jobsPerExecution || [...completed.values()].some((n) => n !== 1)) problems.push(`${id}: ${completed.size} jobs completed (want ${jobsPerExecution}, once each)`);
+    if (started.size !== jobsPerExecution || [...started.values()].some((n) => n !== 1))
+      problems.push(`${id}: ${started.size} jobs started (want ${jobsPerExecution}, once each)`);
+    if (completed.size !== jobsPerExecution || [...completed.values()].some((n) => n !== 1))
+      problems.push(`${id}: ${completed.size} jobs completed (want ${jobsPerExecution}, once each)`);
     const peak = peakRunning(events as never);
     if (peak > concurrency) problems.push(`${id}: ${peak} running at once over concurrency ${concurrency}`);
     const { counters, truth, execution } = await countersAndTruth(runtime.db, id);
-    if (JSON.stringify(counters) !== JSON.stringify(truth)) problems.push(`${id}: counters ${JSON.stringify(counters)} != jobs ${JSON.stringify(truth)}`);
+    if (JSON.stringify(counters) !== JSON.stringify(truth))
+      problems.push(`${id}: counters ${JSON.stringify(counters)} != jobs ${JSON.stringify(truth)}`);
     if (execution.status !== "completed") problems.push(`${id}: status ${execution.status}`);
   }
   return problems;
@@ -160,7 +178,18 @@ export async function fleetdeckDrain(kind: DbKind, concurrency: number, jobs: nu
   } finally {
     shutdownMs = await started.stop();
   }
-  return { system: "fleetdeck", db: kind, concurrency, jobs, drainMs, jobsPerSec: (jobs / drainMs) * 1000, startupMs, shutdownMs, problems, activity };
+  return {
+    system: "fleetdeck",
+    db: kind,
+    concurrency,
+    jobs,
+    drainMs,
+    jobsPerSec: (jobs / drainMs) * 1000,
+    startupMs,
+    shutdownMs,
+    problems,
+    activity,
+  };
 }
 
 export interface RateResult {
@@ -199,7 +228,8 @@ export async function fleetdeckFixedRate(kind: DbKind, rate: number, seconds: nu
     runtime.services.set("scheduler", scheduler.start());
     // The fixtures (project, batch, inputs) exist before the clock starts: only startExecution is "enqueue".
     const batches = [];
-    for (let i = 0; i < ticks; i++) batches.push((await insertFixture(runtime.db, { rows: perTick, agent: SIMULATED })).batch.id);
+    for (let i = 0; i < ticks; i++)
+      batches.push((await insertFixture(runtime.db, { rows: perTick, agent: SIMULATED })).batch.id);
     const ids: string[] = [];
     const t0 = performance.now();
     for (let i = 0; i < ticks; i++) {
@@ -214,7 +244,8 @@ export async function fleetdeckFixedRate(kind: DbKind, rate: number, seconds: nu
     const pending = await Promise.race([done.then(() => false), sleep(60_000).then(() => true)]);
     if (pending) problems.push("not every execution completed within 60 s of the last enqueue");
     else problems = await checkExecutions(runtime, ids, perTick, 10);
-    if (starts.size !== ticks * perTick || [...starts.values()].some((n) => n !== 1)) problems.push(`${starts.size} jobs started (want ${ticks * perTick}, once each)`);
+    if (starts.size !== ticks * perTick || [...starts.values()].some((n) => n !== 1))
+      problems.push(`${starts.size} jobs started (want ${ticks * perTick}, once each)`);
   } finally {
     await started.stop();
   }

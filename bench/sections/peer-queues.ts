@@ -30,10 +30,15 @@ async function countSql(url: string, query: string): Promise<number> {
 async function pollUntil(url: string, query: string, done: (n: number) => boolean, timeoutMs: number): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await until(async () => {
-      const [row] = await sql.unsafe<{ n: number }[]>(query);
-      return done(Number(row?.n ?? 0));
-    }, "the queue to drain", timeoutMs, 20);
+    await until(
+      async () => {
+        const [row] = await sql.unsafe<{ n: number }[]>(query);
+        return done(Number(row?.n ?? 0));
+      },
+      "the queue to drain",
+      timeoutMs,
+      20,
+    );
   } finally {
     await sql.end({ timeout: 1 });
   }
@@ -69,7 +74,10 @@ export async function pgbossDrain(concurrency: number, jobs: number): Promise<Dr
   let problems: string[] = [];
   let shutdownMs = NaN;
   try {
-    for (let i = 0; i < jobs; i += 1000) await boss.insert(Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ name: QUEUE, data: { i: i + k } })));
+    for (let i = 0; i < jobs; i += 1000)
+      await boss.insert(
+        Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ name: QUEUE, data: { i: i + k } })),
+      );
     const sampler = sampleActivity(db.name);
     const s0 = performance.now();
     for (let w = 0; w < concurrency; w++) {
@@ -77,11 +85,19 @@ export async function pgbossDrain(concurrency: number, jobs: number): Promise<Dr
         seen.set(job!.data.i, (seen.get(job!.data.i) ?? 0) + 1);
       });
     }
-    await pollUntil(db.url, `select count(*)::int as n from pgboss.job where name = '${QUEUE}' and state = 'completed'`, (n) => n >= jobs, 300_000);
+    await pollUntil(
+      db.url,
+      `select count(*)::int as n from pgboss.job where name = '${QUEUE}' and state = 'completed'`,
+      (n) => n >= jobs,
+      300_000,
+    );
     drainMs = performance.now() - s0;
     activity = await sampler.stop();
     problems = onceEach(seen, jobs);
-    const left = await countSql(db.url, `select count(*)::int as n from pgboss.job where name = '${QUEUE}' and state <> 'completed'`);
+    const left = await countSql(
+      db.url,
+      `select count(*)::int as n from pgboss.job where name = '${QUEUE}' and state <> 'completed'`,
+    );
     if (left) problems.push(`${left} jobs not completed`);
   } finally {
     const s1 = performance.now();
@@ -89,7 +105,18 @@ export async function pgbossDrain(concurrency: number, jobs: number): Promise<Dr
     shutdownMs = performance.now() - s1;
     await db.drop();
   }
-  return { system: "pg-boss", db: "postgres", concurrency, jobs, drainMs, jobsPerSec: (jobs / drainMs) * 1000, startupMs, shutdownMs, problems, activity };
+  return {
+    system: "pg-boss",
+    db: "postgres",
+    concurrency,
+    jobs,
+    drainMs,
+    jobsPerSec: (jobs / drainMs) * 1000,
+    startupMs,
+    shutdownMs,
+    problems,
+    activity,
+  };
 }
 
 export async function pgbossFixedRate(rate: number, seconds: number): Promise<RateResult> {
@@ -117,7 +144,12 @@ export async function pgbossFixedRate(rate: number, seconds: number): Promise<Ra
       for (const i of batch) enqueuedAt.set(i, before);
       await boss.insert(batch.map((i) => ({ name: QUEUE, data: { i } })));
     }
-    await pollUntil(db.url, `select count(*)::int as n from pgboss.job where name = '${QUEUE}' and state = 'completed'`, (n) => n >= ticks * perTick, 60_000);
+    await pollUntil(
+      db.url,
+      `select count(*)::int as n from pgboss.job where name = '${QUEUE}' and state = 'completed'`,
+      (n) => n >= ticks * perTick,
+      60_000,
+    );
     problems = onceEach(seen, ticks * perTick);
   } finally {
     await boss.stop({ graceful: true, wait: true, timeout: 5000 });
@@ -151,7 +183,10 @@ export async function graphileDrain(concurrency: number, jobs: number): Promise<
   let shutdownMs = NaN;
   let runner: Awaited<ReturnType<typeof runGraphile>> | null = null;
   try {
-    for (let i = 0; i < jobs; i += 1000) await utils.addJobs(Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ identifier: "noop", payload: { i: i + k } })));
+    for (let i = 0; i < jobs; i += 1000)
+      await utils.addJobs(
+        Array.from({ length: Math.min(1000, jobs - i) }, (_, k) => ({ identifier: "noop", payload: { i: i + k } })),
+      );
     const sampler = sampleActivity(db.name);
     const s0 = performance.now();
     runner = await runGraphile({
@@ -178,7 +213,18 @@ export async function graphileDrain(concurrency: number, jobs: number): Promise<
     await pgPool.end();
     await db.drop();
   }
-  return { system: "graphile-worker", db: "postgres", concurrency, jobs, drainMs, jobsPerSec: (jobs / drainMs) * 1000, startupMs, shutdownMs, problems, activity };
+  return {
+    system: "graphile-worker",
+    db: "postgres",
+    concurrency,
+    jobs,
+    drainMs,
+    jobsPerSec: (jobs / drainMs) * 1000,
+    startupMs,
+    shutdownMs,
+    problems,
+    activity,
+  };
 }
 
 export async function graphileFixedRate(rate: number, seconds: number): Promise<RateResult> {
@@ -224,5 +270,12 @@ export async function graphileFixedRate(rate: number, seconds: number): Promise<
     await db.drop();
   }
   const latencies = [...startedAt].map(([i, t]) => t - enqueuedAt.get(i)!);
-  return { system: "graphile-worker", db: "postgres", rate, jobs: ticks * perTick, latency: distribution(latencies), problems };
+  return {
+    system: "graphile-worker",
+    db: "postgres",
+    rate,
+    jobs: ticks * perTick,
+    latency: distribution(latencies),
+    problems,
+  };
 }

@@ -23,26 +23,28 @@ process.on("message", async (msg: { cmd: string; url?: string; executionId?: str
     // Connect in waves of 100: a thousand simultaneous handshakes measure the accept backlog, not delivery.
     for (let i = 0; i < n; i += 100) {
       await Promise.all(
-        Array.from({ length: Math.min(100, n - i) }, () =>
-          new Promise<void>((resolve, reject) => {
-            const ws = new WebSocket(url);
-            let lastSeq = -1;
-            ws.on("error", reject);
-            ws.on("message", (data) => {
-              const m = JSON.parse(data.toString());
-              if (m.type === "connected") ws.send(JSON.stringify({ type: "subscribe", executionId }));
-              else if (m.type === "subscribed") {
-                lastSeq = m.seq;
-                resolve();
-              } else if (m.type === "execution_event" && typeof m.event.data?.t === "number") {
-                latencies.push(now() - m.event.data.t);
-                received++;
-                if (lastSeq >= 0 && m.event.seq !== lastSeq + 1) gaps++;
-                lastSeq = m.event.seq;
-              }
-            });
-            sockets.push(ws);
-          }),
+        Array.from(
+          { length: Math.min(100, n - i) },
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const ws = new WebSocket(url);
+              let lastSeq = -1;
+              ws.on("error", reject);
+              ws.on("message", (data) => {
+                const m = JSON.parse(data.toString());
+                if (m.type === "connected") ws.send(JSON.stringify({ type: "subscribe", executionId }));
+                else if (m.type === "subscribed") {
+                  lastSeq = m.seq;
+                  resolve();
+                } else if (m.type === "execution_event" && typeof m.event.data?.t === "number") {
+                  latencies.push(now() - m.event.data.t);
+                  received++;
+                  if (lastSeq >= 0 && m.event.seq !== lastSeq + 1) gaps++;
+                  lastSeq = m.event.seq;
+                }
+              });
+              sockets.push(ws);
+            }),
         ),
       );
     }

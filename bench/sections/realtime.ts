@@ -1,12 +1,12 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
 import { transactWithEvents } from "@/server/events/transaction";
 import { insertFixture } from "../../test/helpers/fixtures";
 import { startHubServer } from "../../test/helpers/realtime-harness";
-import { distribution, sleep, until, type Distribution } from "../lib/stats";
-import { freshRuntime, type DbKind } from "./fleetdeck-queue";
+import { type Distribution, distribution, sleep, until } from "../lib/stats";
+import { type DbKind, freshRuntime } from "./fleetdeck-queue";
 
 export interface RealtimeResult {
   db: DbKind;
@@ -49,11 +49,18 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
  * process. Retained job_started events are produced one transaction each at `rate` per second, carrying the
  * production time; each client records production → receipt.
  */
-export async function measureRealtime(kind: DbKind, clientCounts: number[], options: { rate: number; seconds: number; reconnects: number; missed: number }) {
+export async function measureRealtime(
+  kind: DbKind,
+  clientCounts: number[],
+  options: { rate: number; seconds: number; reconnects: number; missed: number },
+) {
   const started = await freshRuntime(kind);
   const { runtime } = started;
   const server = await startHubServer(runtime, { maxConnectionsPerAddress: 100_000 }); // every client is on 127.0.0.1
-  const child = fork(path.join(import.meta.dirname, "realtime-clients.ts"), [], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(path.join(import.meta.dirname, "realtime-clients.ts"), [], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   await new Promise((resolve) => child.once("message", resolve));
   const results: RealtimeResult[] = [];
   let reconnect: ReconnectResult;
@@ -64,7 +71,12 @@ export async function measureRealtime(kind: DbKind, clientCounts: number[], opti
       for (let i = 0; i < count; i++) {
         const wait = t0 + (i * 1000) / rate - performance.now();
         if (wait > 0) await sleep(wait);
-        await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", { jobId: `bench-${i}`, t: performance.timeOrigin + performance.now() }));
+        await transactWithEvents((_tx, events) =>
+          events.emit(executionId, "job_started", {
+            jobId: `bench-${i}`,
+            t: performance.timeOrigin + performance.now(),
+          }),
+        );
       }
     };
     await produce(20, 200); // warm-up
@@ -104,10 +116,14 @@ export async function measureRealtime(kind: DbKind, clientCounts: number[], opti
     // Reconnect: a client that missed `missed` events comes back with its lastSeq and catches up.
     const caughtUpMs: number[] = [];
     for (let r = 0; r < options.reconnects; r++) {
-      const [{ last }] = (await runtime.db.execute(
-        // the execution's latest seq
-        (await import("drizzle-orm")).sql`select coalesce(max(seq), 0)::int as last from execution_events where execution_id = ${executionId}`,
-      ).then((x: unknown) => (Array.isArray(x) ? x : (x as { rows: unknown[] }).rows))) as { last: number }[];
+      const [{ last }] = (await runtime.db
+        .execute(
+          // the execution's latest seq
+          (
+            await import("drizzle-orm")
+          ).sql`select coalesce(max(seq), 0)::int as last from execution_events where execution_id = ${executionId}`,
+        )
+        .then((x: unknown) => (Array.isArray(x) ? x : (x as { rows: unknown[] }).rows))) as { last: number }[];
       await produce(options.missed, 10_000);
       const target = last + options.missed;
       const t0 = performance.now();

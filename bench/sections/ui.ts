@@ -16,11 +16,15 @@ export interface UiResult {
 
 /** The UI's own measuring script (scripts/measure-ui.ts), called as is: real server, headless Chromium. */
 export async function measureUi(jobs: number): Promise<UiResult> {
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "scripts/measure-ui.ts", "--jobs", String(jobs), "--results", "0"], {
-    cwd: root,
-    maxBuffer: 16 * 1024 * 1024,
-    timeout: 900_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ["--import", "tsx", "scripts/measure-ui.ts", "--jobs", String(jobs), "--results", "0"],
+    {
+      cwd: root,
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 900_000,
+    },
+  );
   const num = (re: RegExp) => {
     const m = re.exec(stdout);
     if (!m) throw new Error(`measure-ui output not understood (${re}):\n${stdout}`);

@@ -4,7 +4,7 @@ import { chromiumStatus, closeAgents } from "./agents";
 import { sweepUploads } from "./batches/upload-dir";
 import { allowDemoSite, seedDemo } from "./demo/seed";
 import { log } from "./log";
-import { startHub, type Hub } from "./realtime";
+import { type Hub, startHub } from "./realtime";
 import type { Runtime } from "./runtime";
 import { Scheduler } from "./scheduler/scheduler";
 

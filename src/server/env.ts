@@ -2,8 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 
 /** The only reader of process.env: configuration is parsed once and fails fast with the variable's name. */
-const intFrom = (def: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(def);
+const intFrom = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -15,9 +14,17 @@ const schema = z.object({
   /** Host names besides loopback that requests may address (comma-separated); guards against DNS rebinding. */
   ALLOWED_HOSTNAMES: z.string().default(""),
   /** The address people use to reach fleetdeck (e.g. https://fleetdeck.example.com); its host and origin are allowed. */
-  PUBLIC_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().default("./.data"),
-  DATABASE_URL: z.string().url().optional().or(z.literal("").transform(() => undefined)),
+  DATABASE_URL: z
+    .string()
+    .url()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
   MAX_CONCURRENCY: intFrom(10, 1, 1000),
   ALLOWED_HOSTS: z.string().default(""),
   CHROMIUM_PATH: z.string().optional(),
@@ -47,7 +54,10 @@ const schema = z.object({
   WORKER_SLOTS: intFrom(20, 1, 10_000),
   SCHEDULER_POLL_MS: intFrom(5000, 50, 600_000),
   SHUTDOWN_GRACE_MS: intFrom(10_000, 0, 600_000),
-  SEED_DEMO: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+  SEED_DEMO: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -69,7 +79,11 @@ export function env(): Env {
   return globalForEnv.__fleetdeckEnv;
 }
 
-const listOf = (value: string) => value.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+const listOf = (value: string) =>
+  value
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 
 export function allowedHosts(e: Env = env()): string[] {
   return listOf(e.ALLOWED_HOSTS);

@@ -1,9 +1,9 @@
-import os from "node:os";
 import { randomUUID } from "node:crypto";
+import os from "node:os";
 import type { Database, Db } from "./db/client";
 import { openDatabase } from "./db/client";
-import { env as readEnv, type Env } from "./env";
-import { MemoryBus, PostgresBus, type EventBus } from "./events/bus";
+import { type Env, env as readEnv } from "./env";
+import { type EventBus, MemoryBus, PostgresBus } from "./events/bus";
 import { log } from "./log";
 
 /** A part of the runtime that runs in the background and must be stopped on shutdown. */
@@ -42,7 +42,11 @@ export async function startRuntime(options: StartOptions = {}): Promise<Runtime>
   if (globalForRuntime.__fleetdeckRuntime) throw new Error("The runtime is already started in this process");
   const env = options.env ?? readEnv();
   const url = options.databaseUrl ?? env.DATABASE_URL;
-  const database = await openDatabase({ url, dataDir: options.dataDir ?? env.DATA_DIR, connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS });
+  const database = await openDatabase({
+    url,
+    dataDir: options.dataDir ?? env.DATA_DIR,
+    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+  });
   const bus = database.kind === "postgres" ? await PostgresBus.create(database) : new MemoryBus();
   const runtime: Runtime = {
     env,

@@ -1,11 +1,11 @@
 // The batch flow in real Chromium against the real server: projects, new batch from a messy CSV, the batch page
 // with its paginated inputs, the Execute dialog with the server's estimate, and an accessibility check on every page.
 import Papa from "papaparse";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
 import { expectAccessible } from "../helpers/e2e";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type RunningServer, startServer } from "../helpers/server";
 
 /** Semicolons, a BOM, CRLF, a blank line, a quoted cell with a comma, a quoted multi-line cell, a row with no URL, bare domains. */
 const MESSY_CSV =
@@ -45,14 +45,25 @@ describe("projects and batches in the browser", () => {
 
   async function seedBatch(rows: number) {
     const { project } = await json<{ project: { id: string } }>(
-      await fetch(`${server.url}/api/projects`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `Seeded ${rows}` }) }),
+      await fetch(`${server.url}/api/projects`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: `Seeded ${rows}` }),
+      }),
     );
-    const csv = ["url,title", ...Array.from({ length: rows }, (_, i) => `https://example.com/p/${i + 1},Page ${i + 1}`)].join("\n");
+    const csv = [
+      "url,title",
+      ...Array.from({ length: rows }, (_, i) => `https://example.com/p/${i + 1},Page ${i + 1}`),
+    ].join("\n");
     const { batch } = await json<{ batch: { id: string } }>(
       await fetch(`${server.url}/api/projects/${project.id}/batches`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ name: "Seeded pages", csv, agent: { engine: "simulated", simulate: { durationMs: 200 } } }),
+        body: JSON.stringify({
+          name: "Seeded pages",
+          csv,
+          agent: { engine: "simulated", simulate: { durationMs: 200 } },
+        }),
       }),
     );
     return { projectId: project.id, batchId: batch.id };
@@ -64,7 +75,10 @@ describe("projects and batches in the browser", () => {
     await context.addInitScript(() => {
       Object.defineProperty(Notification, "permission", { get: () => "default" });
       Notification.requestPermission = async () => {
-        localStorage.setItem("test:notification-asks", String(Number(localStorage.getItem("test:notification-asks") ?? 0) + 1));
+        localStorage.setItem(
+          "test:notification-asks",
+          String(Number(localStorage.getItem("test:notification-asks") ?? 0) + 1),
+        );
         return "default";
       };
     });
@@ -95,7 +109,9 @@ describe("projects and batches in the browser", () => {
     await page.waitForURL(/\/batches\/new$/);
     await page.getByRole("heading", { level: 1, name: "New batch" }).waitFor();
     await expectAccessible(page, "new batch (no file)");
-    await page.locator('input[type="file"]').setInputFiles({ name: "messy-prices.csv", mimeType: "text/csv", buffer: Buffer.from(MESSY_CSV, "utf8") });
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "messy-prices.csv", mimeType: "text/csv", buffer: Buffer.from(MESSY_CSV, "utf8") });
     const preview = page.getByRole("region", { name: /Preview of the first 5 rows/ });
     await preview.waitFor();
     await expect(preview.getByRole("columnheader", { name: /website/ }).count()).resolves.toBe(1);
@@ -137,7 +153,9 @@ describe("projects and batches in the browser", () => {
     const dialog = page.getByRole("dialog", { name: "Execute batch" });
     await dialog.waitFor();
     const estimate = dialog.getByTestId("estimate");
-    await page.waitForFunction(() => /^Test \d+ jobs?\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /^Test \d+ jobs?\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""),
+    );
     // The sample (default 5) is capped by the batch's 4 rows.
     expect(await dialog.getByLabel("Sample size").inputValue()).toBe("4");
     expect(await estimate.textContent()).toMatch(/^Test 4 jobs\? .+, \$\d+\.\d\d\.$/);
@@ -150,12 +168,18 @@ describe("projects and batches in the browser", () => {
     await page.waitForFunction(() => document.activeElement?.textContent === "Execute Batch");
     await page.keyboard.press("Enter");
     await dialog.waitFor();
-    await page.waitForFunction(() => /^Test \d+ jobs?\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /^Test \d+ jobs?\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""),
+    );
 
     await dialog.getByLabel("Sample size").fill("2");
-    await page.waitForFunction(() => /^Test 2 jobs\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /^Test 2 jobs\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""),
+    );
     await dialog.getByText("Production", { exact: true }).click();
-    await page.waitForFunction(() => /^Run all 4 jobs\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /^Run all 4 jobs\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""),
+    );
 
     // Out-of-range concurrency is refused in words and cannot be sent.
     await dialog.getByLabel("Concurrency").fill("11");
@@ -164,22 +188,26 @@ describe("projects and batches in the browser", () => {
     await dialog.getByLabel("Concurrency").fill("2");
     await dialog.getByText("Test run", { exact: true }).click();
     await dialog.getByLabel("Sample size").fill("2");
-    await page.waitForFunction(() => /^Test 2 jobs\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /^Test 2 jobs\?/.test(document.querySelector('[data-testid="estimate"]')?.textContent ?? ""),
+    );
 
     // Confirm starts the run (once, even on a double click) and goes to its live view.
     await dialog.getByRole("button", { name: "Start test run" }).dblclick();
     await page.waitForURL(/\/executions\/[^/]+\/live$/);
     const executionId = page.url().match(/executions\/([^/]+)\/live$/)![1]!;
     expect(await page.evaluate(() => localStorage.getItem("test:notification-asks"))).toBe("1");
-    const { executions } = await json<{ executions: { id: string; mode: string; sampleSize: number | null; concurrency: number; totalJobs: number }[] }>(
-      await fetch(`${server.url}/api/batches/${batchUrl.split("/").pop()}/executions`),
-    );
+    const { executions } = await json<{
+      executions: { id: string; mode: string; sampleSize: number | null; concurrency: number; totalJobs: number }[];
+    }>(await fetch(`${server.url}/api/batches/${batchUrl.split("/").pop()}/executions`));
     expect(executions).toHaveLength(1);
     expect(executions[0]).toMatchObject({ id: executionId, mode: "test", concurrency: 2, totalJobs: 2 });
 
     // The live view follows the run to its end, and the export holds the uploaded rows with their results.
     await page.getByTestId("completion-card").waitFor({ timeout: 60_000 });
-    expect((await page.getByTestId("completion-card").locator("h2").textContent())?.replace(/\s+/g, " ")).toMatch(/Execution complete — 2 completed, 0 failed/);
+    expect((await page.getByTestId("completion-card").locator("h2").textContent())?.replace(/\s+/g, " ")).toMatch(
+      /Execution complete — 2 completed, 0 failed/,
+    );
     const csvHref = await page.getByRole("link", { name: "Export CSV" }).first().getAttribute("href");
     const exported = await (await fetch(new URL(csvHref!, server.url))).text();
     const [header, ...rows] = Papa.parse<string[]>(exported.trim()).data;
@@ -194,7 +222,9 @@ describe("projects and batches in the browser", () => {
     const runs = page.getByRole("region", { name: "Runs", exact: true });
     await runs.getByText("Test run 1").waitFor();
     await runs.getByRole("link", { name: "Live view of Test run 1" }).waitFor();
-    expect(await runs.getByRole("link", { name: "Results of Test run 1" }).getAttribute("href")).toMatch(new RegExp(`/executions/${executionId}/results$`));
+    expect(await runs.getByRole("link", { name: "Results of Test run 1" }).getAttribute("href")).toMatch(
+      new RegExp(`/executions/${executionId}/results$`),
+    );
     await expectAccessible(page, "batch (with a run)");
 
     await page.goto(projectUrl);
@@ -226,7 +256,7 @@ describe("projects and batches in the browser", () => {
     await next.click();
     await page.getByText("Rows 51–60 of 60").waitFor();
     expect(await inputs.locator("tbody tr").count()).toBe(10);
-    await page.waitForFunction(() => (document.querySelector('button[aria-busy]') === null));
+    await page.waitForFunction(() => document.querySelector("button[aria-busy]") === null);
     expect(await next.isDisabled()).toBe(true);
     await previous.click();
     await page.getByText("Rows 26–50 of 60").waitFor();
@@ -239,16 +269,23 @@ describe("projects and batches in the browser", () => {
   it("shows the server's message when a CSV has no usable row, and not-found pages for unknown ids", async () => {
     const { context, page } = await newPage();
     const { project } = await json<{ project: { id: string } }>(
-      await fetch(`${server.url}/api/projects`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "Bad files" }) }),
+      await fetch(`${server.url}/api/projects`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "Bad files" }),
+      }),
     );
     await page.goto(`${server.url}/projects/${project.id}/batches/new`);
     // This time the file is dropped on the drop zone.
     await page.getByTestId("csv-dropzone").waitFor();
     await page.evaluate(() => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File(["name,notes\nAlpha,no url here\nBeta,none either\n"], "nothing.csv", { type: "text/csv" }));
+      transfer.items.add(
+        new File(["name,notes\nAlpha,no url here\nBeta,none either\n"], "nothing.csv", { type: "text/csv" }),
+      );
       const zone = document.querySelector('[data-testid="csv-dropzone"]')!;
-      for (const type of ["dragenter", "dragover", "drop"]) zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      for (const type of ["dragenter", "dragover", "drop"])
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
     });
     await page.getByRole("region", { name: /Preview of the first/ }).waitFor();
     await page.getByRole("button", { name: "Create batch" }).click();
@@ -277,8 +314,12 @@ describe("projects and batches in the browser", () => {
     ] as const) {
       await page.goto(url);
       await page.getByRole("heading", { level: 1 }).waitFor();
-      await page.waitForFunction(() => !document.querySelector('[role="status"] .animate-pulse, [aria-hidden="true"].animate-pulse'));
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await page.waitForFunction(
+        () => !document.querySelector('[role="status"] .animate-pulse, [aria-hidden="true"].animate-pulse'),
+      );
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow, `${where} scrolls sideways at 390px`).toBeLessThanOrEqual(0);
       await expectAccessible(page, `${where} at 390px`);
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiOf } from "../helpers/e2e";
 import { range, TestClient } from "../helpers/realtime-harness";
 import { createTestDatabase } from "../helpers/runtime";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type RunningServer, startServer } from "../helpers/server";
 
 /**
  * The whole cluster: two web processes (HTTP + WebSocket, no workers) and two worker processes on one
@@ -34,15 +34,25 @@ describe.runIf(process.env.TEST_DATABASE_URL)("cluster: two web processes and tw
     const api = apiOf(webA.url);
     const { project } = await api.post<{ project: { id: string } }>("/api/projects", { name: "Cluster" });
     const csv = ["url", ...range(1, 24).map((i) => `https://site${i}.example.com/`)].join("\n");
-    const { batch } = await api.post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, { csv, agent: { engine: "simulated", simulate: { durationMs: 50 } } });
+    const { batch } = await api.post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, {
+      csv,
+      agent: { engine: "simulated", simulate: { durationMs: 50 } },
+    });
 
-    const clients = await Promise.all([webA, webB, webB].map((w) => TestClient.connect(`${w.url.replace("http", "ws")}/api/ws/executions`)));
-    const { execution } = await apiOf(webB.url).post<{ execution: { id: string } }>(`/api/batches/${batch.id}/executions`, { mode: "production", concurrency: 4 });
+    const clients = await Promise.all(
+      [webA, webB, webB].map((w) => TestClient.connect(`${w.url.replace("http", "ws")}/api/ws/executions`)),
+    );
+    const { execution } = await apiOf(webB.url).post<{ execution: { id: string } }>(
+      `/api/batches/${batch.id}/executions`,
+      { mode: "production", concurrency: 4 },
+    );
     await Promise.all(clients.map((c) => c.subscribe(execution.id, 0)));
 
     const done = (c: TestClient) => c.events(execution.id).some((e) => e.type === "execution_completed");
     await Promise.all(clients.map((c) => c.waitFor(() => done(c), 60_000)));
-    const { execution: final } = await apiOf(webB.url).get<{ execution: { lastEventSeq: number; status: string; stats: { completed: number } } }>(`/api/executions/${execution.id}`);
+    const { execution: final } = await apiOf(webB.url).get<{
+      execution: { lastEventSeq: number; status: string; stats: { completed: number } };
+    }>(`/api/executions/${execution.id}`);
     expect(final).toMatchObject({ status: "completed", stats: { completed: 24 } });
     for (const client of clients) expect(client.retainedSeqs(execution.id)).toEqual(range(1, final.lastEventSeq));
     const startedBy = clients[0]!.events(execution.id).filter((e) => e.type === "job_started").length;

@@ -3,31 +3,43 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
-import { apiOf, expectAccessible, startSimulatedRun, type SimulatedRun as Run } from "../helpers/e2e";
-import { startServer, type RunningServer } from "../helpers/server";
+import { apiOf, expectAccessible, type SimulatedRun as Run, startSimulatedRun } from "../helpers/e2e";
+import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
 let browser: Browser;
 
 const get = <T>(path: string) => apiOf(server.url).get<T>(path);
-const startRun = (rows: number, simulate: { durationMs: number; failRate: number }, concurrency: number) => startSimulatedRun(server.url, rows, simulate, concurrency, "Controls e2e");
+const startRun = (rows: number, simulate: { durationMs: number; failRate: number }, concurrency: number) =>
+  startSimulatedRun(server.url, rows, simulate, concurrency, "Controls e2e");
 
 type Stats = { total: number; running: number; queued: number; completed: number; failed: number; cancelled: number };
-const executionOf = async (run: Run) => (await get<{ execution: { status: string; concurrency: number; stopReason: string | null; stats: Stats } }>(`/api/executions/${run.executionId}`)).execution;
+const executionOf = async (run: Run) =>
+  (
+    await get<{ execution: { status: string; concurrency: number; stopReason: string | null; stats: Stats } }>(
+      `/api/executions/${run.executionId}`,
+    )
+  ).execution;
 
 async function openLive(run: Run): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   await page.goto(run.live);
-  await page.waitForFunction(() => document.querySelector("[data-connection]")?.getAttribute("data-connection") === "live");
+  await page.waitForFunction(
+    () => document.querySelector("[data-connection]")?.getAttribute("data-connection") === "live",
+  );
   return page;
 }
 
 const waitForStatus = (page: Page, status: string) =>
-  page.waitForFunction((s) => document.querySelector('[data-testid="execution-status"]')?.getAttribute("data-status") === s, status);
+  page.waitForFunction(
+    (s) => document.querySelector('[data-testid="execution-status"]')?.getAttribute("data-status") === s,
+    status,
+  );
 const liveCards = (page: Page) => page.locator('[data-testid="agent-card"]:not([data-leaving])');
-const completionText = async (page: Page) => (await page.getByTestId("completion-card").locator("h2").textContent())?.replace(/\s+/g, " ").trim();
+const completionText = async (page: Page) =>
+  (await page.getByTestId("completion-card").locator("h2").textContent())?.replace(/\s+/g, " ").trim();
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
@@ -77,7 +89,11 @@ describe("steering an execution from the live view", () => {
     const run = await startRun(6, { durationMs: 1500, failRate: 0 }, 2);
     const page = await openLive(run);
     await page.route("**/api/executions/*/pause", (route) =>
-      route.fulfill({ status: 409, contentType: "application/json", body: JSON.stringify({ error: { code: "invalid_state", message: "the execution cannot be paused now" } }) }),
+      route.fulfill({
+        status: 409,
+        contentType: "application/json",
+        body: JSON.stringify({ error: { code: "invalid_state", message: "the execution cannot be paused now" } }),
+      }),
     );
     await page.getByRole("button", { name: "Pause" }).click();
     await page.getByRole("alert").filter({ hasText: "the execution cannot be paused now" }).waitFor();
@@ -108,14 +124,21 @@ describe("steering an execution from the live view", () => {
     expect(final.stats.completed + final.stats.failed + final.stats.cancelled).toBe(20);
     expect(final.stats.completed).toBeGreaterThan(0); // the jobs running at the stop finished
     const expected = `Execution stopped — ${final.stats.completed} completed, 0 failed, ${final.stats.cancelled} cancelled`;
-    await page.waitForFunction((t) => document.querySelector('[data-testid="completion-card"] h2')?.textContent?.replace(/\s+/g, " ").trim() === t, expected);
+    await page.waitForFunction(
+      (t) =>
+        document.querySelector('[data-testid="completion-card"] h2')?.textContent?.replace(/\s+/g, " ").trim() === t,
+      expected,
+    );
     await page.getByText("Reason: Wrong instructions").waitFor();
     expect(await page.getByRole("button", { name: "Pause" }).count()).toBe(0); // nothing left to steer
 
     // The results page lists the cancelled jobs too.
     await page.goto(run.results);
     await page.getByRole("button", { name: /^Cancelled/ }).click();
-    await page.waitForFunction((n) => document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") === String(n), final.stats.cancelled);
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") === String(n),
+      final.stats.cancelled,
+    );
     await page.context().close();
   });
 
@@ -142,7 +165,9 @@ describe("steering an execution from the live view", () => {
     expect(adjustRequests).toBe(1);
 
     await page.waitForFunction(() => document.querySelector('[data-testid="stat-concurrency"]')?.textContent === "8");
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="agent-card"]:not([data-leaving])').length === 6);
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="agent-card"]:not([data-leaving])').length === 6,
+    );
     await page.getByTestId("more-running").waitFor();
     expect(await page.getByTestId("more-running").textContent()).toMatch(/^\+\d+ more running$/);
     expect(await liveCards(page).count()).toBeLessThanOrEqual(6);
@@ -159,7 +184,9 @@ describe("steering an execution from the live view", () => {
     for (const p of [a, b]) {
       p.setDefaultTimeout(30_000);
       await p.goto(run.live);
-      await p.waitForFunction(() => document.querySelector("[data-connection]")?.getAttribute("data-connection") === "live");
+      await p.waitForFunction(
+        () => document.querySelector("[data-connection]")?.getAttribute("data-connection") === "live",
+      );
     }
     await a.getByRole("button", { name: "Pause" }).click();
     await waitForStatus(b, "paused");

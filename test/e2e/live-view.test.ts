@@ -3,20 +3,23 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
-import { apiOf, expectAccessible, startSimulatedRun, type SimulatedRun as Run } from "../helpers/e2e";
-import { startServer, type RunningServer } from "../helpers/server";
+import { apiOf, expectAccessible, type SimulatedRun as Run, startSimulatedRun } from "../helpers/e2e";
+import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
 let browser: Browser;
 
 const get = <T>(path: string) => apiOf(server.url).get<T>(path);
-const startRun = (rows: number, simulate: { durationMs: number; failRate: number }, concurrency = 5) => startSimulatedRun(server.url, rows, simulate, concurrency, "Live e2e");
+const startRun = (rows: number, simulate: { durationMs: number; failRate: number }, concurrency = 5) =>
+  startSimulatedRun(server.url, rows, simulate, concurrency, "Live e2e");
 
 type Stats = { total: number; running: number; queued: number; completed: number; failed: number; cancelled: number };
-const statsOf = async (run: Run) => (await get<{ execution: { status: string; stats: Stats } }>(`/api/executions/${run.executionId}`)).execution;
+const statsOf = async (run: Run) =>
+  (await get<{ execution: { status: string; stats: Stats } }>(`/api/executions/${run.executionId}`)).execution;
 
 async function newPage(context?: BrowserContext): Promise<Page> {
-  const ctx = context ?? (await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" }));
+  const ctx =
+    context ?? (await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: "reduce" }));
   const page = await ctx.newPage();
   page.setDefaultTimeout(30_000);
   return page;
@@ -24,11 +27,18 @@ async function newPage(context?: BrowserContext): Promise<Page> {
 
 const connection = (page: Page) => page.locator("[data-connection]").getAttribute("data-connection");
 const waitForConnection = (page: Page, state: "live" | "disconnected") =>
-  page.waitForFunction((s) => document.querySelector("[data-connection]")?.getAttribute("data-connection") === s, state);
+  page.waitForFunction(
+    (s) => document.querySelector("[data-connection]")?.getAttribute("data-connection") === s,
+    state,
+  );
 const resultCount = async (page: Page) => Number(await page.getByTestId("results-count").getAttribute("data-count"));
 const waitForResults = (page: Page, n: number) =>
-  page.waitForFunction((n) => document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") === String(n), n);
-const completionText = async (page: Page) => (await page.getByTestId("completion-card").locator("h2").textContent())?.replace(/\s+/g, " ").trim();
+  page.waitForFunction(
+    (n) => document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count") === String(n),
+    n,
+  );
+const completionText = async (page: Page) =>
+  (await page.getByTestId("completion-card").locator("h2").textContent())?.replace(/\s+/g, " ").trim();
 
 /** Every job id in the results table, scrolling the virtualised list from top to bottom. */
 async function allRowIds(page: Page): Promise<string[]> {
@@ -39,7 +49,9 @@ async function allRowIds(page: Page): Promise<string[]> {
     for (let guard = 0; guard < 1000; guard++) {
       await new Promise((r) => setTimeout(r, 30));
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      document.querySelectorAll('[data-testid="result-row"]').forEach((row) => ids.add(row.getAttribute("data-job-id")!));
+      document
+        .querySelectorAll('[data-testid="result-row"]')
+        .forEach((row) => ids.add(row.getAttribute("data-job-id")!));
       if (region.scrollTop + region.clientHeight >= region.scrollHeight - 1) break;
       region.scrollTop += Math.max(40, region.clientHeight / 2);
     }
@@ -131,7 +143,9 @@ describe("live execution view", () => {
     await waitForResults(page, 0);
     await page.getByRole("button", { name: /^Failed/ }).click();
     await waitForResults(page, 4);
-    expect(await page.getByTestId("result-row").first().locator("td").last().textContent()).toMatch(/Simulated failure/);
+    expect(await page.getByTestId("result-row").first().locator("td").last().textContent()).toMatch(
+      /Simulated failure/,
+    );
     await expectAccessible(page, "live view, all failed");
     await page.getByTestId("result-row").first().getByRole("link").click();
     await page.getByTestId("job-error").waitFor();
@@ -143,11 +157,15 @@ describe("live execution view", () => {
     const run = await startRun(16, { durationMs: 1500, failRate: 0 }, 4);
     const page = await newPage();
     await page.goto(run.live);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count")) >= 4);
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count")) >= 4,
+    );
     await page.reload();
     // Straight after the reload the page shows at least what had finished before it.
     await page.getByTestId("results-count").waitFor();
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count")) >= 4);
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count")) >= 4,
+    );
     await waitForConnection(page, "live");
     expect(await statsOf(run).then((e) => e.status)).toBe("running");
     await page.getByTestId("completion-card").waitFor({ timeout: 60_000 });
@@ -169,12 +187,15 @@ describe("live execution view", () => {
           sockets.push(this);
         }
       } as typeof WebSocket;
-      (window as unknown as { __dropSockets: () => void }).__dropSockets = () => sockets.forEach((s) => s.readyState <= 1 && s.close());
+      (window as unknown as { __dropSockets: () => void }).__dropSockets = () =>
+        sockets.forEach((s) => s.readyState <= 1 && s.close());
     });
     const page = await newPage(context);
     await page.goto(run.live);
     await waitForConnection(page, "live");
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count")) >= 2);
+    await page.waitForFunction(
+      () => Number(document.querySelector('[data-testid="results-count"]')?.getAttribute("data-count")) >= 2,
+    );
 
     await context.setOffline(true);
     await page.evaluate(() => (window as unknown as { __dropSockets: () => void }).__dropSockets());
@@ -195,9 +216,13 @@ describe("live execution view", () => {
     expect(final.stats.completed + final.stats.failed).toBe(30);
     await waitForResults(page, 30);
     const ids = await allRowIds(page);
-    const { jobs } = await get<{ jobs: { id: string }[] }>(`/api/executions/${run.executionId}/jobs?status=completed,failed&limit=100`);
+    const { jobs } = await get<{ jobs: { id: string }[] }>(
+      `/api/executions/${run.executionId}/jobs?status=completed,failed&limit=100`,
+    );
     expect(new Set(ids)).toEqual(new Set(jobs.map((j) => j.id)));
-    expect(await completionText(page)).toBe(`Execution complete — ${final.stats.completed} completed, ${final.stats.failed} failed`);
+    expect(await completionText(page)).toBe(
+      `Execution complete — ${final.stats.completed} completed, ${final.stats.failed} failed`,
+    );
     await context.close();
   });
 });

@@ -1,8 +1,8 @@
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { launchBrowser } from "../helpers/browser";
-import { startServer, type RunningServer } from "../helpers/server";
-import type { Browser } from "playwright-core";
+import { type RunningServer, startServer } from "../helpers/server";
 
 describe("the running app", () => {
   let server: RunningServer;

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { loadEnv } from "@/server/env";
-import { startRuntime, stopRuntime } from "@/server/runtime";
 import { getExecution, startExecution } from "@/server/executions/service";
+import { startRuntime, stopRuntime } from "@/server/runtime";
 import { expectAlive, expectRunIntact, seconds } from "../helpers/faults";
 import { insertFixture } from "../helpers/fixtures";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type RunningServer, startServer } from "../helpers/server";
 import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from "../helpers/throwaway-postgres";
 import { waitFor } from "../helpers/wait";
 
@@ -21,7 +21,10 @@ const DOWN_MS = 600;
 const ANSWER_WITHIN_MS = 10_000;
 
 const bin = postgresBinaries();
-if (!bin) console.warn("[faults] db-restart skipped: no PostgreSQL binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)");
+if (!bin)
+  console.warn(
+    "[faults] db-restart skipped: no PostgreSQL binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)",
+  );
 
 interface Answer {
   status: number;
@@ -51,20 +54,46 @@ describe.skipIf(!bin)("fault: the database restarts 10 times mid-run (throwaway 
     pg?.destroy();
   });
 
-  it(`loses no job, keeps the limit and every process through ${RESTARTS} restarts; health says 503 while down`, { timeout: 115_000 }, async () => {
+  it(`loses no job, keeps the limit and every process through ${RESTARTS} restarts; health says 503 while down`, {
+    timeout: 115_000,
+  }, async () => {
     const testStart = Date.now();
     pg = await startThrowawayPostgres();
-    const env = { DATABASE_URL: pg.url, LEASE_SECONDS: "4", WORKER_SLOTS: String(SLOTS), DB_CONNECT_TIMEOUT_MS: "1000", LOG_LEVEL: "warn" };
+    const env = {
+      DATABASE_URL: pg.url,
+      LEASE_SECONDS: "4",
+      WORKER_SLOTS: String(SLOTS),
+      DB_CONNECT_TIMEOUT_MS: "1000",
+      LOG_LEVEL: "warn",
+    };
     const web = await startServer({ ...env, FLEETDECK_ROLE: "web" });
     processes.push(web);
-    processes.push(...(await Promise.all([startServer({ ...env, FLEETDECK_ROLE: "worker" }), startServer({ ...env, FLEETDECK_ROLE: "worker" })])));
+    processes.push(
+      ...(await Promise.all([
+        startServer({ ...env, FLEETDECK_ROLE: "worker" }),
+        startServer({ ...env, FLEETDECK_ROLE: "worker" }),
+      ])),
+    );
 
     // The test's own runtime (a web role, as in Fleet) creates the executions and reads the tables; it lives through the restarts too.
-    const runtime = await startRuntime({ env: loadEnv({ ...process.env, LOG_LEVEL: "silent" }), role: "web", databaseUrl: pg.url });
-    const { batch } = await insertFixture(runtime.db, { rows: JOBS, agent: { engine: "simulated", simulate: { durationMs: JOB_MS, failRate: 0 }, maxRetries: RESTARTS } });
+    const runtime = await startRuntime({
+      env: loadEnv({ ...process.env, LOG_LEVEL: "silent" }),
+      role: "web",
+      databaseUrl: pg.url,
+    });
+    const { batch } = await insertFixture(runtime.db, {
+      rows: JOBS,
+      agent: { engine: "simulated", simulate: { durationMs: JOB_MS, failRate: 0 }, maxRetries: RESTARTS },
+    });
     const startRun = async () => (await startExecution(batch.id, { mode: "production", concurrency: CONCURRENCY })).id;
     const statusOf = async (id: string) => (await getExecution(id)).status;
-    const untilCompleted = (id: string) => waitFor(async () => (await statusOf(id).catch(() => "unknown")) === "completed", `execution ${id} to complete`, 90_000, 100);
+    const untilCompleted = (id: string) =>
+      waitFor(
+        async () => (await statusOf(id).catch(() => "unknown")) === "completed",
+        `execution ${id} to complete`,
+        90_000,
+        100,
+      );
 
     const disturbedId = await startRun();
     const t0 = Date.now();
@@ -86,7 +115,12 @@ describe.skipIf(!bin)("fault: the database restarts 10 times mid-run (throwaway 
       } while (Date.now() < downUntil);
       pg.start();
       await waitFor(() => runtime.database.health().ok, "the test's own runtime to see the database again", 20_000, 50);
-      await waitFor(async () => (await ask(`${web.url}/api/health`)).status === 200, "/api/health to answer 200 once the database is back", 20_000, 50);
+      await waitFor(
+        async () => (await ask(`${web.url}/api/health`)).status === 200,
+        "/api/health to answer 200 once the database is back",
+        20_000,
+        50,
+      );
     }
     await untilCompleted(disturbedId);
     const disturbedMs = Date.now() - t0;
@@ -103,7 +137,8 @@ describe.skipIf(!bin)("fault: the database restarts 10 times mid-run (throwaway 
       expect(first503, "/api/health answered 503 during the outage").toBeGreaterThanOrEqual(0);
       return answers.slice(first503);
     });
-    for (const answer of settled) expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status: 503, code: "unavailable" });
+    for (const answer of settled)
+      expect({ status: answer.status, code: answer.body.error?.code }).toEqual({ status: 503, code: "unavailable" });
     // Every API request during the outages was answered: a body, or 503 unavailable in the contract's shape, never a hang or a 500.
     for (const answer of apiWhileDown) expect([200, 503]).toContain(answer.status);
     expect(apiWhileDown.filter((a) => a.status === 503).every((a) => a.body.error?.code === "unavailable")).toBe(true);
@@ -118,8 +153,17 @@ describe.skipIf(!bin)("fault: the database restarts 10 times mid-run (throwaway 
         restarts: RESTARTS,
         disturbedS: seconds(disturbedMs),
         undisturbedAtBestS: seconds((JOBS * JOB_MS) / CONCURRENCY),
-        healthWhileDown: { answers: settled.length, status503: settled.filter((a) => a.status === 503).length, maxMs: Math.round(Math.max(...health)), medianMs: Math.round(health.sort((a, b) => a - b)[Math.floor(health.length / 2)]!) },
-        apiWhileDown: { answers: apiWhileDown.length, status503: apiWhileDown.filter((a) => a.status === 503).length, maxMs: Math.round(Math.max(...apiWhileDown.map((a) => a.ms))) },
+        healthWhileDown: {
+          answers: settled.length,
+          status503: settled.filter((a) => a.status === 503).length,
+          maxMs: Math.round(Math.max(...health)),
+          medianMs: Math.round(health.sort((a, b) => a - b)[Math.floor(health.length / 2)]!),
+        },
+        apiWhileDown: {
+          answers: apiWhileDown.length,
+          status503: apiWhileDown.filter((a) => a.status === 503).length,
+          maxMs: Math.round(Math.max(...apiWhileDown.map((a) => a.ms))),
+        },
       })}`,
     );
   });

@@ -38,22 +38,44 @@ describe.each(DATABASES)("fault: many executions at once on %s", (kind) => {
     return { db: t.runtime.db, workers: 1, alive: () => {} };
   };
 
-  it(`${EXECUTIONS} executions at concurrency ${CONCURRENCY} never exceed either limit`, { timeout: 150_000 }, async () => {
+  it(`${EXECUTIONS} executions at concurrency ${CONCURRENCY} never exceed either limit`, {
+    timeout: 150_000,
+  }, async () => {
     const { db, workers, alive } = await startWorkers();
     const batches = [];
     for (let i = 0; i < EXECUTIONS; i++) {
-      batches.push((await insertFixture(db, { rows: JOBS_EACH, agent: { engine: "simulated", simulate: { durationMs: 300, failRate: 0 }, maxRetries: 0 } })).batch);
+      batches.push(
+        (
+          await insertFixture(db, {
+            rows: JOBS_EACH,
+            agent: { engine: "simulated", simulate: { durationMs: 300, failRate: 0 }, maxRetries: 0 },
+          })
+        ).batch,
+      );
     }
     const t0 = Date.now();
     const executions = [];
-    for (const batch of batches) executions.push(await startExecution(batch.id, { mode: "production", concurrency: CONCURRENCY }));
-    for (const { id } of executions) await waitFor(async () => (await getExecution(id)).status === "completed", `execution ${id} to complete`, 120_000, 100);
+    for (const batch of batches)
+      executions.push(await startExecution(batch.id, { mode: "production", concurrency: CONCURRENCY }));
+    for (const { id } of executions)
+      await waitFor(
+        async () => (await getExecution(id)).status === "completed",
+        `execution ${id} to complete`,
+        120_000,
+        100,
+      );
     const finishedAt = Date.now();
     alive();
-    const report = await expectRunIntact(db, executions.map((e) => ({ id: e.id, concurrency: CONCURRENCY, jobs: JOBS_EACH })), SLOTS);
+    const report = await expectRunIntact(
+      db,
+      executions.map((e) => ({ id: e.id, concurrency: CONCURRENCY, jobs: JOBS_EACH })),
+      SLOTS,
+    );
     // The run did load every worker with several executions at once (else the limits were never at stake).
     expect(report.workers).toBe(workers);
     expect(report.peakPerWorker).toBeGreaterThan(CONCURRENCY);
-    console.log(`[faults] many executions on ${kind}: ${JSON.stringify({ ...report, totalS: seconds(finishedAt - t0) })}`);
+    console.log(
+      `[faults] many executions on ${kind}: ${JSON.stringify({ ...report, totalS: seconds(finishedAt - t0) })}`,
+    );
   });
 });

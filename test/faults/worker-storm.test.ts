@@ -39,7 +39,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("fault: a SIGKILL storm over the w
     await fleet.acquainted();
     const executions = [];
     for (let i = 0; i < EXECUTIONS; i++) {
-      const { batch } = await insertFixture(fleet.runtime.db, { rows: JOBS_EACH, agent: { engine: "simulated", simulate: { durationMs: 500, failRate: 0 }, maxRetries: KILLS } });
+      const { batch } = await insertFixture(fleet.runtime.db, {
+        rows: JOBS_EACH,
+        agent: { engine: "simulated", simulate: { durationMs: 500, failRate: 0 }, maxRetries: KILLS },
+      });
       executions.push(await startExecution(batch.id, { mode: "production", concurrency: CONCURRENCY }));
     }
     const t0 = Date.now();
@@ -50,26 +53,47 @@ describe.runIf(process.env.TEST_DATABASE_URL)("fault: a SIGKILL storm over the w
       await waitFor(() => fleet.workers.length >= 2, "another live worker to carry on", 60_000, 50);
       const victim = fleet.workers[0]!;
       const victimId = await fleet.workerIdOf(victim);
-      await waitFor(async () => (await runningOn(victimId)) > 0, `worker ${victimId} to hold jobs (did the run end before the storm?)`, 30_000, 50);
+      await waitFor(
+        async () => (await runningOn(victimId)) > 0,
+        `worker ${victimId} to hold jobs (did the run end before the storm?)`,
+        30_000,
+        50,
+      );
       await fleet.kill(victim);
       respawns.push(fleet.startWorker());
     }
     await Promise.all(respawns);
-    for (const { id } of executions) await waitFor(async () => (await getExecution(id)).status === "completed", `execution ${id} to complete`, 120_000, 100);
+    for (const { id } of executions)
+      await waitFor(
+        async () => (await getExecution(id)).status === "completed",
+        `execution ${id} to complete`,
+        120_000,
+        100,
+      );
     const finishedAt = Date.now();
     expectAlive(fleet.workers);
 
-    const report = await expectRunIntact(fleet.runtime.db, executions.map((e) => ({ id: e.id, concurrency: CONCURRENCY, jobs: JOBS_EACH })), SLOTS);
-    const attempts = await attemptsOf(fleet.runtime.db, executions.map((e) => e.id));
+    const report = await expectRunIntact(
+      fleet.runtime.db,
+      executions.map((e) => ({ id: e.id, concurrency: CONCURRENCY, jobs: JOBS_EACH })),
+      SLOTS,
+    );
+    const attempts = await attemptsOf(
+      fleet.runtime.db,
+      executions.map((e) => e.id),
+    );
     const registry = await listWorkers(fleet.runtime.db);
     const stalls = fleet.killed.map((killed) => {
       expect(registry.find((w) => w.id === killed.workerId)).toMatchObject({ status: "dead" });
       const cut = attempts.filter((a) => a.workerId === killed.workerId && a.error !== null);
       expect(cut.length).toBeGreaterThan(0);
       // Returned by the heartbeat's verdict, not by the lease.
-      for (const a of cut) expect(a.error).toBe(`The worker ${killed.workerId} stopped responding (no heartbeat for 3 s); retrying`);
+      for (const a of cut)
+        expect(a.error).toBe(`The worker ${killed.workerId} stopped responding (no heartbeat for 3 s); retrying`);
       return seconds(Math.max(...cut.map((a) => a.endUs! / 1000)) - killed.killedAt);
     });
-    console.log(`[faults] worker storm: ${JSON.stringify({ ...report, kills: KILLS, totalS: seconds(finishedAt - t0), stallPerKillS: stalls })}`);
+    console.log(
+      `[faults] worker storm: ${JSON.stringify({ ...report, kills: KILLS, totalS: seconds(finishedAt - t0), stallPerKillS: stalls })}`,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { type Browser, type BrowserContext, chromium } from "playwright-core";
 import { findChromium } from "@/server/agents/chromium";
 
 /**
@@ -13,7 +13,15 @@ export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   return failOnCspViolations(browser);
 }
@@ -23,11 +31,14 @@ function failOnCspViolations(browser: Browser): Browser {
   const watch = async (context: BrowserContext) => {
     await context.addInitScript(() => {
       document.addEventListener("securitypolicyviolation", (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} on ${location.pathname}`),
+        console.error(
+          `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} on ${location.pathname}`,
+        ),
       );
     });
     context.on("console", (message) => {
-      if (message.type() === "error" && /CSP violation|Content Security Policy/.test(message.text())) violations.push(message.text());
+      if (message.type() === "error" && /CSP violation|Content Security Policy/.test(message.text()))
+        violations.push(message.text());
     });
     return context;
   };
@@ -36,7 +47,8 @@ function failOnCspViolations(browser: Browser): Browser {
   browser.newContext = async (...args) => watch(await newContext(...args));
   browser.close = async (...args) => {
     await close(...args);
-    if (violations.length > 0) throw new Error(`Content-Security-Policy violations in the e2e suite:\n${[...new Set(violations)].join("\n")}`);
+    if (violations.length > 0)
+      throw new Error(`Content-Security-Policy violations in the e2e suite:\n${[...new Set(violations)].join("\n")}`);
   };
   return browser;
 }

@@ -10,14 +10,18 @@ export async function expectAccessible(page: Page, where: string) {
   const violations = await page.evaluate(async () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
-    return result.violations.map((v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
-    }));
+    return result.violations.map(
+      (v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+      }),
+    );
   });
-  const serious = (violations as { impact: string | null }[]).filter((v) => v.impact === "serious" || v.impact === "critical");
+  const serious = (violations as { impact: string | null }[]).filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
   expect(serious, `${where}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
 }
 
@@ -29,7 +33,14 @@ export function apiOf(baseUrl: string) {
   };
   return {
     post: async <T>(path: string, body: unknown) =>
-      check<T>(path, await fetch(baseUrl + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })),
+      check<T>(
+        path,
+        await fetch(baseUrl + path, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
+      ),
     get: async <T>(path: string) => check<T>(path, await fetch(baseUrl + path)),
   };
 }
@@ -43,12 +54,34 @@ export interface SimulatedRun {
 }
 
 /** A project, a batch of `rows` simulated inputs, and a running production execution of it. */
-export async function startSimulatedRun(baseUrl: string, rows: number, simulate: { durationMs: number; failRate: number }, concurrency = 5, projectName = "E2E"): Promise<SimulatedRun> {
+export async function startSimulatedRun(
+  baseUrl: string,
+  rows: number,
+  simulate: { durationMs: number; failRate: number },
+  concurrency = 5,
+  projectName = "E2E",
+): Promise<SimulatedRun> {
   const { post } = apiOf(baseUrl);
   const { project } = await post<{ project: { id: string } }>("/api/projects", { name: projectName });
-  const csv = ["url,name", ...Array.from({ length: rows }, (_, i) => `https://site${i + 1}.example.com/page,Row ${i + 1}`)].join("\n");
-  const { batch } = await post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, { name: "rows.csv", csv, agent: { engine: "simulated", simulate } });
-  const { execution } = await post<{ execution: { id: string } }>(`/api/batches/${batch.id}/executions`, { mode: "production", concurrency });
+  const csv = [
+    "url,name",
+    ...Array.from({ length: rows }, (_, i) => `https://site${i + 1}.example.com/page,Row ${i + 1}`),
+  ].join("\n");
+  const { batch } = await post<{ batch: { id: string } }>(`/api/projects/${project.id}/batches`, {
+    name: "rows.csv",
+    csv,
+    agent: { engine: "simulated", simulate },
+  });
+  const { execution } = await post<{ execution: { id: string } }>(`/api/batches/${batch.id}/executions`, {
+    mode: "production",
+    concurrency,
+  });
   const base = `${baseUrl}/projects/${project.id}/batches/${batch.id}/executions/${execution.id}`;
-  return { projectId: project.id, batchId: batch.id, executionId: execution.id, live: `${base}/live`, results: `${base}/results` };
+  return {
+    projectId: project.id,
+    batchId: batch.id,
+    executionId: execution.id,
+    live: `${base}/live`,
+    results: `${base}/results`,
+  };
 }

@@ -11,8 +11,19 @@ export async function countersAndTruth(db: Db, executionId: string) {
     .from(jobs)
     .where(eq(jobs.executionId, executionId))
     .groupBy(jobs.status);
-  const truth = Object.fromEntries(["queued", "running", "completed", "failed", "cancelled"].map((s) => [s, grouped.find((g) => g.status === s)?.n ?? 0]));
-  const counters = { queued: row!.queuedCount, running: row!.runningCount, completed: row!.completedCount, failed: row!.failedCount, cancelled: row!.cancelledCount };
+  const truth = Object.fromEntries(
+    ["queued", "running", "completed", "failed", "cancelled"].map((s) => [
+      s,
+      grouped.find((g) => g.status === s)?.n ?? 0,
+    ]),
+  );
+  const counters = {
+    queued: row!.queuedCount,
+    running: row!.runningCount,
+    completed: row!.completedCount,
+    failed: row!.failedCount,
+    cancelled: row!.cancelledCount,
+  };
   return { execution: row!, counters, truth };
 }
 

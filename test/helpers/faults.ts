@@ -33,7 +33,12 @@ export async function attemptsOf(db: Db, executionIds: string[]): Promise<Attemp
       atUs: sql<string>`(extract(epoch from ${executionEvents.createdAt}) * 1000000)::bigint::text`,
     })
     .from(executionEvents)
-    .where(and(inArray(executionEvents.executionId, executionIds), inArray(executionEvents.type, ["job_started", "job_completed", "job_failed"])))
+    .where(
+      and(
+        inArray(executionEvents.executionId, executionIds),
+        inArray(executionEvents.type, ["job_started", "job_completed", "job_failed"]),
+      ),
+    )
     .orderBy(asc(executionEvents.executionId), asc(executionEvents.seq));
   const open = new Map<string, Attempt>();
   const attempts: Attempt[] = [];
@@ -105,7 +110,11 @@ export interface RunReport {
  * exactly once, gap-free event logs, counters equal to the job rows, and neither the execution's
  * concurrency nor any worker's slots ever exceeded.
  */
-export async function expectRunIntact(db: Db, executions: { id: string; concurrency: number; jobs: number }[], slots: number): Promise<RunReport> {
+export async function expectRunIntact(
+  db: Db,
+  executions: { id: string; concurrency: number; jobs: number }[],
+  slots: number,
+): Promise<RunReport> {
   let peakPerExecution = 0;
   for (const { id, concurrency, jobs: total } of executions) {
     const { execution, counters, truth } = await countersAndTruth(db, id);
@@ -120,7 +129,10 @@ export async function expectRunIntact(db: Db, executions: { id: string; concurre
     expect(peakRunning(events)).toBeLessThanOrEqual(concurrency);
     peakPerExecution = Math.max(peakPerExecution, peakRunning(events));
   }
-  const attempts = await attemptsOf(db, executions.map((e) => e.id));
+  const attempts = await attemptsOf(
+    db,
+    executions.map((e) => e.id),
+  );
   expect(attempts.filter((a) => a.endUs === null)).toEqual([]);
   const perWorker = peakPerWorker(attempts);
   for (const [worker, peak] of perWorker) expect({ worker, peak }).toEqual({ worker, peak: Math.min(peak, slots) });
@@ -135,7 +147,12 @@ export async function expectRunIntact(db: Db, executions: { id: string; concurre
 
 /** Every process the test expects to be running still is (none exited or was killed behind its back). */
 export function expectAlive(processes: RunningServer[]): void {
-  for (const p of processes) expect({ pid: p.process.pid, exitCode: p.process.exitCode, signal: p.process.signalCode }).toEqual({ pid: p.process.pid, exitCode: null, signal: null });
+  for (const p of processes)
+    expect({ pid: p.process.pid, exitCode: p.process.exitCode, signal: p.process.signalCode }).toEqual({
+      pid: p.process.pid,
+      exitCode: null,
+      signal: null,
+    });
 }
 
 /** Seconds with one decimal, for the summaries fault tests print. */

@@ -6,13 +6,31 @@ import { batches, batchInputs, executions, jobs, projects } from "@/server/db/sc
  * Inserts a project, a batch of `rows` inputs, and (optionally) an execution with one queued job per row,
  * straight into the tables: for tests of parts that sit above the engine.
  */
-export async function insertFixture(db: Db, options: { rows?: number; agent?: Partial<AgentConfig>; execution?: { concurrency?: number; status?: string } } = {}) {
+export async function insertFixture(
+  db: Db,
+  options: { rows?: number; agent?: Partial<AgentConfig>; execution?: { concurrency?: number; status?: string } } = {},
+) {
   const rows = options.rows ?? 3;
   const [project] = await db.insert(projects).values({ name: "Fixture project" }).returning();
-  const agent = { engine: "simulated", fields: [], steps: [], timeoutMs: 60_000, maxRetries: 2, simulate: { durationMs: 0, failRate: 0 }, ...options.agent };
+  const agent = {
+    engine: "simulated",
+    fields: [],
+    steps: [],
+    timeoutMs: 60_000,
+    maxRetries: 2,
+    simulate: { durationMs: 0, failRate: 0 },
+    ...options.agent,
+  };
   const [batch] = await db
     .insert(batches)
-    .values({ projectId: project!.id, name: "Fixture batch", columns: ["url", "name"], urlColumn: "url", agent, rowCount: rows })
+    .values({
+      projectId: project!.id,
+      name: "Fixture batch",
+      columns: ["url", "name"],
+      urlColumn: "url",
+      agent,
+      rowCount: rows,
+    })
     .returning();
   const inputs = rows
     ? await db
@@ -44,7 +62,15 @@ export async function insertFixture(db: Db, options: { rows?: number; agent?: Pa
   const jobRows = rows
     ? await db
         .insert(jobs)
-        .values(inputs.map((input) => ({ executionId: execution!.id, batchInputId: input.id, rowIndex: input.rowIndex, inputId: input.inputId, siteUrl: input.siteUrl })))
+        .values(
+          inputs.map((input) => ({
+            executionId: execution!.id,
+            batchInputId: input.id,
+            rowIndex: input.rowIndex,
+            inputId: input.inputId,
+            siteUrl: input.siteUrl,
+          })),
+        )
         .returning()
     : [];
   return { project: project!, batch: batch!, inputs, execution: execution!, jobs: jobRows };

@@ -1,8 +1,8 @@
 import { loadEnv } from "@/server/env";
 import { listWorkers } from "@/server/repos/workers";
-import { startRuntime, stopRuntime, type Runtime } from "@/server/runtime";
+import { type Runtime, startRuntime, stopRuntime } from "@/server/runtime";
 import { createTestDatabase } from "./runtime";
-import { startServer, type RunningServer } from "./server";
+import { type RunningServer, startServer } from "./server";
 import { waitFor } from "./wait";
 
 export interface KilledWorker {
@@ -29,20 +29,31 @@ export class Fleet {
 
   static async start(workerEnv: Record<string, string> = {}): Promise<Fleet> {
     const database = await createTestDatabase();
-    const runtime = await startRuntime({ env: loadEnv({ ...process.env, LOG_LEVEL: "silent" }), role: "web", databaseUrl: database.url });
+    const runtime = await startRuntime({
+      env: loadEnv({ ...process.env, LOG_LEVEL: "silent" }),
+      role: "web",
+      databaseUrl: database.url,
+    });
     return new Fleet(runtime, database, workerEnv);
   }
 
   /** Starts a worker and waits for its row in the registry; returns it with its worker id. */
   async startWorker(env: Record<string, string> = {}): Promise<{ server: RunningServer; workerId: string }> {
     // A generous start-up limit: several workers booting at once on a loaded machine are slow to start.
-    const server = await startServer({ FLEETDECK_ROLE: "worker", DATABASE_URL: this.database.url, ...this.workerEnv, ...env }, { timeoutMs: 120_000 });
+    const server = await startServer(
+      { FLEETDECK_ROLE: "worker", DATABASE_URL: this.database.url, ...this.workerEnv, ...env },
+      { timeoutMs: 120_000 },
+    );
     this.workers.push(server);
     return { server, workerId: await this.workerIdOf(server) };
   }
 
   async workerIdOf(server: RunningServer): Promise<string> {
-    const row = await waitFor(async () => (await listWorkers(this.runtime.db)).find((w) => w.pid === server.process.pid && w.status === "alive"), `worker ${server.process.pid} to register`);
+    const row = await waitFor(
+      async () =>
+        (await listWorkers(this.runtime.db)).find((w) => w.pid === server.process.pid && w.status === "alive"),
+      `worker ${server.process.pid} to register`,
+    );
     return row!.id;
   }
 

@@ -7,7 +7,7 @@ export const FORMULA_CASES: [name: string, cell: string, exported: string][] = [
   ["tab", "\t=1+1", "'\t=1+1"],
   ["carriage return", "\r=1+1", "'\r=1+1"],
   ["leading space", " =1+1", "' =1+1"],
-  ["leading spaces and a newline", "  \n=HYPERLINK(\"x\")", "'  \n=HYPERLINK(\"x\")"],
+  ["leading spaces and a newline", '  \n=HYPERLINK("x")', '\'  \n=HYPERLINK("x")'],
   ["no-break space", "\u00a0=1+1", "'\u00a0=1+1"],
   ["fullwidth equals", "＝1+1", "'＝1+1"],
   ["fullwidth plus", "＋1", "'＋1"],
@@ -24,4 +24,3 @@ export const FORMULA_CASES: [name: string, cell: string, exported: string][] = [
   ["inner equals", "a=b", "a=b"],
   ["empty", "", ""],
 ];
-

@@ -4,7 +4,14 @@ type Handler = (request: Request, context: { params: Promise<any> }) => Promise<
 
 export async function call(
   handler: Handler,
-  options: { method?: string; path?: string; params?: Record<string, string>; json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    path?: string;
+    params?: Record<string, string>;
+    json?: unknown;
+    body?: BodyInit;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<{ status: number; body: any; response: Response }> {
   const headers: Record<string, string> = { ...options.headers };
   let body = options.body;
@@ -12,7 +19,11 @@ export async function call(
     body = JSON.stringify(options.json);
     headers["content-type"] ??= "application/json";
   }
-  const request = new Request(`http://localhost${options.path ?? "/"}`, { method: options.method ?? (body ? "POST" : "GET"), headers, body });
+  const request = new Request(`http://localhost${options.path ?? "/"}`, {
+    method: options.method ?? (body ? "POST" : "GET"),
+    headers,
+    body,
+  });
   const response = await handler(request, { params: Promise.resolve(options.params ?? {}) });
   const text = await response.clone().text();
   let parsed: unknown = text;

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
 import type { ExecutionEvent, ServerMessage } from "@/lib/contract/events";
 import { transactWithEvents } from "@/server/events/transaction";
-import { startHub, type Hub, type HubOptions } from "@/server/realtime";
+import { type Hub, type HubOptions, startHub } from "@/server/realtime";
 import type { Runtime } from "@/server/runtime";
 
 /** A plain HTTP server whose upgrades go to the current hub; `restartHub` swaps in a new one (a restart). */
@@ -77,7 +77,11 @@ export class TestClient {
   async subscribe(executionId: string, lastSeq?: number) {
     const before = this.messages.length;
     this.send({ type: "subscribe", executionId, ...(lastSeq === undefined ? {} : { lastSeq }) });
-    await this.waitFor(() => this.messages.slice(before).some((m) => (m.type === "subscribed" && m.executionId === executionId) || m.type === "error"));
+    await this.waitFor(() =>
+      this.messages
+        .slice(before)
+        .some((m) => (m.type === "subscribed" && m.executionId === executionId) || m.type === "error"),
+    );
   }
 
   /** Waits for a message matching `match` after index `from`. */
@@ -92,7 +96,9 @@ export class TestClient {
   }
 
   events(executionId?: string): ExecutionEvent[] {
-    return this.messages.flatMap((m) => (m.type === "execution_event" && (!executionId || m.executionId === executionId) ? [m.event] : []));
+    return this.messages.flatMap((m) =>
+      m.type === "execution_event" && (!executionId || m.executionId === executionId) ? [m.event] : [],
+    );
   }
 
   /** Seqs of retained events received (what a gap-free stream must make 1..N). */
@@ -118,7 +124,11 @@ export class TestClient {
 }
 
 /** Re-checks `condition` on each notification (and every 50 ms); rejects with a clear message on timeout. */
-export function waitUntil(condition: () => boolean, timeoutMs = 20_000, subscribe?: (wake: () => void) => void): Promise<void> {
+export function waitUntil(
+  condition: () => boolean,
+  timeoutMs = 20_000,
+  subscribe?: (wake: () => void) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const deadline = Date.now() + timeoutMs;
     let done = false;
@@ -140,10 +150,15 @@ export function waitUntil(condition: () => boolean, timeoutMs = 20_000, subscrib
 }
 
 /** Appends `count` retained job_started events, one transaction each, like the engine does. */
-export async function produceRetained(executionId: string, count: number, data: (i: number) => Record<string, unknown> = (i) => ({ jobId: `job-${i}`, i })) {
+export async function produceRetained(
+  executionId: string,
+  count: number,
+  data: (i: number) => Record<string, unknown> = (i) => ({ jobId: `job-${i}`, i }),
+) {
   for (let i = 0; i < count; i++) {
     await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", data(i)));
   }
 }
 
-export const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+export const range = (from: number, to: number) =>
+  Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);

@@ -18,9 +18,19 @@ await startRuntime({ env, databaseUrl, role: "worker" });
 for (let i = 0; i < count; i++) {
   for (const executionId of executionIds) {
     // Some events are bigger than a NOTIFY payload may be: they travel as markers, read from the log.
-    const data = { jobId: `${process.pid}-${i}`, producer: process.pid, i, ...(i % 25 === 0 ? { bulky: "x".repeat(9000) } : {}) };
+    const data = {
+      jobId: `${process.pid}-${i}`,
+      producer: process.pid,
+      i,
+      ...(i % 25 === 0 ? { bulky: "x".repeat(9000) } : {}),
+    };
     await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", data));
-    publishEphemeral(executionId, "job_progress", { jobId: data.jobId, currentStep: "working", currentUrl: null, progress: 10 });
+    publishEphemeral(executionId, "job_progress", {
+      jobId: data.jobId,
+      currentStep: "working",
+      currentUrl: null,
+      progress: 10,
+    });
   }
 }
 await stopRuntime(0);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
-import { loadEnv, type Env } from "@/server/env";
-import { startRuntime, stopRuntime, type Runtime } from "@/server/runtime";
+import { type Env, loadEnv } from "@/server/env";
+import { type Runtime, startRuntime, stopRuntime } from "@/server/runtime";
 
 /** The databases every integration test runs on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const DATABASES: ("pglite" | "postgres")[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
@@ -12,7 +12,10 @@ export interface TestRuntime {
 }
 
 /** A fresh runtime on a fresh database: in-memory PGlite, or a new PostgreSQL database dropped afterwards. */
-export async function startTestRuntime(kind: "pglite" | "postgres", overrides: Partial<Record<keyof Env, string>> = {}): Promise<TestRuntime> {
+export async function startTestRuntime(
+  kind: "pglite" | "postgres",
+  overrides: Partial<Record<keyof Env, string>> = {},
+): Promise<TestRuntime> {
   const env = loadEnv({ ...process.env, LOG_LEVEL: "silent", SEED_DEMO: "false", ...overrides });
   if (kind === "pglite") {
     const runtime = await startRuntime({ env, dataDir: "memory", databaseUrl: "" });

@@ -4,16 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as screenshotRoute from "@/app/api/jobs/[id]/screenshot/route";
 import * as productRoute from "@/app/demo/products/[slug]/route";
 import * as productsRoute from "@/app/demo/products/route";
+import { agentConfigSchema } from "@/lib/contract/agent";
 import { httpAgent } from "@/server/agents/http";
 import { clearAllowedHosts, networkGuard } from "@/server/agents/network-guard";
-import { agentConfigSchema } from "@/lib/contract/agent";
 import { PRODUCTS, SLOW_SLUGS } from "@/server/demo/catalog";
 import { demoCsv } from "@/server/demo/csv";
 import { allowDemoSite, seedDemo } from "@/server/demo/seed";
 import { listProjects } from "@/server/projects/projects";
 import { saveScreenshot } from "@/server/repos/screenshots";
-import { call } from "../helpers/http";
 import { insertFixture } from "../helpers/fixtures";
+import { call } from "../helpers/http";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 describe("demo site", () => {
@@ -69,13 +69,19 @@ describe.each(DATABASES)("demo seeding and screenshots on %s", (kind) => {
     expect(batch.agent).toMatchObject({ timeoutMs: 20_000, maxRetries: 1 });
     expect(["browser", "http"]).toContain(batch.agent.engine);
     const fields = batch.agent.fields.map((f) => f.name);
-    expect(fields).toEqual(batch.agent.engine === "browser" ? ["name", "price", "rating", "stock", "delivery"] : ["name", "price", "rating", "stock"]);
+    expect(fields).toEqual(
+      batch.agent.engine === "browser"
+        ? ["name", "price", "rating", "stock", "delivery"]
+        : ["name", "price", "rating", "stock"],
+    );
     const { inputs } = await listInputs(batch.id, { limit: 1 });
     expect(inputs[0]!.siteUrl).toBe(`http://127.0.0.1:43210/demo/products/${PRODUCTS[0]!.slug}`);
 
     await expect(networkGuard.check("http://127.0.0.1:43210/demo/products/x")).resolves.toBeInstanceOf(URL);
     await expect(networkGuard.check("http://localhost:43210/demo")).resolves.toBeInstanceOf(URL);
-    await expect(networkGuard.check("http://127.0.0.1:43210/api/projects")).rejects.toMatchObject({ kind: "refused_address" });
+    await expect(networkGuard.check("http://127.0.0.1:43210/api/projects")).rejects.toMatchObject({
+      kind: "refused_address",
+    });
   });
 
   it("serves a job's latest screenshot as JPEG, never cached, and 404 in the contract shape when none", async () => {
@@ -113,7 +119,12 @@ describe("demo pages through the http engine", () => {
       const url = `http://127.0.0.1:${port}/demo/products/oak-desk-lamp-2023`;
       const result = await httpAgent.run(
         { id: "j", executionId: "e", inputId: "1", siteUrl: url, goal: null, row: { url }, retryCount: 0 },
-        { config: agentConfigSchema.parse(demoAgentConfig("http")), signal: new AbortController().signal, progress: () => {}, screenshot: () => {} },
+        {
+          config: agentConfigSchema.parse(demoAgentConfig("http")),
+          signal: new AbortController().signal,
+          progress: () => {},
+          screenshot: () => {},
+        },
       );
       expect(result.finalUrl).toBe(`http://127.0.0.1:${port}/demo/products/${PRODUCTS[0]!.slug}`);
       expect(result.extractedData).toEqual({

@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
+import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import { browserAgent, createBrowserAgent } from "@/server/agents/browser";
 import { browserLaunchCount, chromiumProcessIds, closeBrowser } from "@/server/agents/browser-pool";
 import { createHttpAgent, httpAgent } from "@/server/agents/http";
 import { extractionLimits } from "@/server/agents/limits";
-import { allowHost, clearAllowedHosts, createNetworkGuard, protectAppOrigin, type NetworkGuard } from "@/server/agents/network-guard";
-import { AgentError, type Agent, type AgentJob, type ProgressReport } from "@/server/agents/types";
-import { startFixtureSite, type FixtureSite } from "../fixtures/site";
+import {
+  allowHost,
+  clearAllowedHosts,
+  createNetworkGuard,
+  type NetworkGuard,
+  protectAppOrigin,
+} from "@/server/agents/network-guard";
+import { type Agent, AgentError, type AgentJob, type ProgressReport } from "@/server/agents/types";
+import { type FixtureSite, startFixtureSite } from "../fixtures/site";
 
 let site: FixtureSite;
 
@@ -22,10 +28,23 @@ afterAll(async () => {
 });
 
 /** Runs one job the way the scheduler does, recording what the agent reports. */
-async function run(agent: Agent, url: string, config: Partial<AgentConfig> = {}, options: { row?: Record<string, string>; signal?: AbortSignal } = {}) {
+async function run(
+  agent: Agent,
+  url: string,
+  config: Partial<AgentConfig> = {},
+  options: { row?: Record<string, string>; signal?: AbortSignal } = {},
+) {
   const progress: ProgressReport[] = [];
   const screenshots: Buffer[] = [];
-  const job: AgentJob = { id: "job-1", executionId: "exec-1", inputId: "1", siteUrl: url, goal: null, row: { url, ...options.row }, retryCount: 0 };
+  const job: AgentJob = {
+    id: "job-1",
+    executionId: "exec-1",
+    inputId: "1",
+    siteUrl: url,
+    goal: null,
+    row: { url, ...options.row },
+    retryCount: 0,
+  };
   const ctx = {
     config: agentConfigSchema.parse({ timeoutMs: 30_000, ...config }),
     signal: options.signal ?? new AbortController().signal,
@@ -69,7 +88,13 @@ describe.each(ENGINES)("%s engine", (engine, agent) => {
 
   it("gives null for default fields a bare page lacks", async () => {
     const { result } = await run(agent, `${site.origin}/bare`);
-    expect(result!.extractedData).toEqual({ title: null, metaDescription: null, h1: null, canonicalUrl: null, httpStatus: 200 });
+    expect(result!.extractedData).toEqual({
+      title: null,
+      metaDescription: null,
+      h1: null,
+      canonicalUrl: null,
+      httpStatus: 200,
+    });
   });
 
   it("extracts single, multiple and attribute fields, trimmed", async () => {
@@ -95,8 +120,14 @@ describe.each(ENGINES)("%s engine", (engine, agent) => {
   });
 
   it("follows redirects: the final URL and the progress URL follow each hop", async () => {
-    const { result, progress } = await run(agent, `${site.origin}/redirect`, { fields: [{ name: "name", selector: "h1", attribute: "textContent", multiple: false, required: false }] });
-    expect(result).toMatchObject({ extractedData: { name: "Red Lamp" }, finalUrl: `${site.origin}/item/2`, httpStatus: 200 });
+    const { result, progress } = await run(agent, `${site.origin}/redirect`, {
+      fields: [{ name: "name", selector: "h1", attribute: "textContent", multiple: false, required: false }],
+    });
+    expect(result).toMatchObject({
+      extractedData: { name: "Red Lamp" },
+      finalUrl: `${site.origin}/item/2`,
+      httpStatus: 200,
+    });
     const urls = progress.map((p) => p.url);
     expect(urls).toContain(`${site.origin}/redirect-again`);
     expect(urls).toContain(`${site.origin}/item/2`);
@@ -107,10 +138,16 @@ describe.each(ENGINES)("%s engine", (engine, agent) => {
     const { result } = await run(
       agent,
       `${site.origin}/`,
-      { steps: [{ action: "goto", url: "/search?q={{product}}" }], fields: [{ name: "results", selector: ".result", attribute: "textContent", multiple: true, required: false }] },
+      {
+        steps: [{ action: "goto", url: "/search?q={{product}}" }],
+        fields: [{ name: "results", selector: ".result", attribute: "textContent", multiple: true, required: false }],
+      },
       { row: { product: "Red Lamp" } },
     );
-    expect(result).toMatchObject({ extractedData: { results: ["Red Lamp"] }, finalUrl: `${site.origin}/search?q=Red%20Lamp` });
+    expect(result).toMatchObject({
+      extractedData: { results: ["Red Lamp"] },
+      finalUrl: `${site.origin}/search?q=Red%20Lamp`,
+    });
   });
 
   it("fails a 404 page without retry and a 500 page with retry, naming the URL", async () => {
@@ -124,7 +161,9 @@ describe.each(ENGINES)("%s engine", (engine, agent) => {
   });
 
   it("fails a required field that matches nothing, naming the field", async () => {
-    const { error } = await run(agent, `${site.origin}/bare`, { fields: [{ name: "price", selector: ".price", attribute: "textContent", multiple: false, required: true }] });
+    const { error } = await run(agent, `${site.origin}/bare`, {
+      fields: [{ name: "price", selector: ".price", attribute: "textContent", multiple: false, required: true }],
+    });
     expect(error).toMatchObject({ retryable: false, kind: "missing_field" });
     expect(error!.message).toContain('"price"');
   });
@@ -162,9 +201,18 @@ describe.each(ENGINES)("%s engine", (engine, agent) => {
     expect(data._truncated).toEqual(["h1"]);
 
     // 17 copies of the heading, each cut to the field limit, are more than one job's result may hold.
-    const headings = Array.from({ length: 17 }, (_, i) => ({ name: `heading${i}`, selector: "h1", attribute: "innerHTML", multiple: false, required: false }));
+    const headings = Array.from({ length: 17 }, (_, i) => ({
+      name: `heading${i}`,
+      selector: "h1",
+      attribute: "innerHTML",
+      multiple: false,
+      required: false,
+    }));
     const { result } = await run(agent, `${site.origin}/huge-static`, {
-      fields: [{ name: "rows", selector: "li.row", attribute: "textContent", multiple: true, required: false }, ...headings],
+      fields: [
+        { name: "rows", selector: "li.row", attribute: "textContent", multiple: true, required: false },
+        ...headings,
+      ],
     });
     const extracted = result!.extractedData;
     const rows = extracted.rows as string[];
@@ -197,7 +245,9 @@ describe.each(ENGINES)("%s engine", (engine, agent) => {
 
 describe("http engine only", () => {
   it("refuses click and fill steps, which need a browser", async () => {
-    const { error } = await run(httpAgent, `${site.origin}/`, { steps: [{ action: "fill", selector: "#q", value: "x" }] });
+    const { error } = await run(httpAgent, `${site.origin}/`, {
+      steps: [{ action: "fill", selector: "#q", value: "x" }],
+    });
     expect(error).toMatchObject({ retryable: false, kind: "unsupported_step" });
     expect(error!.message).toContain("browser engine");
   });
@@ -218,9 +268,21 @@ describe("browser engine only", () => {
       },
       { row: { product: "Chair" } },
     );
-    expect(result).toMatchObject({ extractedData: { results: ["Green Chair"] }, finalUrl: `${site.origin}/search?q=Chair`, httpStatus: 200 });
+    expect(result).toMatchObject({
+      extractedData: { results: ["Green Chair"] },
+      finalUrl: `${site.origin}/search?q=Chair`,
+      httpStatus: 200,
+    });
     const steps = progress.map((p) => p.step);
-    expect(steps).toEqual(expect.arrayContaining([`Opening ${site.origin}/`, "Filling #q with 'Chair'", "Clicking 'Search'", "Waiting for .result", "Extracting 1 field"]));
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        `Opening ${site.origin}/`,
+        "Filling #q with 'Chair'",
+        "Clicking 'Search'",
+        "Waiting for .result",
+        "Extracting 1 field",
+      ]),
+    );
     expect(progress.some((p) => p.url === `${site.origin}/search?q=Chair`)).toBe(true);
     expect(screenshots.length).toBeGreaterThanOrEqual(4);
     const jpeg = screenshots.at(-1)!;
@@ -250,7 +312,9 @@ describe("browser engine only", () => {
     expect(error).toMatchObject({ retryable: true, kind: "browser_crashed" });
     expect(error!.message).toContain(`${site.origin}/slow`);
 
-    const next = await run(browserAgent, `${site.origin}/item/2`, { fields: [{ name: "name", selector: "h1", attribute: "textContent", multiple: false, required: true }] });
+    const next = await run(browserAgent, `${site.origin}/item/2`, {
+      fields: [{ name: "name", selector: "h1", attribute: "textContent", multiple: false, required: true }],
+    });
     expect(next.result).toMatchObject({ extractedData: { name: "Red Lamp" } });
     expect(browserLaunchCount()).toBe(launches + 1);
   });
@@ -301,10 +365,16 @@ describe.each([
   it("opens only ports 80 and 443 for an ALLOWED_HOSTS entry without a port", async () => {
     const other = await startFixtureSite();
     try {
-      const { error } = await run(createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1"] })), `${other.origin}/item/1`);
+      const { error } = await run(
+        createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1"] })),
+        `${other.origin}/item/1`,
+      );
       expect(error).toMatchObject({ kind: "refused_address", retryable: false });
       expect(other.requests).toEqual([]);
-      const open = await run(createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1:*"] })), `${other.origin}/item/1`);
+      const open = await run(
+        createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1:*"] })),
+        `${other.origin}/item/1`,
+      );
       expect(open.result).toMatchObject({ extractedData: { h1: "Blue Kettle" } });
     } finally {
       await other.close();
@@ -316,7 +386,11 @@ describe.each([
     protectAppOrigin(app.port);
     try {
       const agent = createAgent(createNetworkGuard({ allowedHosts: ["127.0.0.1:*", "localhost:*"] }));
-      for (const url of [`${app.origin}/item/1`, `http://localhost:${app.port}/item/1`, `${site.origin}/redirect-to?url=${encodeURIComponent(`${app.origin}/item/1`)}`]) {
+      for (const url of [
+        `${app.origin}/item/1`,
+        `http://localhost:${app.port}/item/1`,
+        `${site.origin}/redirect-to?url=${encodeURIComponent(`${app.origin}/item/1`)}`,
+      ]) {
         const { error } = await run(agent, url);
         expect(error, url).toMatchObject({ kind: "refused_address", retryable: false });
       }

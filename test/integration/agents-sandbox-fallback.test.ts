@@ -8,7 +8,7 @@ import { browserSandbox, chromiumProcessIds, closeBrowser } from "@/server/agent
 import { findChromium } from "@/server/agents/chromium";
 import { allowHost, clearAllowedHosts } from "@/server/agents/network-guard";
 import { log } from "@/server/log";
-import { startFixtureSite, type FixtureSite } from "../fixtures/site";
+import { type FixtureSite, startFixtureSite } from "../fixtures/site";
 
 /**
  * As root, Chromium gets its sandbox by running as an unprivileged user. Where that user cannot run it, the browser
@@ -42,15 +42,30 @@ describe.runIf(process.platform === "linux" && process.getuid?.() === 0)("Chromi
   it("runs the job without the sandbox when Chromium cannot run as the unprivileged user, and logs why", async () => {
     const warn = vi.spyOn(log(), "warn");
     const result = await browserAgent.run(
-      { id: "job-1", executionId: "exec-1", inputId: "1", siteUrl: `${site.origin}/item/1`, goal: null, row: {}, retryCount: 0 },
-      { config: agentConfigSchema.parse({ engine: "browser", timeoutMs: 30_000 }), signal: new AbortController().signal, progress: () => {}, screenshot: () => {} },
+      {
+        id: "job-1",
+        executionId: "exec-1",
+        inputId: "1",
+        siteUrl: `${site.origin}/item/1`,
+        goal: null,
+        row: {},
+        retryCount: 0,
+      },
+      {
+        config: agentConfigSchema.parse({ engine: "browser", timeoutMs: 30_000 }),
+        signal: new AbortController().signal,
+        progress: () => {},
+        screenshot: () => {},
+      },
     );
     expect(result.extractedData.h1).toBe("Blue Kettle");
 
     const decided = browserSandbox();
     expect(decided).toMatchObject({ sandboxed: false, reason: expect.stringContaining("runs as root") });
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]![1]).toMatch(/^Chromium runs WITHOUT its sandbox: fleetdeck runs as root, .*could not start as the unprivileged user 65534/);
+    expect(warn.mock.calls[0]![1]).toMatch(
+      /^Chromium runs WITHOUT its sandbox: fleetdeck runs as root, .*could not start as the unprivileged user 65534/,
+    );
     const { browser } = chromiumProcessIds();
     expect(fs.readFileSync(`/proc/${browser}/cmdline`, "utf8")).toContain("--no-sandbox");
   });

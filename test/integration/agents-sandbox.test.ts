@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
+import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import { browserAgent } from "@/server/agents/browser";
 import { browserSandbox, chromiumProcessIds, closeBrowser } from "@/server/agents/browser-pool";
 import { allowHost, clearAllowedHosts } from "@/server/agents/network-guard";
@@ -29,7 +29,9 @@ const HELD_PAGE = `<!doctype html><title>Held</title><h1>Held page</h1>
 <script>fetch("/release").then(() => { const p = document.createElement("p"); p.id = "released"; p.textContent = "go"; document.body.append(p); });</script>`;
 
 /** Gathers ICE candidates with the STUN server and writes what it got into #ice once gathering ends (or 5 s pass). */
-const WEBRTC_PAGE = (port: number) => `<!doctype html><html><head><title>WebRTC probe</title></head><body><output id="ice"></output>
+const WEBRTC_PAGE = (
+  port: number,
+) => `<!doctype html><html><head><title>WebRTC probe</title></head><body><output id="ice"></output>
 <script>
 (async () => {
   const out = document.getElementById("ice");
@@ -83,7 +85,15 @@ afterAll(async () => {
 });
 
 async function runBrowserJob(url: string, config: Partial<AgentConfig> = {}) {
-  const job: AgentJob = { id: "job-1", executionId: "exec-1", inputId: "1", siteUrl: url, goal: null, row: { url }, retryCount: 0 };
+  const job: AgentJob = {
+    id: "job-1",
+    executionId: "exec-1",
+    inputId: "1",
+    siteUrl: url,
+    goal: null,
+    row: { url },
+    retryCount: 0,
+  };
   return browserAgent.run(job, {
     config: agentConfigSchema.parse({ engine: "browser", timeoutMs: 30_000, ...config }),
     signal: new AbortController().signal,
@@ -99,7 +109,16 @@ const UNPRIVILEGED_ID = 65534;
 /** Can this machine give Chromium a sandbox? Asked of the kernel here, independently of the code under test. */
 function kernelAllowsSandbox(): boolean {
   if (isRoot()) {
-    return spawnSync("setpriv", [`--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, "--clear-groups", "unshare", "-U", "true"]).status === 0;
+    return (
+      spawnSync("setpriv", [
+        `--reuid=${UNPRIVILEGED_ID}`,
+        `--regid=${UNPRIVILEGED_ID}`,
+        "--clear-groups",
+        "unshare",
+        "-U",
+        "true",
+      ]).status === 0
+    );
   }
   return spawnSync("unshare", ["-U", "true"]).status === 0;
 }
@@ -146,8 +165,14 @@ describe.runIf(process.platform === "linux")("Chromium sandbox", () => {
       expect(warn).not.toHaveBeenCalledWith(expect.anything(), expect.stringContaining("WITHOUT its sandbox"));
     } else {
       const decided = browserSandbox();
-      expect(decided).toMatchObject({ sandboxed: false, reason: expect.stringMatching(isRoot() ? /runs as root/ : /kernel refused/) });
-      expect(warn).toHaveBeenCalledWith(expect.objectContaining({ reason: decided!.sandboxed ? "" : decided!.reason }), expect.stringContaining("WITHOUT its sandbox"));
+      expect(decided).toMatchObject({
+        sandboxed: false,
+        reason: expect.stringMatching(isRoot() ? /runs as root/ : /kernel refused/),
+      });
+      expect(warn).toHaveBeenCalledWith(
+        expect.objectContaining({ reason: decided!.sandboxed ? "" : decided!.reason }),
+        expect.stringContaining("WITHOUT its sandbox"),
+      );
     }
   });
 

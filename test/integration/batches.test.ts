@@ -3,7 +3,7 @@ import * as batchInputsRoute from "@/app/api/batches/[id]/inputs/route";
 import * as batchRoute from "@/app/api/batches/[id]/route";
 import * as projectBatchesRoute from "@/app/api/projects/[id]/batches/route";
 import * as projectsRoute from "@/app/api/projects/route";
-import { batchInputs, batches } from "@/server/db/schema";
+import { batches, batchInputs } from "@/server/db/schema";
 import { call } from "../helpers/http";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
@@ -20,7 +20,8 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
   let t: TestRuntime;
   let projectId: string;
 
-  const upload = (options: Parameters<typeof call>[1], id = projectId) => call(projectBatchesRoute.POST, { method: "POST", params: { id }, ...options });
+  const upload = (options: Parameters<typeof call>[1], id = projectId) =>
+    call(projectBatchesRoute.POST, { method: "POST", params: { id }, ...options });
   const counts = async () => ({
     batches: (await t.runtime.db.select().from(batches)).length,
     inputs: (await t.runtime.db.select().from(batchInputs)).length,
@@ -30,7 +31,10 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     let cursor: string | null = null;
     for (let pages = 0; pages < 1000; pages++) {
       const query = new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) });
-      const res = await call(batchInputsRoute.GET, { params: { id: batchId }, path: `/api/batches/${batchId}/inputs?${query}` });
+      const res = await call(batchInputsRoute.GET, {
+        params: { id: batchId },
+        path: `/api/batches/${batchId}/inputs?${query}`,
+      });
       expect(res.status).toBe(200);
       expect(res.body.inputs.length).toBeLessThanOrEqual(limit);
       seen.push(...res.body.inputs);
@@ -50,7 +54,8 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     beforeEach(() => start());
 
     it("creates a batch from JSON, with invalid rows reported and not stored", async () => {
-      const csv = "\uFEFFname,Website,notes\r\nAcme,acme.com,\"a, b\"\r\n\r\nBeta,,x\r\nGamma,ftp://gamma.io,y\r\nDelta,https://delta.io/p?q=1,\"multi\r\nline\"\r\nEps,not a url,z\r\n";
+      const csv =
+        '\uFEFFname,Website,notes\r\nAcme,acme.com,"a, b"\r\n\r\nBeta,,x\r\nGamma,ftp://gamma.io,y\r\nDelta,https://delta.io/p?q=1,"multi\r\nline"\r\nEps,not a url,z\r\n';
       const res = await upload({ json: { csv, name: "My batch" } });
       expect(res.status).toBe(201);
       expect(res.body.rowCount).toBe(2);
@@ -81,14 +86,34 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
 
       const inputs = await allInputs(batch.id, 50);
       expect(inputs.map(({ id: _id, ...rest }: { id: string }) => rest)).toEqual([
-        { inputId: "1", rowIndex: 1, siteUrl: "https://acme.com", goal: null, data: { name: "Acme", Website: "acme.com", notes: "a, b" } },
-        { inputId: "4", rowIndex: 4, siteUrl: "https://delta.io/p?q=1", goal: null, data: { name: "Delta", Website: "https://delta.io/p?q=1", notes: "multi\r\nline" } },
+        {
+          inputId: "1",
+          rowIndex: 1,
+          siteUrl: "https://acme.com",
+          goal: null,
+          data: { name: "Acme", Website: "acme.com", notes: "a, b" },
+        },
+        {
+          inputId: "4",
+          rowIndex: 4,
+          siteUrl: "https://delta.io/p?q=1",
+          goal: null,
+          data: { name: "Delta", Website: "https://delta.io/p?q=1", notes: "multi\r\nline" },
+        },
       ]);
     });
 
     it("reads a browser's multipart body, whose boundary is mixed case", async () => {
       const boundary = "----WebKitFormBoundarywB9cyNBOULQk6sw0";
-      const body = [`--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="shops.csv"', "Content-Type: text/csv", "", "url\nexample.com\n", `--${boundary}--`, ""].join("\r\n");
+      const body = [
+        `--${boundary}`,
+        'Content-Disposition: form-data; name="file"; filename="shops.csv"',
+        "Content-Type: text/csv",
+        "",
+        "url\nexample.com\n",
+        `--${boundary}--`,
+        "",
+      ].join("\r\n");
       const res = await upload({ body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ rowCount: 1, batch: { name: "shops", sourceFileName: "shops.csv" } });
@@ -97,7 +122,12 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     it("creates a batch from multipart/form-data with named id and goal columns and an agent config", async () => {
       const text = "ref;page;objective;extra\nA-1;example.com/a;Find the price;x\n;www.example.org;;y\n";
       const agent = JSON.stringify({ engine: "simulated", simulate: { durationMs: 10 } });
-      const res = await upload({ body: multipart({ urlColumn: "page", goalColumn: "objective", idColumn: "ref", agent, name: "" }, { text, name: "leads.2024.csv" }) });
+      const res = await upload({
+        body: multipart(
+          { urlColumn: "page", goalColumn: "objective", idColumn: "ref", agent, name: "" },
+          { text, name: "leads.2024.csv" },
+        ),
+      });
       expect(res.status).toBe(201);
       expect(res.body.batch).toMatchObject({
         name: "leads.2024",
@@ -108,7 +138,9 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
         agent: { engine: "simulated", simulate: { durationMs: 10, failRate: 0 }, timeoutMs: 60000, maxRetries: 2 },
       });
       const inputs = await allInputs(res.body.batch.id, 500);
-      expect(inputs.map((i: { inputId: string; goal: string | null; siteUrl: string }) => [i.inputId, i.goal, i.siteUrl])).toEqual([
+      expect(
+        inputs.map((i: { inputId: string; goal: string | null; siteUrl: string }) => [i.inputId, i.goal, i.siteUrl]),
+      ).toEqual([
         ["A-1", "Find the price", "https://example.com/a"],
         ["2", null, "https://www.example.org"],
       ]);
@@ -130,7 +162,9 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
       expect(res.body.rowCount).toBe(123);
       for (const limit of [1, 10, 50, 500]) {
         const inputs = await allInputs(res.body.batch.id, limit);
-        expect(inputs.map((i: { rowIndex: number }) => i.rowIndex)).toEqual(Array.from({ length: 123 }, (_, i) => i + 1));
+        expect(inputs.map((i: { rowIndex: number }) => i.rowIndex)).toEqual(
+          Array.from({ length: 123 }, (_, i) => i + 1),
+        );
         expect(new Set(inputs.map((i: { id: string }) => i.id)).size).toBe(123);
       }
       const first = await call(batchInputsRoute.GET, { params: { id: res.body.batch.id }, path: "/x" });
@@ -145,29 +179,136 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     });
 
     it("answers every bad request in the contract's error shape, and stores nothing", async () => {
-      const cases: { name: string; options: Parameters<typeof call>[1]; status: number; code: string; mentions?: string[] }[] = [
-        { name: "malformed JSON", options: { body: "{nope", headers: { "content-type": "application/json" } }, status: 400, code: "invalid_json" },
+      const cases: {
+        name: string;
+        options: Parameters<typeof call>[1];
+        status: number;
+        code: string;
+        mentions?: string[];
+      }[] = [
+        {
+          name: "malformed JSON",
+          options: { body: "{nope", headers: { "content-type": "application/json" } },
+          status: 400,
+          code: "invalid_json",
+        },
         { name: "JSON array", options: { json: [1] }, status: 400, code: "invalid_json" },
-        { name: "empty JSON body", options: { body: "", headers: { "content-type": "application/json" } }, status: 400, code: "invalid_json" },
-        { name: "wrong content type", options: { body: "url\na.com", headers: { "content-type": "text/csv" } }, status: 415, code: "unsupported_media_type" },
-        { name: "no content type", options: { body: new Uint8Array([1]) }, status: 415, code: "unsupported_media_type" },
-        { name: "missing csv", options: { json: { name: "x" } }, status: 400, code: "validation_failed", mentions: ["csv"] },
-        { name: "csv not a string", options: { json: { csv: 5 } }, status: 400, code: "validation_failed", mentions: ["csv"] },
-        { name: "missing file", options: { body: multipart({ name: "x" }) }, status: 400, code: "validation_failed", mentions: ["file"] },
+        {
+          name: "empty JSON body",
+          options: { body: "", headers: { "content-type": "application/json" } },
+          status: 400,
+          code: "invalid_json",
+        },
+        {
+          name: "wrong content type",
+          options: { body: "url\na.com", headers: { "content-type": "text/csv" } },
+          status: 415,
+          code: "unsupported_media_type",
+        },
+        {
+          name: "no content type",
+          options: { body: new Uint8Array([1]) },
+          status: 415,
+          code: "unsupported_media_type",
+        },
+        {
+          name: "missing csv",
+          options: { json: { name: "x" } },
+          status: 400,
+          code: "validation_failed",
+          mentions: ["csv"],
+        },
+        {
+          name: "csv not a string",
+          options: { json: { csv: 5 } },
+          status: 400,
+          code: "validation_failed",
+          mentions: ["csv"],
+        },
+        {
+          name: "missing file",
+          options: { body: multipart({ name: "x" }) },
+          status: 400,
+          code: "validation_failed",
+          mentions: ["file"],
+        },
         { name: "empty csv", options: { json: { csv: "" } }, status: 400, code: "invalid_csv", mentions: ["empty"] },
-        { name: "header only", options: { json: { csv: "url,name\n" } }, status: 400, code: "invalid_csv", mentions: ["no data rows"] },
-        { name: "no header", options: { json: { csv: "https://a.com\nhttps://b.com\n" } }, status: 400, code: "invalid_csv", mentions: ["header"] },
-        { name: "no usable row", options: { json: { csv: "url\nnot a url\nftp://x.com\n" } }, status: 400, code: "invalid_csv", mentions: ["No row has a usable URL", "row 1"] },
-        { name: "no URL column", options: { json: { csv: "name,price\nA,3\n" } }, status: 400, code: "invalid_csv", mentions: ["urlColumn", '"name", "price"'] },
-        { name: "unknown urlColumn", options: { json: { csv: "url,name\na.com,A\n", urlColumn: "site" } }, status: 400, code: "invalid_csv", mentions: ['urlColumn "site"', '"url", "name"'] },
-        { name: "unknown idColumn (multipart)", options: { body: multipart({ idColumn: "key" }, { text: "url\na.com\n" }) }, status: 400, code: "invalid_csv", mentions: ['idColumn "key"', '"url"'] },
-        { name: "bad agent field", options: { json: { csv: "url\na.com\n", agent: { timeoutMs: 5 } } }, status: 400, code: "validation_failed", mentions: ["agent.timeoutMs"] },
-        { name: "bad agent engine", options: { body: multipart({ agent: '{"engine":"rocket"}' }, { text: "url\na.com\n" }) }, status: 400, code: "validation_failed", mentions: ["agent.engine"] },
-        { name: "agent not JSON", options: { body: multipart({ agent: "{engine" }, { text: "url\na.com\n" }) }, status: 400, code: "validation_failed", mentions: ["agent"] },
-        { name: "name too long", options: { json: { csv: "url\na.com\n", name: "x".repeat(201) } }, status: 400, code: "validation_failed", mentions: ["name"] },
+        {
+          name: "header only",
+          options: { json: { csv: "url,name\n" } },
+          status: 400,
+          code: "invalid_csv",
+          mentions: ["no data rows"],
+        },
+        {
+          name: "no header",
+          options: { json: { csv: "https://a.com\nhttps://b.com\n" } },
+          status: 400,
+          code: "invalid_csv",
+          mentions: ["header"],
+        },
+        {
+          name: "no usable row",
+          options: { json: { csv: "url\nnot a url\nftp://x.com\n" } },
+          status: 400,
+          code: "invalid_csv",
+          mentions: ["No row has a usable URL", "row 1"],
+        },
+        {
+          name: "no URL column",
+          options: { json: { csv: "name,price\nA,3\n" } },
+          status: 400,
+          code: "invalid_csv",
+          mentions: ["urlColumn", '"name", "price"'],
+        },
+        {
+          name: "unknown urlColumn",
+          options: { json: { csv: "url,name\na.com,A\n", urlColumn: "site" } },
+          status: 400,
+          code: "invalid_csv",
+          mentions: ['urlColumn "site"', '"url", "name"'],
+        },
+        {
+          name: "unknown idColumn (multipart)",
+          options: { body: multipart({ idColumn: "key" }, { text: "url\na.com\n" }) },
+          status: 400,
+          code: "invalid_csv",
+          mentions: ['idColumn "key"', '"url"'],
+        },
+        {
+          name: "bad agent field",
+          options: { json: { csv: "url\na.com\n", agent: { timeoutMs: 5 } } },
+          status: 400,
+          code: "validation_failed",
+          mentions: ["agent.timeoutMs"],
+        },
+        {
+          name: "bad agent engine",
+          options: { body: multipart({ agent: '{"engine":"rocket"}' }, { text: "url\na.com\n" }) },
+          status: 400,
+          code: "validation_failed",
+          mentions: ["agent.engine"],
+        },
+        {
+          name: "agent not JSON",
+          options: { body: multipart({ agent: "{engine" }, { text: "url\na.com\n" }) },
+          status: 400,
+          code: "validation_failed",
+          mentions: ["agent"],
+        },
+        {
+          name: "name too long",
+          options: { json: { csv: "url\na.com\n", name: "x".repeat(201) } },
+          status: 400,
+          code: "validation_failed",
+          mentions: ["name"],
+        },
         {
           name: "truncated multipart",
-          options: { body: "--b\r\ncontent-disposition: form-data; name=\"file\"\r\n\r\nurl\na.com", headers: { "content-type": "multipart/form-data; boundary=b" } },
+          options: {
+            body: '--b\r\ncontent-disposition: form-data; name="file"\r\n\r\nurl\na.com',
+            headers: { "content-type": "multipart/form-data; boundary=b" },
+          },
           status: 400,
           code: "validation_failed",
           mentions: ["multipart"],
@@ -188,7 +329,10 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
       const row = Array.from({ length: 12_000 }, (_, i) => (i === 0 ? "example.com" : "x")).join(",");
       const res = await upload({ body: multipart({}, { text: `url\n${row}\n` }) });
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: "invalid_csv", details: { maxColumns: 1000, columns: 12_000, row: 1 } });
+      expect(res.body.error).toMatchObject({
+        code: "invalid_csv",
+        details: { maxColumns: 1000, columns: 12_000, row: 1 },
+      });
       expect(res.body.error.message).toContain("MAX_CSV_COLUMNS");
       expect(await counts()).toEqual({ batches: 0, inputs: 0 });
     });
@@ -210,7 +354,9 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     it("rolls back the inputs already inserted when the file turns out broken further down", async () => {
       // Thousands of good rows are read and inserted in chunks before the unclosed quote is reached.
       const good = Array.from({ length: 4500 }, (_, i) => `example.com/${i},ok`).join("\n");
-      const res = await upload({ body: multipart({}, { text: `url,note\n${good}\nexample.org,"never closed\nexample.net,x\n` }) });
+      const res = await upload({
+        body: multipart({}, { text: `url,note\n${good}\nexample.org,"never closed\nexample.net,x\n` }),
+      });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe("invalid_csv");
       expect(res.body.error.message).toContain("Row 4501");
@@ -270,7 +416,10 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
       const viaJson = await upload({ json: { csv: big } });
       expect(viaJson.status).toBe(413);
       // A declared length over the limit is refused without reading: this body would not even parse.
-      const declared = await upload({ body: "{", headers: { "content-type": "application/json", "content-length": String(10 * 1024 * 1024) } });
+      const declared = await upload({
+        body: "{",
+        headers: { "content-type": "application/json", "content-length": String(10 * 1024 * 1024) },
+      });
       expect(declared.status).toBe(413);
       expect(declared.body.error.code).toBe("payload_too_large");
       expect(await counts()).toEqual({ batches: 0, inputs: 0 });
@@ -286,11 +435,15 @@ describe("a JSON upload, parsed whole on the server's thread", () => {
     t = await startTestRuntime("pglite", { MAX_JSON_UPLOAD_BYTES: "4096" });
     const projectId = (await call(projectsRoute.POST, { json: { name: "JSON cap" } })).body.project.id;
     const csv = "url\n" + Array.from({ length: 300 }, (_, i) => `example.com/${i}`).join("\n");
-    const post = (options: Parameters<typeof call>[1]) => call(projectBatchesRoute.POST, { method: "POST", params: { id: projectId }, ...options });
+    const post = (options: Parameters<typeof call>[1]) =>
+      call(projectBatchesRoute.POST, { method: "POST", params: { id: projectId }, ...options });
 
     const json = await post({ json: { csv } });
     expect(json.status).toBe(413);
-    expect(json.body.error).toMatchObject({ code: "payload_too_large", message: expect.stringMatching(/MAX_JSON_UPLOAD_BYTES.*multipart/) });
+    expect(json.body.error).toMatchObject({
+      code: "payload_too_large",
+      message: expect.stringMatching(/MAX_JSON_UPLOAD_BYTES.*multipart/),
+    });
     expect(await t.runtime.db.select().from(batches)).toHaveLength(0);
 
     const file = await post({ body: multipart({}, { text: csv }) });
@@ -319,6 +472,10 @@ describe("a 100,000-row upload on pglite", () => {
     const stored = await t.runtime.db.select().from(batchInputs);
     expect(stored).toHaveLength(100_000);
     const last = stored.find((s) => s.rowIndex === 100_000)!;
-    expect(last).toMatchObject({ inputId: "C-100000", siteUrl: "https://example-100000.com", data: { id: "C-100000", company: "Company 100000, Inc.", website: "example-100000.com" } });
+    expect(last).toMatchObject({
+      inputId: "C-100000",
+      siteUrl: "https://example-100000.com",
+      data: { id: "C-100000", company: "Company 100000, Inc.", website: "example-100000.com" },
+    });
   });
 });

@@ -18,8 +18,19 @@ describe.runIf(process.env.TEST_DATABASE_URL)("cluster mode on PostgreSQL", () =
   afterAll(() => fleet?.close());
 
   const batchOf = async (rows: number, durationMs: number) =>
-    (await insertFixture(fleet.runtime.db, { rows, agent: { engine: "simulated", simulate: { durationMs, failRate: 0 }, maxRetries: 2 } })).batch;
-  const finished = (id: string, timeoutMs = 60_000) => waitFor(async () => ["completed", "stopped"].includes((await getExecution(id)).status), "the execution to finish", timeoutMs, 100);
+    (
+      await insertFixture(fleet.runtime.db, {
+        rows,
+        agent: { engine: "simulated", simulate: { durationMs, failRate: 0 }, maxRetries: 2 },
+      })
+    ).batch;
+  const finished = (id: string, timeoutMs = 60_000) =>
+    waitFor(
+      async () => ["completed", "stopped"].includes((await getExecution(id)).status),
+      "the execution to finish",
+      timeoutMs,
+      100,
+    );
   const rowOf = async (pid: number | undefined) => (await listWorkers(fleet.runtime.db)).find((w) => w.pid === pid);
 
   it("two worker processes never exceed the concurrency and run each job once", async () => {
@@ -61,7 +72,8 @@ describe.runIf(process.env.TEST_DATABASE_URL)("cluster mode on PostgreSQL", () =
     const requeued = events.filter((e) => e.type === "job_failed" && e.data.willRetry === true);
     expect(requeued).toHaveLength(3);
     // The lease is 30 s; the heartbeat (dead after 3 s) is what returned them.
-    for (const e of requeued) expect(String(e.data.error)).toContain(`${killed.workerId} stopped responding (no heartbeat for 3 s)`);
+    for (const e of requeued)
+      expect(String(e.data.error)).toContain(`${killed.workerId} stopped responding (no heartbeat for 3 s)`);
     const { truth } = await countersAndTruth(fleet.runtime.db, execution.id);
     expect(truth).toMatchObject({ completed: 6, running: 0, queued: 0 });
     expect(await rowOf(killed.pid)).toMatchObject({ status: "dead" });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,7 +19,11 @@ afterEach(() => {
 });
 
 function contender(dir: string, name: string, trials: number) {
-  const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/lock-contender.ts", dir, name, String(trials)], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "test/fixtures/lock-contender.ts", dir, name, String(trials)],
+    { cwd: root, stdio: ["ignore", "ignore", "pipe"] },
+  );
   children.push(child);
   let stderr = "";
   child.stderr!.on("data", (d) => (stderr += d));
@@ -74,7 +78,9 @@ describe("data-folder lock", () => {
     fs.writeFileSync(path.join(dir, "go-0"), "");
     expect(await waitForFile(path.join(dir, "result-0-holder"))).toBe("locked");
 
-    expect(() => lockDataDir(path.join(dir, "dir-0"))).toThrow(new RegExp(`already in use by process ${holder.child.pid}`));
+    expect(() => lockDataDir(path.join(dir, "dir-0"))).toThrow(
+      new RegExp(`already in use by process ${holder.child.pid}`),
+    );
     holder.child.kill("SIGKILL");
     await holder.exited;
 

@@ -4,7 +4,7 @@ import * as healthRoute from "@/app/api/health/route";
 import * as projectsRoute from "@/app/api/projects/route";
 import type { DatabaseHealth } from "@/server/db/client";
 import { loadEnv } from "@/server/env";
-import { startRuntime, stopRuntime, type Runtime } from "@/server/runtime";
+import { type Runtime, startRuntime, stopRuntime } from "@/server/runtime";
 import { call } from "../helpers/http";
 import { postgresBinaries, startThrowawayPostgres, type ThrowawayPostgres } from "../helpers/throwaway-postgres";
 import { waitFor } from "../helpers/wait";
@@ -15,7 +15,10 @@ const CONNECT_TIMEOUT_MS = 5_000;
 const BURST = 25;
 
 const bin = postgresBinaries();
-if (!bin) console.warn("[integration] database-health skipped: no PostgreSQL binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)");
+if (!bin)
+  console.warn(
+    "[integration] database-health skipped: no PostgreSQL binaries in /usr/lib/postgresql/*/bin (apt-get install postgresql)",
+  );
 
 /** GET /api/health through its route handler (which is synchronous). */
 const askHealth = () => call(async () => healthRoute.GET());
@@ -39,7 +42,12 @@ describe.skipIf(!bin)("database seam when PostgreSQL goes away (throwaway Postgr
 
   beforeAll(async () => {
     server = await startThrowawayPostgres();
-    const env = loadEnv({ ...process.env, LOG_LEVEL: "silent", SEED_DEMO: "false", DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS) });
+    const env = loadEnv({
+      ...process.env,
+      LOG_LEVEL: "silent",
+      SEED_DEMO: "false",
+      DB_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+    });
     runtime = await startRuntime({ env, role: "web", databaseUrl: server.url });
     runtime.database.onHealthChange((health) => changes.push(health));
   });
@@ -48,7 +56,9 @@ describe.skipIf(!bin)("database seam when PostgreSQL goes away (throwaway Postgr
     server?.destroy();
   });
 
-  it("answers /api/health 503 with the reason while down, refuses queries at once with 503 unavailable, and 200 once back", { timeout: 90_000 }, async () => {
+  it("answers /api/health 503 with the reason while down, refuses queries at once with 503 unavailable, and 200 once back", {
+    timeout: 90_000,
+  }, async () => {
     expect(await askHealth()).toMatchObject({ status: 200, body: { ok: true } });
     expect((await call(projectsRoute.POST, { json: { name: "before" } })).status).toBe(201);
 
@@ -57,14 +67,19 @@ describe.skipIf(!bin)("database seam when PostgreSQL goes away (throwaway Postgr
       const health = await askHealth();
       return health.status === 503 ? health : null;
     }, "/api/health to answer 503"))!;
-    expect(down.body.error).toMatchObject({ code: "unavailable", details: { database: { kind: "postgres", ok: false } } });
+    expect(down.body.error).toMatchObject({
+      code: "unavailable",
+      details: { database: { kind: "postgres", ok: false } },
+    });
     expect(down.body.error.message).toContain(down.body.error.details.database.reason);
     expect(changes.map((c) => c.ok)).toEqual([false]);
 
     // Reads and writes, more at once than the pool holds: each refused in the contract's shape, none waiting out a connection attempt.
     const answers = await Promise.all(
       Array.from({ length: BURST }, (_, i) =>
-        timed(() => (i % 2 === 0 ? call(projectsRoute.GET) : call(projectsRoute.POST, { json: { name: `while down ${i}` } }))),
+        timed(() =>
+          i % 2 === 0 ? call(projectsRoute.GET) : call(projectsRoute.POST, { json: { name: `while down ${i}` } }),
+        ),
       ),
     );
     for (const answer of answers) {

@@ -1,14 +1,14 @@
+import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentConfig } from "@/lib/contract/agent";
-import { AgentError, type Agent } from "@/server/agents/types";
+import { simulatedAgent } from "@/server/agents/simulated";
+import { type Agent, AgentError } from "@/server/agents/types";
+import { workers } from "@/server/db/schema";
 import { adjustConcurrency, pause, resume, stop } from "@/server/executions/controls";
 import { getExecution, liveStats, startExecution } from "@/server/executions/service";
+import { beat, listWorkers } from "@/server/repos/workers";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { claimJobs } from "@/server/scheduler/transitions";
-import { eq, sql } from "drizzle-orm";
-import { workers } from "@/server/db/schema";
-import { beat, listWorkers } from "@/server/repos/workers";
-import { simulatedAgent } from "@/server/agents/simulated";
 import { countersAndTruth, gapFreeLog, peakRunning } from "../helpers/engine";
 import { insertFixture } from "../helpers/fixtures";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
@@ -26,14 +26,32 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     t.runtime.services.set(`scheduler-${t.runtime.services.size}`, scheduler.start());
     return scheduler;
   };
-  const fixture = (rows: number, simulate: { durationMs: number; failRate?: number }, extra: Partial<AgentConfig> = {}) =>
-    insertFixture(t.runtime.db, { rows, agent: { engine: "simulated", simulate: { failRate: 0, ...simulate }, ...extra } });
-  const finished = (id: string) => waitFor(async () => ["completed", "stopped"].includes((await getExecution(id)).status), `execution ${id} to finish`);
+  const fixture = (
+    rows: number,
+    simulate: { durationMs: number; failRate?: number },
+    extra: Partial<AgentConfig> = {},
+  ) =>
+    insertFixture(t.runtime.db, {
+      rows,
+      agent: { engine: "simulated", simulate: { failRate: 0, ...simulate }, ...extra },
+    });
+  const finished = (id: string) =>
+    waitFor(
+      async () => ["completed", "stopped"].includes((await getExecution(id)).status),
+      `execution ${id} to finish`,
+    );
 
   it("starts a test run on the first rows in input order, queued in one transaction", async () => {
     const { batch } = await fixture(10, { durationMs: 0 });
     const execution = await startExecution(batch.id, { mode: "test", sampleSize: 3 });
-    expect(execution).toMatchObject({ status: "running", mode: "test", sampleSize: 3, totalJobs: 3, concurrency: 5, lastEventSeq: 1 });
+    expect(execution).toMatchObject({
+      status: "running",
+      mode: "test",
+      sampleSize: 3,
+      totalJobs: 3,
+      concurrency: 5,
+      lastEventSeq: 1,
+    });
     const { truth, counters } = await countersAndTruth(t.runtime.db, execution.id);
     expect(truth).toMatchObject({ queued: 3 });
     expect(counters).toEqual(truth);
@@ -54,12 +72,19 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     expect(peakRunning(events)).toBe(3);
     const completedIds = events.filter((e) => e.type === "job_completed").map((e) => e.data.jobId);
     expect(new Set(completedIds).size).toBe(12);
-    expect(events.at(-1)).toMatchObject({ type: "execution_completed", data: { status: "completed", completed: 12, failed: 0 } });
+    expect(events.at(-1)).toMatchObject({
+      type: "execution_completed",
+      data: { status: "completed", completed: 12, failed: 0 },
+    });
     // Input order: the first three jobs started are rows 1-3.
     const startedInputs = events.filter((e) => e.type === "job_started").map((e) => e.data.inputId);
     expect(startedInputs.slice(0, 3)).toEqual(["1", "2", "3"]);
     const stats = await liveStats(execution.id);
-    expect(stats).toMatchObject({ status: "completed", stats: { total: 12, completed: 12, running: 0, queued: 0 }, metrics: { successRate: 100, estimatedRemainingMs: 0 } });
+    expect(stats).toMatchObject({
+      status: "completed",
+      stats: { total: 12, completed: 12, running: 0, queued: 0 },
+      metrics: { successRate: 100, estimatedRemainingMs: 0 },
+    });
   });
 
   it("at concurrency 1 hands each finished slot straight to the next row, in input order", async () => {
@@ -69,7 +94,16 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     await finished(execution.id);
     const events = await gapFreeLog(t.runtime.db, execution.id);
     expect(peakRunning(events)).toBe(1);
-    expect(events.filter((e) => e.type === "job_started").map((e) => e.data.inputId)).toEqual(["1", "2", "3", "4", "5", "6", "7", "8"]);
+    expect(events.filter((e) => e.type === "job_started").map((e) => e.data.inputId)).toEqual([
+      "1",
+      "2",
+      "3",
+      "4",
+      "5",
+      "6",
+      "7",
+      "8",
+    ]);
     const { counters, truth } = await countersAndTruth(t.runtime.db, execution.id);
     expect(counters).toEqual(truth);
     expect(truth.completed).toBe(8);
@@ -135,7 +169,8 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     startScheduler();
     const execution = await startExecution(batch.id, { mode: "production", concurrency: 3 });
     const controls: Promise<unknown>[] = [];
-    for (let i = 0; i < 10; i++) controls.push(pause(execution.id), resume(execution.id), adjustConcurrency(execution.id, 1 + (i % 5)));
+    for (let i = 0; i < 10; i++)
+      controls.push(pause(execution.id), resume(execution.id), adjustConcurrency(execution.id, 1 + (i % 5)));
     await Promise.allSettled(controls);
     await pause(execution.id);
     await stop(execution.id, "rapid");
@@ -171,7 +206,12 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     const events = await gapFreeLog(t.runtime.db, execution.id);
     const failures = events.filter((e) => e.type === "job_failed");
     expect(failures.filter((e) => e.data.willRetry === true)).toHaveLength(3);
-    expect(failures.filter((e) => e.data.willRetry === false).map((e) => e.data.inputId).sort()).toEqual(["1", "3"]);
+    expect(
+      failures
+        .filter((e) => e.data.willRetry === false)
+        .map((e) => e.data.inputId)
+        .sort(),
+    ).toEqual(["1", "3"]);
     const { truth } = await countersAndTruth(t.runtime.db, execution.id);
     expect(truth).toMatchObject({ completed: 2, failed: 2 });
     expect((await liveStats(execution.id)).metrics.successRate).toBe(50);
@@ -179,7 +219,8 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
 
   it("times out a hanging job through its AbortSignal", async () => {
     const hanging: Agent = {
-      run: (_job, ctx) => new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))),
+      run: (_job, ctx) =>
+        new Promise((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason))),
     };
     const { batch } = await fixture(1, { durationMs: 0 }, { timeoutMs: 1000, maxRetries: 0 });
     startScheduler(() => hanging);
@@ -200,7 +241,10 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
         peak = Math.max(peak, running);
         try {
           await new Promise((r) => setTimeout(r, 100));
-          return simulatedAgent.run(job, { ...ctx, config: { ...ctx.config, simulate: { durationMs: 0, failRate: 0 } } });
+          return simulatedAgent.run(job, {
+            ...ctx,
+            config: { ...ctx.config, simulate: { durationMs: 0, failRate: 0 } },
+          });
         } finally {
           running--;
         }
@@ -226,7 +270,9 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
   const heldElsewhere = async (workerId: string, leaseSeconds: number) => {
     const { batch } = await fixture(3, { durationMs: 0 });
     const execution = await startExecution(batch.id, { mode: "production", concurrency: 1 });
-    const { jobs: [held] } = await claimJobs(execution.id, { workerId, leaseSeconds, max: 1, peers: [] });
+    const {
+      jobs: [held],
+    } = await claimJobs(execution.id, { workerId, leaseSeconds, max: 1, peers: [] });
     expect(held).toBeDefined();
     return { execution, held: held! };
   };
@@ -243,52 +289,86 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
   const workerRow = async (id: string) => (await listWorkers(t.runtime.db)).find((w) => w.id === id);
   const identity = (id: string) => ({ id, host: "elsewhere", pid: 1, slots: 20, version: "test" });
 
-  it.runIf(kind === "postgres")("declares a silent worker dead and returns its jobs to the queue long before their lease ends", async () => {
-    await beat(t.runtime.db, identity("silent-worker"), "alive", 1);
-    const { execution, held } = await heldElsewhere("silent-worker", 600);
-    const scheduler = Scheduler.fromRuntime(t.runtime, { pollMs: 60_000, heartbeatMs: 100, deadAfterMs: 400, agentFor: () => simulatedAgent });
-    t.runtime.services.set("scheduler", scheduler.start());
-    expect(await requeueOf(execution.id, held.id)).toMatch(/silent-worker stopped responding \(no heartbeat for 0.4 s\)/);
-    expect(await workerRow("silent-worker")).toMatchObject({ status: "dead" });
-    expect(await workerRow(t.runtime.workerId)).toMatchObject({ status: "alive", slots: 20 });
-  });
+  it.runIf(kind === "postgres")(
+    "declares a silent worker dead and returns its jobs to the queue long before their lease ends",
+    async () => {
+      await beat(t.runtime.db, identity("silent-worker"), "alive", 1);
+      const { execution, held } = await heldElsewhere("silent-worker", 600);
+      const scheduler = Scheduler.fromRuntime(t.runtime, {
+        pollMs: 60_000,
+        heartbeatMs: 100,
+        deadAfterMs: 400,
+        agentFor: () => simulatedAgent,
+      });
+      t.runtime.services.set("scheduler", scheduler.start());
+      expect(await requeueOf(execution.id, held.id)).toMatch(
+        /silent-worker stopped responding \(no heartbeat for 0.4 s\)/,
+      );
+      expect(await workerRow("silent-worker")).toMatchObject({ status: "dead" });
+      expect(await workerRow(t.runtime.workerId)).toMatchObject({ status: "alive", slots: 20 });
+    },
+  );
 
-  it.runIf(kind === "postgres")("judges others only after beating for WORKER_DEAD_AFTER_MS itself, so a silence it may have shared kills nobody early", async () => {
-    // A peer silent for a minute, as every worker is after a database outage (or before this one started).
-    await beat(t.runtime.db, identity("peer-after-outage"), "alive", 0);
-    await t.runtime.db.update(workers).set({ lastBeatAt: sql`now() - interval '60 seconds'` }).where(eq(workers.id, "peer-after-outage"));
-    const scheduler = Scheduler.fromRuntime(t.runtime, { pollMs: 60_000, heartbeatMs: 100, deadAfterMs: 1000 });
-    t.runtime.services.set("scheduler", scheduler.start());
-    const peer = await waitFor(async () => {
-      const row = await workerRow("peer-after-outage");
-      return row?.status === "dead" ? row : null;
-    }, "the silent peer to be declared dead");
-    const self = await workerRow(t.runtime.workerId);
-    expect(peer!.stoppedAt!.getTime() - self!.startedAt.getTime()).toBeGreaterThanOrEqual(1000);
-  });
+  it.runIf(kind === "postgres")(
+    "judges others only after beating for WORKER_DEAD_AFTER_MS itself, so a silence it may have shared kills nobody early",
+    async () => {
+      // A peer silent for a minute, as every worker is after a database outage (or before this one started).
+      await beat(t.runtime.db, identity("peer-after-outage"), "alive", 0);
+      await t.runtime.db
+        .update(workers)
+        .set({ lastBeatAt: sql`now() - interval '60 seconds'` })
+        .where(eq(workers.id, "peer-after-outage"));
+      const scheduler = Scheduler.fromRuntime(t.runtime, { pollMs: 60_000, heartbeatMs: 100, deadAfterMs: 1000 });
+      t.runtime.services.set("scheduler", scheduler.start());
+      const peer = await waitFor(async () => {
+        const row = await workerRow("peer-after-outage");
+        return row?.status === "dead" ? row : null;
+      }, "the silent peer to be declared dead");
+      const self = await workerRow(t.runtime.workerId);
+      expect(peer!.stoppedAt!.getTime() - self!.startedAt.getTime()).toBeGreaterThanOrEqual(1000);
+    },
+  );
 
-  it.runIf(kind === "postgres")("returns a job to the queue when its lease expires, even from a worker that never registered", async () => {
-    const { execution, held } = await heldElsewhere("unregistered-worker", 1);
-    startScheduler(() => simulatedAgent);
-    expect(await requeueOf(execution.id, held.id)).toMatch(/unregistered-worker stopped responding \(lease expired\)/);
-  });
+  it.runIf(kind === "postgres")(
+    "returns a job to the queue when its lease expires, even from a worker that never registered",
+    async () => {
+      const { execution, held } = await heldElsewhere("unregistered-worker", 1);
+      startScheduler(() => simulatedAgent);
+      expect(await requeueOf(execution.id, held.id)).toMatch(
+        /unregistered-worker stopped responding \(lease expired\)/,
+      );
+    },
+  );
 
-  it.runIf(kind === "pglite")("embedded: returns the previous process's running jobs to the queue at start-up, not a lease later", async () => {
-    await beat(t.runtime.db, identity("previous-process"), "alive", 1);
-    const { execution, held } = await heldElsewhere("previous-process", 600);
-    startScheduler(() => simulatedAgent);
-    expect(await requeueOf(execution.id, held.id)).toMatch(/previous process \(worker previous-process\) ended before the job finished/);
-    expect(await workerRow("previous-process")).toMatchObject({ status: "dead" });
-  });
+  it.runIf(kind === "pglite")(
+    "embedded: returns the previous process's running jobs to the queue at start-up, not a lease later",
+    async () => {
+      await beat(t.runtime.db, identity("previous-process"), "alive", 1);
+      const { execution, held } = await heldElsewhere("previous-process", 600);
+      startScheduler(() => simulatedAgent);
+      expect(await requeueOf(execution.id, held.id)).toMatch(
+        /previous process \(worker previous-process\) ended before the job finished/,
+      );
+      expect(await workerRow("previous-process")).toMatchObject({ status: "dead" });
+    },
+  );
 
   it("registers as a worker, beats with its running count, and marks itself stopped on a graceful stop", async () => {
     const { batch } = await fixture(4, { durationMs: 3000 });
     const scheduler = Scheduler.fromRuntime(t.runtime, { pollMs: 60_000, slots: 7, heartbeatMs: 100 });
     t.runtime.services.set("scheduler", scheduler.start());
     await scheduler.whenStarted();
-    expect(await workerRow(t.runtime.workerId)).toMatchObject({ status: "alive", slots: 7, pid: process.pid, stoppedAt: null });
+    expect(await workerRow(t.runtime.workerId)).toMatchObject({
+      status: "alive",
+      slots: 7,
+      pid: process.pid,
+      stoppedAt: null,
+    });
     const execution = await startExecution(batch.id, { mode: "production", concurrency: 2 });
-    await waitFor(async () => (await workerRow(t.runtime.workerId))?.runningCount === 2, "the row to show two running jobs");
+    await waitFor(
+      async () => (await workerRow(t.runtime.workerId))?.runningCount === 2,
+      "the row to show two running jobs",
+    );
     await scheduler.stop(0);
     t.runtime.services.delete("scheduler");
     const row = await workerRow(t.runtime.workerId);

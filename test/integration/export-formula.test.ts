@@ -5,9 +5,9 @@ import * as exportRoute from "@/app/api/executions/[id]/export/route";
 import * as projectBatchesRoute from "@/app/api/projects/[id]/batches/route";
 import * as projectsRoute from "@/app/api/projects/route";
 import { batchInputs, executions, jobs } from "@/server/db/schema";
+import { FORMULA_CASES as CASES } from "../helpers/formula-cases";
 import { call } from "../helpers/http";
 import { startTestRuntime, type TestRuntime } from "../helpers/runtime";
-import { FORMULA_CASES as CASES } from "../helpers/formula-cases";
 
 describe("CSV export and spreadsheet formulas", () => {
   let t: TestRuntime;
@@ -18,7 +18,12 @@ describe("CSV export and spreadsheet formulas", () => {
 
   it("neutralises every case in an export's input and extracted cells, and exports ragged rows whole", async () => {
     const projectId = (await call(projectsRoute.POST, { json: { name: "Export" } })).body.project.id;
-    const csv = ["url,note", ...CASES.map((_, i) => `example.com/${i},"${i}"`), "example.com/short", "example.com/wide,w,extra"].join("\n");
+    const csv = [
+      "url,note",
+      ...CASES.map((_, i) => `example.com/${i},"${i}"`),
+      "example.com/short",
+      "example.com/wide,w,extra",
+    ].join("\n");
     const created = await call(projectBatchesRoute.POST, { method: "POST", params: { id: projectId }, json: { csv } });
     expect(created.status).toBe(201);
     const batch = created.body.batch;
@@ -26,11 +31,20 @@ describe("CSV export and spreadsheet formulas", () => {
     const inputs = (await db.select().from(batchInputs)).sort((a, b) => a.rowIndex - b.rowIndex);
     // The notes carry the payloads too, as a CSV row could.
     for (const [i, [, cell]] of CASES.entries()) {
-      await db.update(batchInputs).set({ data: { ...inputs[i]!.data, note: cell } }).where(eq(batchInputs.id, inputs[i]!.id));
+      await db
+        .update(batchInputs)
+        .set({ data: { ...inputs[i]!.data, note: cell } })
+        .where(eq(batchInputs.id, inputs[i]!.id));
     }
     const [execution] = await db
       .insert(executions)
-      .values({ batchId: batch.id, mode: "production", status: "completed", totalJobs: inputs.length, completedCount: inputs.length })
+      .values({
+        batchId: batch.id,
+        mode: "production",
+        status: "completed",
+        totalJobs: inputs.length,
+        completedCount: inputs.length,
+      })
       .returning();
     await db.insert(jobs).values(
       inputs.map((input, i) => ({
@@ -47,7 +61,16 @@ describe("CSV export and spreadsheet formulas", () => {
     const res = await call(exportRoute.GET, { path: "/?format=csv", params: { id: execution!.id } });
     expect(res.status).toBe(200);
     const rows = Papa.parse<Record<string, string>>(res.body as string, { header: true, skipEmptyLines: true }).data;
-    expect(Object.keys(rows[0]!)).toEqual(["url", "note", "column_3", "status", "error", "title", "durationMs", "finalUrl"]);
+    expect(Object.keys(rows[0]!)).toEqual([
+      "url",
+      "note",
+      "column_3",
+      "status",
+      "error",
+      "title",
+      "durationMs",
+      "finalUrl",
+    ]);
     for (const [i, [name, , exported]] of CASES.entries()) {
       expect(rows[i]!.note, name).toBe(exported);
       expect(rows[i]!.title, name).toBe(exported);

@@ -2,8 +2,8 @@ import http from "node:http";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { startSimulatedRun, type SimulatedRun } from "../helpers/e2e";
-import { startServer, type RunningServer } from "../helpers/server";
+import { type SimulatedRun, startSimulatedRun } from "../helpers/e2e";
+import { type RunningServer, startServer } from "../helpers/server";
 
 /**
  * The real server's front door: what a page on another site, a DNS-rebinding name or a malformed path can do
@@ -15,19 +15,32 @@ let run: SimulatedRun;
 let port: number;
 
 /** A raw request, so that Host and Origin are exactly what an attacker's browser would send. */
-function raw(method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, method, path, headers: { host: `localhost:${port}`, ...headers } }, (res) => {
-      let text = "";
-      res.on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
+    const req = http.request(
+      { host: "127.0.0.1", port, method, path, headers: { host: `localhost:${port}`, ...headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
 }
 
-const executionStatus = async () => (JSON.parse((await raw("GET", `/api/executions/${run.executionId}`, {})).body) as { execution: { status: string; concurrency: number } }).execution;
+const executionStatus = async () =>
+  (
+    JSON.parse((await raw("GET", `/api/executions/${run.executionId}`, {})).body) as {
+      execution: { status: string; concurrency: number };
+    }
+  ).execution;
 
 beforeAll(async () => {
   server = await startServer();
@@ -71,7 +84,12 @@ describe("front door", () => {
   });
 
   it("demands application/json for JSON bodies, so a form cannot post one", async () => {
-    const res = await raw("POST", `/api/executions/${run.executionId}/adjust-concurrency`, { "content-type": "text/plain" }, '{"concurrency":1}');
+    const res = await raw(
+      "POST",
+      `/api/executions/${run.executionId}/adjust-concurrency`,
+      { "content-type": "text/plain" },
+      '{"concurrency":1}',
+    );
     expect(res.status).toBe(415);
     expect(JSON.parse(res.body).error.message).toMatch(/application\/json/);
     const missing = await raw("POST", "/api/projects", {}, '{"name":"no type"}');
@@ -83,7 +101,10 @@ describe("front door", () => {
     for (const method of ["GET", "POST"]) {
       const res = await raw(method, "/api/projects", { host: `rebind.attacker.example:${port}` });
       expect(res.status, method).toBe(403);
-      expect(JSON.parse(res.body).error).toMatchObject({ code: "forbidden", message: expect.stringContaining("ALLOWED_HOSTNAMES") });
+      expect(JSON.parse(res.body).error).toMatchObject({
+        code: "forbidden",
+        message: expect.stringContaining("ALLOWED_HOSTNAMES"),
+      });
     }
     expect((await raw("GET", "/", { host: `rebind.attacker.example:${port}` })).status).toBe(403);
   });
@@ -104,14 +125,19 @@ describe("front door", () => {
       expect(res.headers["content-security-policy"], path).toMatch(/frame-ancestors 'none'/);
     }
     const page = await raw("GET", "/", {});
-    expect(page.headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(page.headers["content-security-policy"]).toMatch(
+      /script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/,
+    );
     expect(page.headers["content-security-policy"]).not.toMatch(/unsafe-eval/);
   });
 
   it("refuses a WebSocket from another site's page and accepts the app's own", async () => {
     const open = (origin: string) =>
       new Promise<string>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws/executions`, { origin, headers: { host: `localhost:${port}` } });
+        const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws/executions`, {
+          origin,
+          headers: { host: `localhost:${port}` },
+        });
         ws.on("unexpected-response", (_req, res) => resolve(`refused ${res.statusCode}`));
         ws.on("message", () => {
           ws.close();

@@ -19,19 +19,26 @@ describe("embedded database and the event loop", () => {
   it("gives timers and sockets their turns while the scheduler drains 0 ms jobs", async () => {
     const scheduler = Scheduler.fromRuntime(t.runtime, { pollMs: 60_000, slots: 20 });
     t.runtime.services.set("scheduler", scheduler.start());
-    const { batch } = await insertFixture(t.runtime.db, { rows: 400, agent: { engine: "simulated", simulate: { durationMs: 0, failRate: 0 } } });
+    const { batch } = await insertFixture(t.runtime.db, {
+      rows: 400,
+      agent: { engine: "simulated", simulate: { durationMs: 0, failRate: 0 } },
+    });
 
     let ticks = 0;
     const timer = setInterval(() => ticks++, 5);
     const started = performance.now();
-    const ended = new Promise<string>((resolve) => t.runtime.bus.onEvent((e) => e.type === "execution_completed" && resolve(e.executionId)));
+    const ended = new Promise<string>((resolve) =>
+      t.runtime.bus.onEvent((e) => e.type === "execution_completed" && resolve(e.executionId)),
+    );
     const execution = await startExecution(batch.id, { mode: "production", concurrency: 10 });
     expect(await ended).toBe(execution.id);
     const drainMs = performance.now() - started;
     clearInterval(timer);
 
     // A 5 ms timer that fired less than once per 250 ms of the drain was starved (it never fired before).
-    expect(ticks, `${ticks} timer turns in a ${Math.round(drainMs)} ms drain`).toBeGreaterThanOrEqual(Math.floor(drainMs / 250));
+    expect(ticks, `${ticks} timer turns in a ${Math.round(drainMs)} ms drain`).toBeGreaterThanOrEqual(
+      Math.floor(drainMs / 250),
+    );
     expect(ticks).toBeGreaterThan(0);
     expect((await getExecution(execution.id)).status).toBe("completed");
   });

@@ -29,7 +29,11 @@ describe.each(DATABASES)("projects API on %s", (kind) => {
       { json: { name: 42 }, code: "validation_failed", field: "name" },
       { json: [1], code: "invalid_json" },
       { json: { name: "x".repeat(2 * 1024 * 1024) }, code: "payload_too_large" },
-      { body: "name=x", headers: { "content-type": "application/x-www-form-urlencoded" }, code: "unsupported_media_type" },
+      {
+        body: "name=x",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        code: "unsupported_media_type",
+      },
     ];
     for (const c of cases) {
       const res = await call(projectsRoute.POST, { method: "POST", ...c });

@@ -5,7 +5,7 @@ import { loadEnv } from "@/server/env";
 import { eventsAfter } from "@/server/repos/events";
 import { startRuntime, stopRuntime } from "@/server/runtime";
 import { insertFixture } from "../helpers/fixtures";
-import { range, startHubServer, TestClient, type HubServer } from "../helpers/realtime-harness";
+import { type HubServer, range, startHubServer, TestClient } from "../helpers/realtime-harness";
 import { createTestDatabase } from "../helpers/runtime";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -13,15 +13,21 @@ const root = path.resolve(import.meta.dirname, "../..");
 /** Runs the producer script in its own process (its own runtime, connections and LISTEN). */
 function runProducer(databaseUrl: string, count: number, executionIds: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "test/helpers/realtime-producer.ts", databaseUrl, String(count), ...executionIds], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: "silent" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "test/helpers/realtime-producer.ts", databaseUrl, String(count), ...executionIds],
+      {
+        cwd: root,
+        env: { ...process.env, LOG_LEVEL: "silent" },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
-    child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`producer exited with ${code}:\n${out}`))));
+    child.once("exit", (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`producer exited with ${code}:\n${out}`)),
+    );
   });
 }
 
@@ -56,7 +62,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("realtime across processes on post
     for (const id of [a, b]) await live.subscribe(id, 0);
 
     const perProducer = 150;
-    const producers = Promise.all([runProducer(databaseUrl, perProducer, [a, b]), runProducer(databaseUrl, perProducer, [b, a])]);
+    const producers = Promise.all([
+      runProducer(databaseUrl, perProducer, [a, b]),
+      runProducer(databaseUrl, perProducer, [b, a]),
+    ]);
     // A client that joins mid-run from the middle of the log.
     const late = await TestClient.connect(server.url);
     await live.waitFor(() => live.retainedSeqs(a).length >= 40);
@@ -71,7 +80,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)("realtime across processes on post
     await late.waitFor(() => late.retainedSeqs(a).at(-1) === total);
     expect(late.retainedSeqs(a)).toEqual(range(21, total));
     // Both processes' events are interleaved in the one sequence.
-    expect(new Set(live.events(a).filter((e) => e.type === "job_started").map((e) => e.data.producer)).size).toBe(2);
+    expect(
+      new Set(
+        live
+          .events(a)
+          .filter((e) => e.type === "job_started")
+          .map((e) => e.data.producer),
+      ).size,
+    ).toBe(2);
     live.close();
     late.close();
   });

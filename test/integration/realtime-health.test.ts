@@ -7,7 +7,7 @@ import type { DatabaseHealth } from "@/server/db/client";
 import { executionEvents, executions } from "@/server/db/schema";
 import type { HealthSource } from "@/server/realtime";
 import { insertFixture } from "../helpers/fixtures";
-import { startHubServer, TestClient, waitUntil, type HubServer } from "../helpers/realtime-harness";
+import { type HubServer, startHubServer, TestClient, waitUntil } from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 /**
@@ -109,7 +109,10 @@ describe.each(DATABASES)("realtime database health on %s", (kind) => {
 
     // An event whose notification was lost while the database was away: it is only in the log.
     await t.runtime.db.insert(executionEvents).values({ executionId, seq: 1, type: "execution_paused", data: {} });
-    await t.runtime.db.update(executions).set({ lastEventSeq: sql`${executions.lastEventSeq} + 1` }).where(eq(executions.id, executionId));
+    await t.runtime.db
+      .update(executions)
+      .set({ lastEventSeq: sql`${executions.lastEventSeq} + 1` })
+      .where(eq(executions.id, executionId));
 
     health.set(true);
     await waitUntil(() => statuses.at(-1)?.degraded === null);

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { executionEvents, executions } from "@/server/db/schema";
 import { insertFixture } from "../helpers/fixtures";
-import { range, startHubServer, TestClient, waitUntil, type HubServer } from "../helpers/realtime-harness";
+import { type HubServer, range, startHubServer, TestClient, waitUntil } from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 const MAX_SUBSCRIPTIONS = 3;
@@ -31,7 +31,12 @@ describe.each(DATABASES)("realtime limits on %s", (kind) => {
       WS_MAX_MESSAGES_PER_SECOND: String(MAX_MESSAGES),
     });
     // Small send bounds and a short stall so a client that stops reading is found quickly.
-    server = await startHubServer(t.runtime, { softBytes: 64 * 1024, hardBytes: 1024 * 1024, replayStallMs: 1_000, heartbeatMs: 60_000 });
+    server = await startHubServer(t.runtime, {
+      softBytes: 64 * 1024,
+      hardBytes: 1024 * 1024,
+      replayStallMs: 1_000,
+      heartbeatMs: 60_000,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -48,7 +53,9 @@ describe.each(DATABASES)("realtime limits on %s", (kind) => {
     const pad = "x".repeat(bytes);
     for (let from = 1; from <= count; from += 500) {
       const seqs = range(from, Math.min(count, from + 499));
-      await t.runtime.db.insert(executionEvents).values(seqs.map((seq) => ({ executionId, seq, type: "job_started", data: { jobId: `job-${seq}`, pad } })));
+      await t.runtime.db
+        .insert(executionEvents)
+        .values(seqs.map((seq) => ({ executionId, seq, type: "job_started", data: { jobId: `job-${seq}`, pad } })));
     }
     await t.runtime.db.update(executions).set({ lastEventSeq: count }).where(eq(executions.id, executionId));
     return executionId;
@@ -108,7 +115,10 @@ describe.each(DATABASES)("realtime limits on %s", (kind) => {
     await c.waitFor(() => c.messages.filter((m) => m.type === "pong" || m.type === "error").length === burst);
     const refused = c.errors();
     expect(refused.length).toBeGreaterThan(0);
-    expect(refused[0]).toEqual({ code: "rate_limited", message: expect.stringContaining(`at most ${MAX_MESSAGES} per second`) });
+    expect(refused[0]).toEqual({
+      code: "rate_limited",
+      message: expect.stringContaining(`at most ${MAX_MESSAGES} per second`),
+    });
     expect(refused[0]!.message).toContain("WS_MAX_MESSAGES_PER_SECOND");
     expect(c.closeCode).toBeNull();
 

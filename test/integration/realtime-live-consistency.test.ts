@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { applyEvent, initialState, type ExecutionState, type ExecutionStats } from "@/lib/client/execution-state";
+import { applyEvent, type ExecutionState, type ExecutionStats, initialState } from "@/lib/client/execution-state";
 import { ExecutionStream, type SocketLike } from "@/lib/client/execution-stream";
 import type { ExecutionEvent } from "@/lib/contract/events";
 import { executions, jobs } from "@/server/db/schema";
@@ -10,7 +10,7 @@ import { getExecution, listJobs, startExecution } from "@/server/executions/serv
 import { appendEvent } from "@/server/repos/events";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { insertFixture } from "../helpers/fixtures";
-import { startHubServer, waitUntil, type HubServer } from "../helpers/realtime-harness";
+import { type HubServer, startHubServer, waitUntil } from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 const RUNS = 12;
@@ -57,7 +57,9 @@ describe.each(DATABASES)("live view consistency on %s", (kind) => {
           if (atCompletion) statsUpdatesAfterCompletion++;
         }
         if (show(state.stats) !== show(reference.stats)) {
-          problems.push(`after ${event.type} (seq ${event.seq}) the view shows ${show(state.stats)} where the events say ${show(reference.stats)}`);
+          problems.push(
+            `after ${event.type} (seq ${event.seq}) the view shows ${show(state.stats)} where the events say ${show(reference.stats)}`,
+          );
           reference = state; // report each divergence once
         }
         if (event.type === "execution_completed") atCompletion = { ...state.stats };
@@ -88,7 +90,10 @@ describe.each(DATABASES)("live view consistency on %s", (kind) => {
     const server = await startHubServer(t.runtime, { statsIntervalMs: 5, heartbeatMs: 60_000 });
     try {
       for (let run = 1; run <= RUNS; run++) {
-        const { batch } = await insertFixture(t.runtime.db, { rows: JOBS, agent: { simulate: { durationMs: 0, failRate: 0.2 } } });
+        const { batch } = await insertFixture(t.runtime.db, {
+          rows: JOBS,
+          agent: { simulate: { durationMs: 0, failRate: 0.2 } },
+        });
         const { id } = await startExecution(batch.id, { mode: "production", concurrency: 10 });
         const view = await watch(server.url, id);
         try {
@@ -115,17 +120,29 @@ describe.each(DATABASES)("live view consistency on %s", (kind) => {
   it("never sends counts ahead of the events a client has been sent (an event whose notification was lost)", async () => {
     const server = await startHubServer(t.runtime, { statsIntervalMs: 200, heartbeatMs: 60_000 });
     try {
-      const { execution, jobs: [job] } = await insertFixture(t.runtime.db, { rows: 3, execution: { concurrency: 1 } });
+      const {
+        execution,
+        jobs: [job],
+      } = await insertFixture(t.runtime.db, { rows: 3, execution: { concurrency: 1 } });
       const view = await watch(server.url, execution!.id);
       await waitUntil(() => view.stream.connected);
       // A job starts, but its notification never arrives: only the log and the counters know.
       await t.runtime.db.transaction(async (tx) => {
         await tx.update(jobs).set({ status: "running", startedAt: new Date() }).where(eq(jobs.id, job!.id));
         await tx.update(executions).set({ runningCount: 1, queuedCount: 2 }).where(eq(executions.id, execution!.id));
-        await appendEvent(tx, execution!.id, "job_started", { jobId: job!.id, inputId: job!.inputId, siteUrl: job!.siteUrl });
+        await appendEvent(tx, execution!.id, "job_started", {
+          jobId: job!.id,
+          inputId: job!.inputId,
+          siteUrl: job!.siteUrl,
+        });
       });
       // Progress that did arrive: there is something new for the next stats tick to report.
-      publishEphemeral(execution!.id, "job_progress", { jobId: job!.id, currentStep: "Loading", currentUrl: null, progress: 10 });
+      publishEphemeral(execution!.id, "job_progress", {
+        jobId: job!.id,
+        currentStep: "Loading",
+        currentUrl: null,
+        progress: 10,
+      });
 
       await waitUntil(() => view.state.execution.lastEventSeq === 1 && view.statsUpdates >= 1, 5_000);
       expect(view.problems).toEqual([]);

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import type { ExecutionEvent } from "@/lib/contract/events";
 import { ExecutionStream, type SocketLike } from "@/lib/client/execution-stream";
+import type { ExecutionEvent } from "@/lib/contract/events";
 import { publishEphemeral, transactWithEvents } from "@/server/events/transaction";
 import { eventsAfter } from "@/server/repos/events";
 import { insertFixture } from "../helpers/fixtures";
-import { range, startHubServer, TestClient, waitUntil, type HubServer } from "../helpers/realtime-harness";
+import { type HubServer, range, startHubServer, TestClient, waitUntil } from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 const wsSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
@@ -26,7 +26,11 @@ describe.each(DATABASES)("realtime delivery under load on %s", (kind) => {
     t = await startTestRuntime(kind);
     // Bounds lower than production's (1 MiB / 8 MiB) so the slow-client test needs less data; every
     // client here comes from 127.0.0.1, and the replay test joins more than the default 50 per address.
-    server = await startHubServer(t.runtime, { softBytes: 256 * 1024, hardBytes: 2 * 1024 * 1024, maxConnectionsPerAddress: 1_000 });
+    server = await startHubServer(t.runtime, {
+      softBytes: 256 * 1024,
+      hardBytes: 2 * 1024 * 1024,
+      maxConnectionsPerAddress: 1_000,
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -48,13 +52,22 @@ describe.each(DATABASES)("realtime delivery under load on %s", (kind) => {
   };
 
   /** Two concurrent producers of retained events with a progress report after each: `total` retained events in all. */
-  async function produce(total: number, dataOf: (i: number) => Record<string, unknown> = (i) => ({ jobId: `job-${i}`, i }), pauseMs = 0) {
+  async function produce(
+    total: number,
+    dataOf: (i: number) => Record<string, unknown> = (i) => ({ jobId: `job-${i}`, i }),
+    pauseMs = 0,
+  ) {
     let next = 0;
     const producer = async () => {
       while (next < total) {
         const i = next++;
         await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", dataOf(i)));
-        publishEphemeral(executionId, "job_progress", { jobId: `job-${i}`, currentStep: "working", currentUrl: null, progress: 50 });
+        publishEphemeral(executionId, "job_progress", {
+          jobId: `job-${i}`,
+          currentStep: "working",
+          currentUrl: null,
+          progress: 50,
+        });
         if (pauseMs) await new Promise((resolve) => setTimeout(resolve, pauseMs));
       }
     };
@@ -98,7 +111,13 @@ describe.each(DATABASES)("realtime delivery under load on %s", (kind) => {
 
   it("a client whose socket is cut mid-run reconnects from its lastSeq and ends with exactly the server's log", async () => {
     const applied: ExecutionEvent[] = [];
-    const stream = new ExecutionStream({ url: server.url, executionId, lastSeq: 0, createSocket: wsSocket, onEvent: (e) => e.type === "job_started" && applied.push(e) });
+    const stream = new ExecutionStream({
+      url: server.url,
+      executionId,
+      lastSeq: 0,
+      createSocket: wsSocket,
+      onEvent: (e) => e.type === "job_started" && applied.push(e),
+    });
     streams.push(stream);
     stream.start();
     await waitUntil(() => stream.connected);
@@ -149,7 +168,13 @@ describe.each(DATABASES)("realtime delivery under load on %s", (kind) => {
   it("a graceful restart sends clients away and they come back from lastSeq without missing anything", async () => {
     const watchers = range(1, 5).map(() => {
       const seqs: number[] = [];
-      const stream = new ExecutionStream({ url: server.url, executionId, lastSeq: 0, createSocket: wsSocket, onEvent: (e) => e.type === "job_started" && seqs.push(e.seq) });
+      const stream = new ExecutionStream({
+        url: server.url,
+        executionId,
+        lastSeq: 0,
+        createSocket: wsSocket,
+        onEvent: (e) => e.type === "job_started" && seqs.push(e.seq),
+      });
       streams.push(stream);
       stream.start();
       return { stream, seqs };

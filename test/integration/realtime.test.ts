@@ -1,8 +1,15 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import { publishEphemeral, transactWithEvents } from "@/server/events/transaction";
 import { insertFixture } from "../helpers/fixtures";
-import { produceRetained, range, startHubServer, TestClient, waitUntil, type HubServer } from "../helpers/realtime-harness";
+import {
+  type HubServer,
+  produceRetained,
+  range,
+  startHubServer,
+  TestClient,
+  waitUntil,
+} from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 /** The WebSocket protocol of the contract, message by message, on a real socket and database. */
@@ -37,7 +44,11 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
   it("greets, subscribes, answers ping, and unsubscribes without leaving a subscription", async () => {
     await produceRetained(executionId, 2);
     const c = await connect();
-    expect(c.messages[0]).toMatchObject({ type: "connected", clientId: expect.any(String), timestamp: expect.any(String) });
+    expect(c.messages[0]).toMatchObject({
+      type: "connected",
+      clientId: expect.any(String),
+      timestamp: expect.any(String),
+    });
     await c.subscribe(executionId);
     expect(c.messages.at(-1)).toEqual({ type: "subscribed", executionId, channel: `execution:${executionId}`, seq: 2 });
     expect(server.hub.stats()).toMatchObject({ clients: 1, subscriptions: 1 });
@@ -68,7 +79,10 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
     // The job row holds the latest progress, as the engine keeps it.
     const { jobs: jobsTable } = await import("@/server/db/schema");
     const { eq } = await import("drizzle-orm");
-    await t.runtime.db.update(jobsTable).set({ status: "running", currentStep: "Reading", progressPercentage: 40, startedAt: new Date() }).where(eq(jobsTable.id, jobs[0]!.id));
+    await t.runtime.db
+      .update(jobsTable)
+      .set({ status: "running", currentStep: "Reading", progressPercentage: 40, startedAt: new Date() })
+      .where(eq(jobsTable.id, jobs[0]!.id));
 
     const c = await connect();
     await c.subscribe(other, 0);
@@ -79,7 +93,13 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
       ["job_started", 2],
       ["job_progress", 2],
     ]);
-    expect(events[2]!.data).toMatchObject({ jobId: jobs[0]!.id, inputId: "1", siteUrl: "https://example.com/1", currentStep: "Reading", progress: 40 });
+    expect(events[2]!.data).toMatchObject({
+      jobId: jobs[0]!.id,
+      inputId: "1",
+      siteUrl: "https://example.com/1",
+      currentStep: "Reading",
+      progress: 40,
+    });
 
     await produceRetained(other, 1);
     await c.waitFor(() => c.retainedSeqs(other).length === 3);
@@ -155,11 +175,22 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
     const c = await connect();
     await c.subscribe(executionId, 0);
     // 200 reports for one job in a burst: far fewer reach the client.
-    for (let p = 1; p <= 200; p++) publishEphemeral(executionId, "job_progress", { jobId: "j1", currentStep: `step ${p}`, currentUrl: null, progress: p / 2 });
+    for (let p = 1; p <= 200; p++)
+      publishEphemeral(executionId, "job_progress", {
+        jobId: "j1",
+        currentStep: `step ${p}`,
+        currentUrl: null,
+        progress: p / 2,
+      });
     await c.waitFor(() => c.events().some((e) => e.type === "job_progress"));
     // A later report always gets through, and nothing older follows it (latest wins).
     await new Promise((resolve) => setTimeout(resolve, 20));
-    publishEphemeral(executionId, "job_progress", { jobId: "j1", currentStep: "final", currentUrl: null, progress: 100 });
+    publishEphemeral(executionId, "job_progress", {
+      jobId: "j1",
+      currentStep: "final",
+      currentUrl: null,
+      progress: 100,
+    });
     await c.waitFor(() => c.events().some((e) => e.type === "job_progress" && e.data.currentStep === "final"));
     await new Promise((resolve) => setTimeout(resolve, 300)); // room for anything that should not come
     const progress = c.events().filter((e) => e.type === "job_progress");
@@ -169,14 +200,27 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
     const { executions } = await import("@/server/db/schema");
     const { eq } = await import("drizzle-orm");
     await transactWithEvents(async (tx, events) => {
-      await tx.update(executions).set({ completedCount: 3, failedCount: 1, runningCount: 0, queuedCount: 0, totalDurationMs: 4000 }).where(eq(executions.id, executionId));
+      await tx
+        .update(executions)
+        .set({ completedCount: 3, failedCount: 1, runningCount: 0, queuedCount: 0, totalDurationMs: 4000 })
+        .where(eq(executions.id, executionId));
       await events.emit(executionId, "job_completed", { jobId: "j1", inputId: "1", success: true, durationMs: 1000 });
     });
-    const isFinal = (e: { type: string; data: Record<string, unknown> }) => e.type === "stats_update" && e.data.completed === 3;
+    const isFinal = (e: { type: string; data: Record<string, unknown> }) =>
+      e.type === "stats_update" && e.data.completed === 3;
     await c.waitFor(() => c.events().some(isFinal));
     const stats = c.events().find(isFinal)!;
     expect(stats.seq).toBe(1);
-    expect(stats.data).toMatchObject({ running: 0, queued: 0, completed: 3, failed: 1, cancelled: 0, totalJobs: 3, successRate: 75, avgDurationMs: 1000 });
+    expect(stats.data).toMatchObject({
+      running: 0,
+      queued: 0,
+      completed: 3,
+      failed: 1,
+      cancelled: 0,
+      totalJobs: 3,
+      successRate: 75,
+      avgDurationMs: 1000,
+    });
   });
 
   it("terminates a socket that does not answer protocol pings", async () => {

@@ -10,14 +10,24 @@ describe("start-up", () => {
     const child = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
       cwd: root,
       // Port 9 (discard) on loopback: nothing listens there, so every connection is refused at once.
-      env: { ...process.env, FLEETDECK_ROLE: "worker", DATABASE_URL: "postgres://postgres@127.0.0.1:9/none", LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        FLEETDECK_ROLE: "worker",
+        DATABASE_URL: "postgres://postgres@127.0.0.1:9/none",
+        LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     try {
-      await waitFor(() => (out.match(/cannot reach the database/g) ?? []).length >= 2, "two retry messages", 30_000, 100);
+      await waitFor(
+        () => (out.match(/cannot reach the database/g) ?? []).length >= 2,
+        "two retry messages",
+        30_000,
+        100,
+      );
       expect(child.exitCode).toBeNull();
       expect(out).toMatch(/retrying in \d+ s/);
     } finally {

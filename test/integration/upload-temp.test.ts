@@ -72,17 +72,27 @@ describe("upload temp files", () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     const body = new ReadableStream<Uint8Array>({
       async start(controller) {
-        controller.enqueue(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nurl\nexample.com\n`));
+        controller.enqueue(
+          encoder.encode(
+            `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nurl\nexample.com\n`,
+          ),
+        );
         await held;
         controller.enqueue(encoder.encode(`example.org\n\r\n--${boundary}--\r\n`));
         controller.close();
       },
     });
-    const request = new Request("http://localhost/", { method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, duplex: "half" } as RequestInit);
+    const request = new Request("http://localhost/", {
+      method: "POST",
+      body,
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      duplex: "half",
+    } as RequestInit);
     const answer = projectBatchesRoute.POST(request, { params: Promise.resolve({ id: projectId }) });
 
     const ownFolder = path.join(uploadsRoot(), `${os.hostname()}-${process.pid}`);
-    for (let i = 0; i < 200 && !filesUnder(ownFolder).some((f) => f.endsWith("upload.csv")); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && !filesUnder(ownFolder).some((f) => f.endsWith("upload.csv")); i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect(filesUnder(ownFolder).some((f) => f.endsWith("upload.csv"))).toBe(true);
     release();
     const res = await answer;

@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { agentConfigSchema, type AgentField } from "@/lib/contract/agent";
-import { buildExtractedData, TRUNCATED_KEY, type RawMatches } from "@/server/agents/extract";
+import { type AgentField, agentConfigSchema } from "@/lib/contract/agent";
+import { buildExtractedData, type RawMatches, TRUNCATED_KEY } from "@/server/agents/extract";
 import { capText, truncateUtf8 } from "@/server/agents/limits";
 import { AgentError } from "@/server/agents/types";
-import { ProgressReporter } from "@/server/scheduler/progress";
 import type { Db } from "@/server/db/client";
+import { ProgressReporter } from "@/server/scheduler/progress";
 
-const field = (name: string, multiple = false): AgentField => ({ name, selector: name, attribute: "textContent", multiple, required: false });
+const field = (name: string, multiple = false): AgentField => ({
+  name,
+  selector: name,
+  attribute: "textContent",
+  multiple,
+  required: false,
+});
 const page = { url: "http://x.test/", isDefaultSet: false };
 const raw = (...values: (string | null)[][]): RawMatches => values.map((v) => ({ values: v, cut: false }));
 
@@ -41,7 +47,15 @@ describe("extraction limits", () => {
   });
 
   it("bounds a multiple field's values together, and marks a field the collector already cut", () => {
-    const data = buildExtractedData([field("list", true), field("cut")], [{ values: Array(50).fill("0123456789"), cut: false }, { values: ["abc"], cut: true }], page, limits);
+    const data = buildExtractedData(
+      [field("list", true), field("cut")],
+      [
+        { values: Array(50).fill("0123456789"), cut: false },
+        { values: ["abc"], cut: true },
+      ],
+      page,
+      limits,
+    );
     expect(data.list).toEqual(Array(10).fill("0123456789"));
     expect(data.cut).toBe("abc");
     expect(data[TRUNCATED_KEY]).toEqual(["list", "cut"]);
@@ -51,12 +65,18 @@ describe("extraction limits", () => {
     const samples = ['"', "\\", "\n", "€", "😀", "a", "\u0001"];
     for (let trial = 0; trial < 200; trial++) {
       const fields = Array.from({ length: 1 + (trial % 7) }, (_, i) => field(`f${i}`, i % 2 === 1));
-      const values = fields.map(() => Array.from({ length: 1 + (trial % 5) }, (_, j) => samples[(trial + j) % samples.length]!.repeat(10 + ((trial * 37 + j * 11) % 90))));
+      const values = fields.map(() =>
+        Array.from({ length: 1 + (trial % 5) }, (_, j) =>
+          samples[(trial + j) % samples.length]!.repeat(10 + ((trial * 37 + j * 11) % 90)),
+        ),
+      );
       const data = buildExtractedData(fields, raw(...values), page, limits);
       expect(Buffer.byteLength(JSON.stringify(data))).toBeLessThanOrEqual(limits.maxResultBytes);
       for (const f of fields) {
         const v = data[f.name];
-        const bytes = Array.isArray(v) ? v.reduce((s: number, x: string) => s + Buffer.byteLength(x), 0) : Buffer.byteLength((v as string | null) ?? "");
+        const bytes = Array.isArray(v)
+          ? v.reduce((s: number, x: string) => s + Buffer.byteLength(x), 0)
+          : Buffer.byteLength((v as string | null) ?? "");
         expect(bytes).toBeLessThanOrEqual(limits.maxFieldBytes);
       }
     }
@@ -73,7 +93,11 @@ describe("message and step log limits", () => {
   });
 
   it("cuts each step log line and its URL to the field limit", async () => {
-    const reporter = new ProgressReporter({} as Db, { id: "j", executionId: "e", siteUrl: `http://x.test/${"u".repeat(500_000)}` });
+    const reporter = new ProgressReporter({} as Db, {
+      id: "j",
+      executionId: "e",
+      siteUrl: `http://x.test/${"u".repeat(500_000)}`,
+    });
     reporter.record(`Failed: ${"s".repeat(500_000)}`, null);
     const [entry] = await reporter.close();
     expect(Buffer.byteLength(entry!.step)).toBeLessThanOrEqual(64 * 1024);

@@ -1,12 +1,21 @@
 // The pure helpers behind the new-batch preview and the Execute dialog.
 import { describe, expect, it } from "vitest";
+import {
+  batchNameFromFile,
+  guessGoalColumn,
+  guessIdColumn,
+  guessUrlColumn,
+  looksLikeUrl,
+  parsePreview,
+  uniqueHeaders,
+} from "@/features/batches/lib/csv-preview";
 import { describeEstimate, maxFromMessage, wholeNumber } from "@/features/batches/lib/estimate";
 import { formatDuration } from "@/features/batches/lib/format";
-import { batchNameFromFile, guessGoalColumn, guessIdColumn, guessUrlColumn, looksLikeUrl, parsePreview, uniqueHeaders } from "@/features/batches/lib/csv-preview";
 
 describe("CSV preview", () => {
   it("reads a semicolon file with a BOM, CRLF, blank lines, quoted commas and multi-line cells", () => {
-    const csv = '\uFEFFname;website;notes\r\n"Acme, Inc";example.com;first\r\n\r\nNo URL Co;;"two\r\nlines"\r\nBeta;https://beta.example.org/x?y=1;ok\r\n';
+    const csv =
+      '\uFEFFname;website;notes\r\n"Acme, Inc";example.com;first\r\n\r\nNo URL Co;;"two\r\nlines"\r\nBeta;https://beta.example.org/x?y=1;ok\r\n';
     const preview = parsePreview(csv);
     expect(preview.delimiter).toBe(";");
     expect(preview.columns).toEqual(["name", "website", "notes"]);
@@ -19,7 +28,13 @@ describe("CSV preview", () => {
   });
 
   it("names columns as the server does: repeated and empty headers made unique", () => {
-    expect(uniqueHeaders(["name", " name ", "", "column_3", "url"])).toEqual(["name", "name_2", "column_3_2", "column_3", "url"]);
+    expect(uniqueHeaders(["name", " name ", "", "column_3", "url"])).toEqual([
+      "name",
+      "name_2",
+      "column_3_2",
+      "column_3",
+      "url",
+    ]);
     expect(parsePreview("a,b\n1,2,3\n").columns).toEqual(["a", "b", "column_3"]);
     expect(parsePreview("a,b\n1,2,,\n").columns).toEqual(["a", "b"]);
   });
@@ -45,8 +60,12 @@ describe("CSV preview", () => {
 
 describe("the Execute dialog's words", () => {
   it("says the estimate as a question", () => {
-    expect(describeEstimate("test", { totalJobs: 5, estimatedDurationMs: 118_000, estimatedCost: 0.4 })).toBe("Test 5 jobs? About 2 minutes, $0.40.");
-    expect(describeEstimate("production", { totalJobs: 1, estimatedDurationMs: 2_000, estimatedCost: 0 })).toBe("Run 1 job? A few seconds, $0.00.");
+    expect(describeEstimate("test", { totalJobs: 5, estimatedDurationMs: 118_000, estimatedCost: 0.4 })).toBe(
+      "Test 5 jobs? About 2 minutes, $0.40.",
+    );
+    expect(describeEstimate("production", { totalJobs: 1, estimatedDurationMs: 2_000, estimatedCost: 0 })).toBe(
+      "Run 1 job? A few seconds, $0.00.",
+    );
     expect(formatDuration(80 * 60_000)).toBe("1 hour 20 minutes");
   });
 

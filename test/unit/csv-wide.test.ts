@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { uniqueHeaders } from "@/features/batches/lib/csv-preview";
-import { readCsv, uniqueColumnNames, type CsvLimits, type CsvSource } from "@/server/batches/csv";
+import { type CsvLimits, type CsvSource, readCsv, uniqueColumnNames } from "@/server/batches/csv";
 
 /**
  * Wide rows: a 24 KB row of 12,000 cells once took 15 s of one event-loop turn (every extra cell renamed every
@@ -45,16 +45,25 @@ const wideRow = (cells: number) => Array.from({ length: cells }, (_, i) => (i ==
 describe("wide CSV rows", () => {
   it("refuses a 12,000-column row with 400 invalid_csv naming the limit, and a header over it", async () => {
     const row = await failure(parseWatchingTheLoop(`url\n${wideRow(12_000)}\n`, limits));
-    expect(row).toMatchObject({ code: "invalid_csv", status: 400, details: { maxColumns: 1000, columns: 12_000, row: 1 } });
+    expect(row).toMatchObject({
+      code: "invalid_csv",
+      status: 400,
+      details: { maxColumns: 1000, columns: 12_000, row: 1 },
+    });
     expect(row.message).toContain("MAX_CSV_COLUMNS");
     expect(row.message).toContain("1000");
-    const header = await failure(parseWatchingTheLoop(`${Array.from({ length: 1001 }, (_, i) => `c${i}`).join(",")}\nexample.com\n`, limits));
+    const header = await failure(
+      parseWatchingTheLoop(`${Array.from({ length: 1001 }, (_, i) => `c${i}`).join(",")}\nexample.com\n`, limits),
+    );
     expect(header).toMatchObject({ code: "invalid_csv", status: 400 });
     expect(header.message).toMatch(/header row has 1001 columns.*MAX_CSV_COLUMNS/);
   });
 
   it("accepts 1,000 columns, and trailing empty cells past the limit make no column", async () => {
-    const { columns, records } = await parseWatchingTheLoop(`url\n${wideRow(1000)}\nexample.org${",".repeat(5000)}\n`, limits);
+    const { columns, records } = await parseWatchingTheLoop(
+      `url\n${wideRow(1000)}\nexample.org${",".repeat(5000)}\n`,
+      limits,
+    );
     expect(columns).toHaveLength(1000);
     expect(columns.at(-1)).toBe("column_1000");
     expect(records[0]!.cells).toHaveLength(1000);
@@ -62,7 +71,10 @@ describe("wide CSV rows", () => {
   });
 
   it("keeps the event loop turning while it reads a 12,000-column row under a raised limit", async () => {
-    const { columns, longestWait } = await parseWatchingTheLoop(`url\n${wideRow(12_000)}\n`, { ...limits, maxColumns: 20_000 });
+    const { columns, longestWait } = await parseWatchingTheLoop(`url\n${wideRow(12_000)}\n`, {
+      ...limits,
+      maxColumns: 20_000,
+    });
     expect(columns).toHaveLength(12_000);
     expect(longestWait, `the event loop waited ${Math.round(longestWait)} ms`).toBeLessThan(500);
   });
@@ -78,7 +90,10 @@ describe("wide CSV rows", () => {
   });
 
   it("names thousands of repeated headers without a pass per name", async () => {
-    const { columns, longestWait } = await parseWatchingTheLoop(`${Array.from({ length: 20_000 }, () => "a").join(",")}\nexample.com\n`, { ...limits, maxColumns: 20_000 });
+    const { columns, longestWait } = await parseWatchingTheLoop(
+      `${Array.from({ length: 20_000 }, () => "a").join(",")}\nexample.com\n`,
+      { ...limits, maxColumns: 20_000 },
+    );
     expect(columns.slice(0, 3)).toEqual(["a", "a_2", "a_3"]);
     expect(columns.at(-1)).toBe("a_20000");
     expect(new Set(columns).size).toBe(20_000);
@@ -86,7 +101,9 @@ describe("wide CSV rows", () => {
     expect(uniqueColumnNames(["a", "", "a", "column_2", "a_2"])).toEqual(["a", "column_2_2", "a_3", "column_2", "a_2"]);
   });
 
-  it("the browser preview names 30,000 repeated or empty headers as the server does, in one pass", { timeout: 10_000 }, () => {
+  it("the browser preview names 30,000 repeated or empty headers as the server does, in one pass", {
+    timeout: 10_000,
+  }, () => {
     const repeated = uniqueHeaders(Array.from({ length: 30_000 }, () => "a"));
     expect(repeated.at(-1)).toBe("a_30000");
     expect(new Set(repeated).size).toBe(30_000);

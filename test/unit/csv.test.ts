@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { detectUrlColumn, normalizeUrl, resolveColumns } from "@/server/batches/columns";
-import { readCsv, uniqueColumnNames, type CsvSource } from "@/server/batches/csv";
+import { type CsvSource, readCsv, uniqueColumnNames } from "@/server/batches/csv";
 
 const limits = { maxBytes: 10 * 1024 * 1024, maxRows: 1000, maxColumns: 1000 };
 
@@ -53,7 +53,9 @@ describe("readCsv", () => {
   });
 
   it("keeps quoted commas, quotes and line breaks inside one cell, and one record", async () => {
-    const { records } = await parse('url,notes\nexample.com,"a, b"\nexample.org,"line 1\nline 2, ""quoted"""\nexample.net,plain\n');
+    const { records } = await parse(
+      'url,notes\nexample.com,"a, b"\nexample.org,"line 1\nline 2, ""quoted"""\nexample.net,plain\n',
+    );
     expect(records.map((r) => r.row)).toEqual([1, 2, 3]);
     expect(records[0]!.cells[1]).toBe("a, b");
     expect(records[1]!.cells[1]).toBe('line 1\nline 2, "quoted"');
@@ -123,9 +125,15 @@ describe("readCsv", () => {
 
   it("answers 413 over the row or byte limit", async () => {
     const text = "url\n" + Array.from({ length: 11 }, (_, i) => `example${i}.com`).join("\n");
-    expect(await failure(parse(text, { maxBytes: 1e6, maxRows: 10, maxColumns: 1000 }))).toMatchObject({ code: "payload_too_large", status: 413 });
+    expect(await failure(parse(text, { maxBytes: 1e6, maxRows: 10, maxColumns: 1000 }))).toMatchObject({
+      code: "payload_too_large",
+      status: 413,
+    });
     expect((await parse(text, { maxBytes: 1e6, maxRows: 11, maxColumns: 1000 })).records).toHaveLength(11);
-    expect(await failure(parse(Buffer.from(text), { maxBytes: 50, maxRows: 100, maxColumns: 1000 }))).toMatchObject({ code: "payload_too_large", status: 413 });
+    expect(await failure(parse(Buffer.from(text), { maxBytes: 50, maxRows: 100, maxColumns: 1000 }))).toMatchObject({
+      code: "payload_too_large",
+      status: 413,
+    });
   });
 });
 
@@ -176,9 +184,33 @@ describe("URL column", () => {
   });
 
   it("prefers a header named like a URL column when values look alike, and falls back to it", () => {
-    expect(detectUrlColumn(["source", "Website"], [["a.com", "b.com"], ["c.com", "d.com"]])).toBe("Website");
-    expect(detectUrlColumn(["name", "Company URL"], [["A", ""], ["B", ""]])).toBe("Company URL");
-    expect(detectUrlColumn(["name", "price"], [["A", "3.5"], ["B", "4"]])).toBeNull();
+    expect(
+      detectUrlColumn(
+        ["source", "Website"],
+        [
+          ["a.com", "b.com"],
+          ["c.com", "d.com"],
+        ],
+      ),
+    ).toBe("Website");
+    expect(
+      detectUrlColumn(
+        ["name", "Company URL"],
+        [
+          ["A", ""],
+          ["B", ""],
+        ],
+      ),
+    ).toBe("Company URL");
+    expect(
+      detectUrlColumn(
+        ["name", "price"],
+        [
+          ["A", "3.5"],
+          ["B", "4"],
+        ],
+      ),
+    ).toBeNull();
   });
 
   it("resolves named columns exactly or ignoring case, and names the missing one with the columns there are", () => {

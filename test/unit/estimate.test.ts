@@ -6,7 +6,19 @@ const env = { DEFAULT_JOB_DURATION_MS: 6000, PRICE_PER_AGENT_MINUTE: 0.02 };
 
 describe("estimate", () => {
   it("spreads jobs over the slots and prices agent-minutes", () => {
-    expect(estimate({ mode: "test", sampleSize: 20, concurrency: 5, rowCount: 100, agent: { engine: "browser" }, historicalAvgMs: null }, env)).toEqual({
+    expect(
+      estimate(
+        {
+          mode: "test",
+          sampleSize: 20,
+          concurrency: 5,
+          rowCount: 100,
+          agent: { engine: "browser" },
+          historicalAvgMs: null,
+        },
+        env,
+      ),
+    ).toEqual({
       totalJobs: 20,
       estimatedDurationMs: 4 * 6000,
       estimatedCost: 0.04,
@@ -15,13 +27,22 @@ describe("estimate", () => {
 
   it("prefers measured history, then the simulated duration, then the default", () => {
     const base = { mode: "production" as const, sampleSize: 5, concurrency: 3, rowCount: 7 };
-    expect(estimate({ ...base, agent: { engine: "simulated", simulate: { durationMs: 100 } }, historicalAvgMs: 2500 }, env).estimatedDurationMs).toBe(3 * 2500);
-    expect(estimate({ ...base, agent: { engine: "simulated", simulate: { durationMs: 100 } }, historicalAvgMs: null }, env).estimatedDurationMs).toBe(300);
+    expect(
+      estimate({ ...base, agent: { engine: "simulated", simulate: { durationMs: 100 } }, historicalAvgMs: 2500 }, env)
+        .estimatedDurationMs,
+    ).toBe(3 * 2500);
+    expect(
+      estimate({ ...base, agent: { engine: "simulated", simulate: { durationMs: 100 } }, historicalAvgMs: null }, env)
+        .estimatedDurationMs,
+    ).toBe(300);
     expect(estimate({ ...base, agent: {}, historicalAvgMs: null }, env).estimatedDurationMs).toBe(18_000);
   });
 
   it("takes no more rows than the batch has", () => {
-    expect(estimate({ mode: "test", sampleSize: 50, concurrency: 5, rowCount: 3, agent: {}, historicalAvgMs: null }, env).totalJobs).toBe(3);
+    expect(
+      estimate({ mode: "test", sampleSize: 50, concurrency: 5, rowCount: 3, agent: {}, historicalAvgMs: null }, env)
+        .totalJobs,
+    ).toBe(3);
   });
 });
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { applyEvent, eventFit, initialState, MAX_FINISHED_JOBS, type ExecutionSnapshot, type ExecutionState } from "@/lib/client/execution-state";
+import {
+  applyEvent,
+  type ExecutionSnapshot,
+  type ExecutionState,
+  eventFit,
+  initialState,
+  MAX_FINISHED_JOBS,
+} from "@/lib/client/execution-state";
 import type { EventType, ExecutionEvent } from "@/lib/contract/events";
 import type { Execution, Job } from "@/lib/contract/resources";
 
@@ -61,7 +68,13 @@ const snapshot = (): ExecutionSnapshot => ({
   finishedJobs: [job("j0", { status: "completed", completedAt: "2026-01-01T00:00:02.000Z", executionDurationMs: 900 })],
 });
 
-const ev = (type: EventType, seq: number, data: Record<string, unknown> = {}): ExecutionEvent => ({ type, executionId: ID, seq, data, timestamp: "2026-01-01T00:01:00.000Z" });
+const ev = (type: EventType, seq: number, data: Record<string, unknown> = {}): ExecutionEvent => ({
+  type,
+  executionId: ID,
+  seq,
+  data,
+  timestamp: "2026-01-01T00:01:00.000Z",
+});
 
 const applyAll = (state: ExecutionState, events: ExecutionEvent[]) => events.reduce(applyEvent, state);
 
@@ -71,7 +84,12 @@ describe("execution state", () => {
     expect(s.execution).toMatchObject({ id: ID, status: "running", concurrency: 2, lastEventSeq: 5 });
     expect(s.stats).toEqual({ total: 10, running: 1, queued: 7, completed: 2, failed: 0, cancelled: 0 });
     expect(Object.keys(s.runningJobs)).toEqual(["j1"]);
-    expect(s.runningJobs.j1).toMatchObject({ inputId: "in-j1", siteUrl: "https://example.com/j1", currentStep: "Loading", progress: 10 });
+    expect(s.runningJobs.j1).toMatchObject({
+      inputId: "in-j1",
+      siteUrl: "https://example.com/j1",
+      currentStep: "Loading",
+      progress: 10,
+    });
     expect(s.completedJobs.map((j) => j.jobId)).toEqual(["j0"]);
   });
 
@@ -100,9 +118,17 @@ describe("execution state", () => {
     expect(eventFit(s, ev("job_progress", 0))).toBe("ephemeral");
     expect(applyEvent(s, ev("job_started", 5, { jobId: "x" }))).toBe(s);
     expect(applyEvent(s, ev("job_started", 7, { jobId: "x" }))).toBe(s);
-    const next = applyEvent(s, ev("job_started", 6, { jobId: "j2", inputId: "in-j2", siteUrl: "https://example.com/j2", goal: "find price" }));
+    const next = applyEvent(
+      s,
+      ev("job_started", 6, { jobId: "j2", inputId: "in-j2", siteUrl: "https://example.com/j2", goal: "find price" }),
+    );
     expect(next.execution.lastEventSeq).toBe(6);
-    expect(next.runningJobs.j2).toMatchObject({ inputId: "in-j2", siteUrl: "https://example.com/j2", goal: "find price", progress: 0 });
+    expect(next.runningJobs.j2).toMatchObject({
+      inputId: "in-j2",
+      siteUrl: "https://example.com/j2",
+      goal: "find price",
+      progress: 0,
+    });
     expect(next.stats).toMatchObject({ running: 2, queued: 6 });
     // Applying the same event again changes nothing.
     expect(applyEvent(next, ev("job_started", 6, { jobId: "j2" }))).toBe(next);
@@ -116,7 +142,13 @@ describe("execution state", () => {
   it("moves jobs from running to finished, newest first, and counts them", () => {
     const s = applyAll(initialState(snapshot()), [
       ev("job_started", 6, { jobId: "j2", inputId: "in-j2", siteUrl: "https://example.com/j2" }),
-      ev("job_completed", 7, { jobId: "j1", inputId: "in-j1", success: true, extractedData: { title: "A" }, durationMs: 1200 }),
+      ev("job_completed", 7, {
+        jobId: "j1",
+        inputId: "in-j1",
+        success: true,
+        extractedData: { title: "A" },
+        durationMs: 1200,
+      }),
       ev("job_failed", 8, { jobId: "j2", inputId: "in-j2", error: "timeout", willRetry: false }),
     ]);
     expect(s.runningJobs).toEqual({});
@@ -126,12 +158,19 @@ describe("execution state", () => {
       ["j0", "completed"],
     ]);
     expect(s.completedJobs[0]).toMatchObject({ error: "timeout", siteUrl: "https://example.com/j2" });
-    expect(s.completedJobs[1]).toMatchObject({ extractedData: { title: "A" }, durationMs: 1200, siteUrl: "https://example.com/j1" });
+    expect(s.completedJobs[1]).toMatchObject({
+      extractedData: { title: "A" },
+      durationMs: 1200,
+      siteUrl: "https://example.com/j1",
+    });
     expect(s.stats).toEqual({ total: 10, running: 0, queued: 6, completed: 3, failed: 1, cancelled: 0 });
   });
 
   it("puts a job that will be retried back in the queue, not in the results", () => {
-    const s = applyEvent(initialState(snapshot()), ev("job_failed", 6, { jobId: "j1", error: "reset", willRetry: true }));
+    const s = applyEvent(
+      initialState(snapshot()),
+      ev("job_failed", 6, { jobId: "j1", error: "reset", willRetry: true }),
+    );
     expect(s.runningJobs).toEqual({});
     expect(s.completedJobs.map((j) => j.jobId)).toEqual(["j0"]);
     expect(s.stats).toMatchObject({ running: 0, queued: 8, failed: 0 });
@@ -146,7 +185,11 @@ describe("execution state", () => {
     s = applyEvent(s, ev("execution_resumed", 8));
     expect(s.execution.status).toBe("running");
     s = applyEvent(s, ev("execution_stopped", 9, { stoppedAt: "2026-01-01T00:02:00.000Z", reason: "enough" }));
-    expect(s.execution).toMatchObject({ status: "stopped", stoppedAt: "2026-01-01T00:02:00.000Z", stopReason: "enough" });
+    expect(s.execution).toMatchObject({
+      status: "stopped",
+      stoppedAt: "2026-01-01T00:02:00.000Z",
+      stopReason: "enough",
+    });
     s = applyEvent(s, ev("job_cancelled", 10, { jobId: "q1" }));
     expect(s.stats).toMatchObject({ queued: 6, cancelled: 1 });
     const done = applyEvent(initialState(snapshot()), ev("execution_completed", 6));
@@ -154,15 +197,41 @@ describe("execution state", () => {
   });
 
   it("updates running jobs from job_progress without moving the seq", () => {
-    const s = applyEvent(initialState(snapshot()), ev("job_progress", 5, { jobId: "j1", currentStep: "Extracting", currentUrl: "https://example.com/j1/p", progress: 70 }));
-    expect(s.runningJobs.j1).toMatchObject({ currentStep: "Extracting", currentUrl: "https://example.com/j1/p", progress: 70, inputId: "in-j1" });
+    const s = applyEvent(
+      initialState(snapshot()),
+      ev("job_progress", 5, {
+        jobId: "j1",
+        currentStep: "Extracting",
+        currentUrl: "https://example.com/j1/p",
+        progress: 70,
+      }),
+    );
+    expect(s.runningJobs.j1).toMatchObject({
+      currentStep: "Extracting",
+      currentUrl: "https://example.com/j1/p",
+      progress: 70,
+      inputId: "in-j1",
+    });
     expect(s.execution.lastEventSeq).toBe(5);
   });
 
   it("adds a job from the server's post-replay snapshot, but never revives a finished job from a late report", () => {
     const base = initialState(snapshot());
-    const card = { jobId: "j9", inputId: "in-j9", siteUrl: "https://example.com/j9", goal: null, currentStep: "Loading", currentUrl: null, progress: 5, startedAt: "2026-01-01T00:00:05.000Z", snapshot: true };
-    expect(applyEvent(base, ev("job_progress", 5, card)).runningJobs.j9).toMatchObject({ inputId: "in-j9", progress: 5 });
+    const card = {
+      jobId: "j9",
+      inputId: "in-j9",
+      siteUrl: "https://example.com/j9",
+      goal: null,
+      currentStep: "Loading",
+      currentUrl: null,
+      progress: 5,
+      startedAt: "2026-01-01T00:00:05.000Z",
+      snapshot: true,
+    };
+    expect(applyEvent(base, ev("job_progress", 5, card)).runningJobs.j9).toMatchObject({
+      inputId: "in-j9",
+      progress: 5,
+    });
     // A plain report for a job never seen starting is not trusted.
     expect(applyEvent(base, ev("job_progress", 5, { jobId: "j9", progress: 5 }))).toBe(base);
     // A finished job stays finished.
@@ -170,15 +239,45 @@ describe("execution state", () => {
   });
 
   it("takes stats_update as the truth for counters and metrics", () => {
-    const s = applyEvent(initialState(snapshot()), ev("stats_update", 5, { running: 2, queued: 3, completed: 4, failed: 1, cancelled: 0, totalJobs: 10, successRate: 80, avgDurationMs: 1500 }));
+    const s = applyEvent(
+      initialState(snapshot()),
+      ev("stats_update", 5, {
+        running: 2,
+        queued: 3,
+        completed: 4,
+        failed: 1,
+        cancelled: 0,
+        totalJobs: 10,
+        successRate: 80,
+        avgDurationMs: 1500,
+      }),
+    );
     expect(s.stats).toEqual({ total: 10, running: 2, queued: 3, completed: 4, failed: 1, cancelled: 0 });
     expect(s.metrics).toEqual({ successRate: 80, avgDurationMs: 1500 });
   });
 
   it("takes a stats_update only at the seq its counts belong to: counts of another moment would contradict the events applied", () => {
     const s = initialState(snapshot()); // at seq 5: 1 running, 7 queued, 2 completed
-    const before = { running: 1, queued: 8, completed: 1, failed: 0, cancelled: 0, totalJobs: 10, successRate: 100, avgDurationMs: 900 };
-    const ahead = { running: 0, queued: 7, completed: 3, failed: 0, cancelled: 0, totalJobs: 10, successRate: 100, avgDurationMs: 900 };
+    const before = {
+      running: 1,
+      queued: 8,
+      completed: 1,
+      failed: 0,
+      cancelled: 0,
+      totalJobs: 10,
+      successRate: 100,
+      avgDurationMs: 900,
+    };
+    const ahead = {
+      running: 0,
+      queued: 7,
+      completed: 3,
+      failed: 0,
+      cancelled: 0,
+      totalJobs: 10,
+      successRate: 100,
+      avgDurationMs: 900,
+    };
     expect(applyEvent(s, ev("stats_update", 4, before))).toBe(s);
     expect(applyEvent(s, ev("stats_update", 6, ahead))).toBe(s);
 
@@ -190,7 +289,16 @@ describe("execution state", () => {
     expect(done.stats).toEqual({ total: 10, running: 0, queued: 0, completed: 3, failed: 0, cancelled: 7 });
     expect(applyEvent(done, ev("stats_update", 6, { ...ahead, running: 1, completed: 2 }))).toBe(done);
     // The same counts stamped with the seq they belong to are the truth.
-    const final = { running: 0, queued: 0, completed: 3, failed: 0, cancelled: 7, totalJobs: 10, successRate: 100, avgDurationMs: 10 };
+    const final = {
+      running: 0,
+      queued: 0,
+      completed: 3,
+      failed: 0,
+      cancelled: 7,
+      totalJobs: 10,
+      successRate: 100,
+      avgDurationMs: 10,
+    };
     expect(applyEvent(done, ev("stats_update", 7, final)).metrics).toEqual({ successRate: 100, avgDurationMs: 10 });
   });
 

@@ -6,7 +6,14 @@ import { MessageRate } from "@/server/realtime/message-rate";
 describe("message rate", () => {
   it("accepts a burst up to the limit, refuses beyond it, and refills with time", () => {
     const rate = new MessageRate(5, 0);
-    expect(Array.from({ length: 6 }, () => rate.take(0))).toEqual(["accepted", "accepted", "accepted", "accepted", "accepted", "refused"]);
+    expect(Array.from({ length: 6 }, () => rate.take(0))).toEqual([
+      "accepted",
+      "accepted",
+      "accepted",
+      "accepted",
+      "accepted",
+      "refused",
+    ]);
     expect(rate.take(200)).toBe("accepted"); // 0.2 s refills one
     expect(rate.take(200)).toBe("refused");
     expect(rate.take(2_000)).toBe("accepted");
@@ -43,7 +50,14 @@ describe("gate", () => {
     const results = await Promise.allSettled([1, 2, 3, 4, 5, 6].map((i) => gate.run(task(i))));
     expect(peak).toBe(2);
     expect(order).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+      "fulfilled",
+    ]);
     // Nothing is left holding a slot.
     expect(await Promise.all([gate.run(async () => "a"), gate.run(async () => "b")])).toEqual(["a", "b"]);
   });
@@ -52,7 +66,12 @@ describe("gate", () => {
 describe("address quota", () => {
   it("counts sockets per address against the ceiling and frees a slot on release", () => {
     const quota = new AddressQuota(2);
-    expect([quota.tryTake("a"), quota.tryTake("a"), quota.tryTake("a"), quota.tryTake("b")]).toEqual([true, true, false, true]);
+    expect([quota.tryTake("a"), quota.tryTake("a"), quota.tryTake("a"), quota.tryTake("b")]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
     quota.release("a");
     expect(quota.tryTake("a")).toBe(true);
     expect(quota.tryTake("a")).toBe(false);

@@ -36,7 +36,9 @@ describe("fair share of an execution's free slots", () => {
   it("never takes more than the execution's free slots", () => {
     for (const free of [0, 1, 4, 10]) {
       for (const mine of [0, 3, 10]) {
-        expect(fairShare({ concurrency: 10, free, mine, peers: [{ spare: 0, held: 0 }, roomy(2)] })).toBeLessThanOrEqual(free);
+        expect(
+          fairShare({ concurrency: 10, free, mine, peers: [{ spare: 0, held: 0 }, roomy(2)] }),
+        ).toBeLessThanOrEqual(free);
       }
     }
     expect(fairShare({ concurrency: 10, free: -2, mine: 0, peers: [] })).toBe(0);

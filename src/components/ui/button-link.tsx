@@ -11,7 +11,12 @@ const variants: Record<Variant, string> = {
   ghost: "text-slate-700 hover:bg-slate-100 focus-visible:outline-slate-500",
 };
 
-export function ButtonLink({ variant = "primary", size = "md", className, ...rest }: ComponentProps<typeof Link> & { variant?: Variant; size?: "sm" | "md" }) {
+export function ButtonLink({
+  variant = "primary",
+  size = "md",
+  className,
+  ...rest
+}: ComponentProps<typeof Link> & { variant?: Variant; size?: "sm" | "md" }) {
   return (
     <Link
       className={cn(

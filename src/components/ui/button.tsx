@@ -1,5 +1,5 @@
 import { Loader2 } from "lucide-react";
-import { forwardRef, type ButtonHTMLAttributes } from "react";
+import { type ButtonHTMLAttributes, forwardRef } from "react";
 import { cn } from "./cn";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";

@@ -1,8 +1,8 @@
 "use client";
 
-import { Dialog as RadixDialog } from "radix-ui";
 import { X } from "lucide-react";
-import { useRef, type ReactNode } from "react";
+import { Dialog as RadixDialog } from "radix-ui";
+import { type ReactNode, useRef } from "react";
 
 /** A modal dialog with a title, a description for screen readers, and a close button. */
 export function Dialog({
@@ -22,7 +22,8 @@ export function Dialog({
   // the dialog opened (read during render, before Radix moves focus inside) and give it back on close.
   const returnFocusTo = useRef<HTMLElement | null>(null);
   const wasOpen = useRef(false);
-  if (open && !wasOpen.current && typeof document !== "undefined") returnFocusTo.current = document.activeElement as HTMLElement | null;
+  if (open && !wasOpen.current && typeof document !== "undefined")
+    returnFocusTo.current = document.activeElement as HTMLElement | null;
   wasOpen.current = open;
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
@@ -42,7 +43,10 @@ export function Dialog({
             <RadixDialog.Description className="sr-only">{title}</RadixDialog.Description>
           )}
           <div className="mt-4">{children}</div>
-          <RadixDialog.Close className="absolute right-3 top-3 rounded p-1 text-slate-500 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600" aria-label="Close">
+          <RadixDialog.Close
+            className="absolute right-3 top-3 rounded p-1 text-slate-500 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            aria-label="Close"
+          >
             <X className="h-4 w-4" aria-hidden="true" />
           </RadixDialog.Close>
         </RadixDialog.Content>

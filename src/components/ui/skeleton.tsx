@@ -6,7 +6,15 @@ export function Skeleton({ className }: { className?: string }) {
 }
 
 /** A polite "Loading…" announcement with placeholder lines under it. */
-export function LoadingBlock({ label = "Loading…", lines = 3, className }: { label?: string; lines?: number; className?: string }) {
+export function LoadingBlock({
+  label = "Loading…",
+  lines = 3,
+  className,
+}: {
+  label?: string;
+  lines?: number;
+  className?: string;
+}) {
   return (
     <div role="status" className={cn("space-y-3", className)}>
       <span className="sr-only">{label}</span>

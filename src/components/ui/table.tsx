@@ -11,7 +11,10 @@ export function Table({ label, children, className }: { label: string; children:
       role="region"
       aria-label={label}
       tabIndex={0}
-      className={cn("overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600", className)}
+      className={cn(
+        "overflow-x-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600",
+        className,
+      )}
     >
       <table className="min-w-full divide-y divide-slate-200 text-left text-sm">
         <caption className="sr-only">{label}</caption>
@@ -30,7 +33,13 @@ export function TBody({ className, ...rest }: HTMLAttributes<HTMLTableSectionEle
 }
 
 export function TH({ className, scope = "col", ...rest }: ThHTMLAttributes<HTMLTableCellElement>) {
-  return <th scope={scope} className={cn("whitespace-nowrap px-3 py-2 text-xs font-semibold text-slate-600", className)} {...rest} />;
+  return (
+    <th
+      scope={scope}
+      className={cn("whitespace-nowrap px-3 py-2 text-xs font-semibold text-slate-600", className)}
+      {...rest}
+    />
+  );
 }
 
 export function TD({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {

@@ -32,11 +32,16 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
     body = text ? JSON.parse(text) : null;
   } catch {
     // Not our JSON (a proxy's 502 page, Next's HTML 404): report the status in words.
-    if (response.ok) throw new ApiError(response.status, "internal", "The server sent an answer this page could not read.");
+    if (response.ok)
+      throw new ApiError(response.status, "internal", "The server sent an answer this page could not read.");
   }
   if (!response.ok) {
     const error = (body as ApiErrorBody | null)?.error;
-    throw new ApiError(response.status, error?.code ?? "internal", error?.message ?? `Request failed (${response.status})`);
+    throw new ApiError(
+      response.status,
+      error?.code ?? "internal",
+      error?.message ?? `Request failed (${response.status})`,
+    );
   }
   return body as T;
 }

@@ -1,4 +1,4 @@
-import { isRetained, type ExecutionEvent } from "@/lib/contract/events";
+import { type ExecutionEvent, isRetained } from "@/lib/contract/events";
 import type { Execution, ExecutionMode, ExecutionStatus, Job } from "@/lib/contract/resources";
 
 /**
@@ -165,7 +165,11 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
     case "execution_stopped": {
       // "stopping" while running jobs finish, then "stopped": the event may say which.
       const status = (str(d.status) as ExecutionStatus | null) ?? "stopped";
-      return withExecution(state, { status, stoppedAt: str(d.stoppedAt) ?? at, stopReason: str(d.reason) ?? state.execution.stopReason });
+      return withExecution(state, {
+        status,
+        stoppedAt: str(d.stoppedAt) ?? at,
+        stopReason: str(d.reason) ?? state.execution.stopReason,
+      });
     }
     case "execution_completed": {
       // The terminal event of every execution: its status says completed or stopped, its counts are final.
@@ -230,7 +234,14 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
       if (!jobId) {
         // A stop cancels every queued job in one statement and says how many.
         const count = num(d.count) ?? 1;
-        return { ...state, stats: { ...state.stats, queued: clamp(state.stats.queued - count), cancelled: state.stats.cancelled + count } };
+        return {
+          ...state,
+          stats: {
+            ...state.stats,
+            queued: clamp(state.stats.queued - count),
+            cancelled: state.stats.cancelled + count,
+          },
+        };
       }
       const wasRunning = jobId in state.runningJobs;
       const { [jobId]: _gone, ...runningJobs } = state.runningJobs;
@@ -262,7 +273,10 @@ function applyEphemeral(state: ExecutionState, event: ExecutionEvent): Execution
       failed: num(d.failed) ?? state.stats.failed,
       cancelled: num(d.cancelled) ?? state.stats.cancelled,
     };
-    const metrics = { successRate: num(d.successRate) ?? state.metrics.successRate, avgDurationMs: num(d.avgDurationMs) ?? state.metrics.avgDurationMs };
+    const metrics = {
+      successRate: num(d.successRate) ?? state.metrics.successRate,
+      avgDurationMs: num(d.avgDurationMs) ?? state.metrics.avgDurationMs,
+    };
     return { ...state, stats, metrics };
   }
   if (event.type !== "job_progress") return state;

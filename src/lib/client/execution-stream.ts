@@ -1,4 +1,4 @@
-import { isRetained, type ClientMessage, type ExecutionEvent, type ServerMessage } from "@/lib/contract/events";
+import { type ClientMessage, type ExecutionEvent, isRetained, type ServerMessage } from "@/lib/contract/events";
 
 /**
  * One execution's live stream over /api/ws/executions, without any framework: it subscribes from

@@ -8,7 +8,10 @@ export const agentFieldSchema = z.object({
     .string()
     .min(1, "field name must not be empty")
     .max(100)
-    .refine((name) => name !== TRUNCATED_KEY, `field name ${TRUNCATED_KEY} is reserved: the result lists the fields that were cut under it`),
+    .refine(
+      (name) => name !== TRUNCATED_KEY,
+      `field name ${TRUNCATED_KEY} is reserved: the result lists the fields that were cut under it`,
+    ),
   selector: z.string().min(1, "selector must not be empty"),
   attribute: z.string().min(1).default("textContent"),
   multiple: z.boolean().default(false),

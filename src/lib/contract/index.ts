@@ -1,4 +1,4 @@
 export * from "./agent";
 export * from "./events";
-export * from "./resources";
 export * from "./requests";
+export * from "./resources";

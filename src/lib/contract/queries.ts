@@ -23,16 +23,27 @@ export const jobsQuerySchema = z.object({
     .optional()
     .transform((v, ctx) => {
       if (!v) return null;
-      const list = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const list = v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
       const bad = list.filter((s) => !(JOB_STATUSES as readonly string[]).includes(s));
       if (bad.length) {
-        ctx.addIssue({ code: "custom", message: `status must be a comma-separated list of ${JOB_STATUSES.join(", ")}; got ${bad.join(", ")}` });
+        ctx.addIssue({
+          code: "custom",
+          message: `status must be a comma-separated list of ${JOB_STATUSES.join(", ")}; got ${bad.join(", ")}`,
+        });
         return z.NEVER;
       }
       return list as (typeof JOB_STATUSES)[number][];
     }),
   limit: intParam("limit", 1, 1000).default(100),
-  cursor: z.string().optional().transform((v) => v || null),
+  cursor: z
+    .string()
+    .optional()
+    .transform((v) => v || null),
 });
 
-export const exportQuerySchema = z.object({ format: z.enum(["csv", "json"], { error: 'format must be "csv" or "json"' }).default("csv") });
+export const exportQuerySchema = z.object({
+  format: z.enum(["csv", "json"], { error: 'format must be "csv" or "json"' }).default("csv"),
+});

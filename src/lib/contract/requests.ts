@@ -1,7 +1,11 @@
 import { z } from "zod";
 
 export const createProjectSchema = z.object({
-  name: z.string({ error: "name is required and must be a string" }).trim().min(1, "name must not be empty").max(200, "name must be at most 200 characters"),
+  name: z
+    .string({ error: "name is required and must be a string" })
+    .trim()
+    .min(1, "name must not be empty")
+    .max(200, "name must be at most 200 characters"),
 });
 
 export const executionModeSchema = z.enum(["test", "production"], { error: 'mode must be "test" or "production"' });
@@ -9,7 +13,11 @@ export const executionModeSchema = z.enum(["test", "production"], { error: 'mode
 export const createExecutionSchema = (maxConcurrency: number) =>
   z.object({
     mode: executionModeSchema,
-    sampleSize: z.number({ error: "sampleSize must be an integer of at least 1" }).int("sampleSize must be an integer of at least 1").min(1, "sampleSize must be an integer of at least 1").optional(),
+    sampleSize: z
+      .number({ error: "sampleSize must be an integer of at least 1" })
+      .int("sampleSize must be an integer of at least 1")
+      .min(1, "sampleSize must be an integer of at least 1")
+      .optional(),
     concurrency: concurrencySchema(maxConcurrency).optional(),
   });
 
@@ -24,4 +32,5 @@ export const stopSchema = z.object({
   reason: z.string({ error: "reason must be a string" }).max(1000, "reason must be at most 1000 characters").optional(),
 });
 
-export const adjustConcurrencySchema = (maxConcurrency: number) => z.object({ concurrency: concurrencySchema(maxConcurrency) });
+export const adjustConcurrencySchema = (maxConcurrency: number) =>
+  z.object({ concurrency: concurrencySchema(maxConcurrency) });

@@ -67,8 +67,10 @@ export const IPV6_EMBEDDING_IPV4: readonly Range[] = [
 const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR("2000::/3");
 
 type Parsed<T> = { range: [T, number]; name: string }[];
-const parseAll = <T extends ipaddr.IPv4 | ipaddr.IPv6>(ranges: readonly Range[], parse: (cidr: string) => [T, number]): Parsed<T> =>
-  ranges.map(({ cidr, name }) => ({ range: parse(cidr), name }));
+const parseAll = <T extends ipaddr.IPv4 | ipaddr.IPv6>(
+  ranges: readonly Range[],
+  parse: (cidr: string) => [T, number],
+): Parsed<T> => ranges.map(({ cidr, name }) => ({ range: parse(cidr), name }));
 
 const V4 = parseAll(IPV4_SPECIAL_RANGES, (c) => ipaddr.IPv4.parseCIDR(c));
 const V6 = parseAll(IPV6_SPECIAL_RANGES, (c) => ipaddr.IPv6.parseCIDR(c));

@@ -1,8 +1,8 @@
 import fs from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 import { log } from "../log";
 import { findChromium } from "./chromium";
-import { launchPlans, type LaunchPlan, type SandboxState } from "./chromium-sandbox";
+import { type LaunchPlan, launchPlans, type SandboxState } from "./chromium-sandbox";
 import { AgentError } from "./types";
 
 /**
@@ -33,7 +33,8 @@ interface Pool {
 
 // On globalThis: Next bundles route handlers apart from server.ts, and there must still be one browser.
 const globalForPool = globalThis as unknown as { __fleetdeckBrowserPool?: Pool };
-const pool = (): Pool => (globalForPool.__fleetdeckBrowserPool ??= { browser: null, launching: null, launches: 0, plan: null });
+const pool = (): Pool =>
+  (globalForPool.__fleetdeckBrowserPool ??= { browser: null, launching: null, launches: 0, plan: null });
 
 export async function getBrowser(): Promise<Browser> {
   const state = pool();
@@ -65,7 +66,11 @@ async function startFirst(state: Pool, plans: LaunchPlan[]): Promise<Browser> {
       const browser = await start(plan);
       state.plan = plan;
       if (plan.state.sandboxed) log().info({ uid: plan.state.uid }, "Chromium runs with its sandbox");
-      else log().warn({ reason: plan.state.reason, sandboxedLaunchError: failures[0] }, `Chromium runs WITHOUT its sandbox: ${plan.state.reason}`);
+      else
+        log().warn(
+          { reason: plan.state.reason, sandboxedLaunchError: failures[0] },
+          `Chromium runs WITHOUT its sandbox: ${plan.state.reason}`,
+        );
       return browser;
     } catch (e) {
       failures.push(e instanceof AgentError ? e.message : String(e));
@@ -85,7 +90,11 @@ async function start(plan: LaunchPlan): Promise<Browser> {
       args: CHROMIUM_ARGS.filter((a) => a !== "--headless"),
     });
   } catch (e) {
-    throw new AgentError(`Chromium could not start (${executable.path}): ${(e as Error).message.split("\n")[0]}`, true, "browser_launch");
+    throw new AgentError(
+      `Chromium could not start (${executable.path}): ${(e as Error).message.split("\n")[0]}`,
+      true,
+      "browser_launch",
+    );
   } finally {
     executable.done();
   }

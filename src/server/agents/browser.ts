@@ -2,13 +2,20 @@ import type { Browser, BrowserContext, Page, Response as PageResponse } from "pl
 import type { AgentStep } from "@/lib/contract/agent";
 import { getBrowser } from "./browser-pool";
 import { abortedError, badStep, browserCrashed, classifyError, httpStatusError } from "./errors";
-import { buildExtractedData, COLLECT_IN_PAGE, extractingWords, fieldsToExtract, invalidSelector, type RawMatches } from "./extract";
-import { startGuardProxy, type GuardProxy } from "./guard-proxy";
-import { capText, extractionLimits, type ExtractionLimits } from "./limits";
-import { networkGuard, type NetworkGuard } from "./network-guard";
+import {
+  buildExtractedData,
+  COLLECT_IN_PAGE,
+  extractingWords,
+  fieldsToExtract,
+  invalidSelector,
+  type RawMatches,
+} from "./extract";
+import { type GuardProxy, startGuardProxy } from "./guard-proxy";
+import { capText, type ExtractionLimits, extractionLimits } from "./limits";
+import { type NetworkGuard, networkGuard } from "./network-guard";
 import { ProgressTracker } from "./progress";
 import { fillTemplate, gotoTarget } from "./template";
-import { AgentError, type Agent, type AgentContext, type AgentJob, type AgentResult } from "./types";
+import { type Agent, type AgentContext, AgentError, type AgentJob, type AgentResult } from "./types";
 
 /** Layout as a laptop sees it; the device scale makes every screenshot a ~480x300 thumbnail without resizing. */
 const VIEWPORT = { width: 1280, height: 800 };
@@ -88,7 +95,12 @@ async function runInBrowser(job: AgentJob, ctx: AgentContext, guard: NetworkGuar
     progress.begin(extractingWords(fields.length + (isDefaultSet ? 1 : 0)), page.url());
     const limits = extractionLimits();
     const raw = await collectInPage(page, fields, limits);
-    const extractedData = buildExtractedData(fields, raw, { url: page.url(), httpStatus: navigation.status, isDefaultSet }, limits);
+    const extractedData = buildExtractedData(
+      fields,
+      raw,
+      { url: page.url(), httpStatus: navigation.status, isDefaultSet },
+      limits,
+    );
     await thumbnail;
     // A script can push a URL of megabytes; what is stored is bounded like every other text.
     return { extractedData, finalUrl: capText(page.url()), httpStatus: navigation.status };
@@ -125,7 +137,8 @@ function followMainFrame(page: Page, progress: ProgressTracker): MainFrame {
   page.on("response", (response) => {
     const request = response.request();
     const isRedirect = response.status() >= 300 && response.status() < 400;
-    if (!isRedirect && request.isNavigationRequest() && request.frame() === page.mainFrame()) state.status = response.status();
+    if (!isRedirect && request.isNavigationRequest() && request.frame() === page.mainFrame())
+      state.status = response.status();
   });
   page.on("framenavigated", (frame) => {
     // Chromium's own error page is not a place the user asked for.
@@ -139,7 +152,14 @@ function failOnErrorStatus(page: Page, response: PageResponse | null): void {
   if (failure) throw failure;
 }
 
-async function runStep(page: Page, step: AgentStep, index: number, job: AgentJob, progress: ProgressTracker, guard: NetworkGuard) {
+async function runStep(
+  page: Page,
+  step: AgentStep,
+  index: number,
+  job: AgentJob,
+  progress: ProgressTracker,
+  guard: NetworkGuard,
+) {
   const selector = step.selector;
   const needSelector = () => {
     if (!selector) throw badStep(index, `a ${step.action} step needs a selector`);
@@ -177,7 +197,8 @@ async function runStep(page: Page, step: AgentStep, index: number, job: AgentJob
         return;
       }
       const ms = Number(step.value);
-      if (!Number.isFinite(ms) || ms < 0) throw badStep(index, "a waitFor step needs a selector, or a value in milliseconds");
+      if (!Number.isFinite(ms) || ms < 0)
+        throw badStep(index, "a waitFor step needs a selector, or a value in milliseconds");
       progress.begin(`Waiting ${Math.round(ms / 100) / 10} s`);
       await page.waitForTimeout(ms);
       return;
@@ -185,9 +206,17 @@ async function runStep(page: Page, step: AgentStep, index: number, job: AgentJob
   }
 }
 
-async function collectInPage(page: Page, fields: { name: string; selector: string; attribute: string; multiple: boolean }[], limits: ExtractionLimits): Promise<RawMatches> {
+async function collectInPage(
+  page: Page,
+  fields: { name: string; selector: string; attribute: string; multiple: boolean }[],
+  limits: ExtractionLimits,
+): Promise<RawMatches> {
   const query = fields.map(({ name, selector, attribute, multiple }) => ({ name, selector, attribute, multiple }));
-  const run = () => page.evaluate(`(${COLLECT_IN_PAGE})(${JSON.stringify(query)}, ${JSON.stringify(limits)})`) as Promise<{ matches?: RawMatches; invalid?: number }>;
+  const run = () =>
+    page.evaluate(`(${COLLECT_IN_PAGE})(${JSON.stringify(query)}, ${JSON.stringify(limits)})`) as Promise<{
+      matches?: RawMatches;
+      invalid?: number;
+    }>;
   let result: { matches?: RawMatches; invalid?: number };
   try {
     result = await run();

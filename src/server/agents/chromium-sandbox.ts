@@ -41,7 +41,11 @@ export function launchPlans(chromiumPath: string): LaunchPlan[] {
       {
         executable: direct(chromiumPath),
         chromiumSandbox: false,
-        state: { sandboxed: false, reason: "the kernel refused Chromium's sandbox (no unprivileged user namespaces and no setuid sandbox helper)" },
+        state: {
+          sandboxed: false,
+          reason:
+            "the kernel refused Chromium's sandbox (no unprivileged user namespaces and no setuid sandbox helper)",
+        },
       },
     ];
   }
@@ -51,12 +55,20 @@ export function launchPlans(chromiumPath: string): LaunchPlan[] {
       {
         executable: direct(chromiumPath),
         chromiumSandbox: false,
-        state: { sandboxed: false, reason: "fleetdeck runs as root, where Chromium refuses its sandbox, and setpriv is missing to run it as an unprivileged user" },
+        state: {
+          sandboxed: false,
+          reason:
+            "fleetdeck runs as root, where Chromium refuses its sandbox, and setpriv is missing to run it as an unprivileged user",
+        },
       },
     ];
   }
   return [
-    { executable: () => unprivilegedWrapper(setpriv, chromiumPath), chromiumSandbox: true, state: { sandboxed: true, uid: UNPRIVILEGED_ID } },
+    {
+      executable: () => unprivilegedWrapper(setpriv, chromiumPath),
+      chromiumSandbox: true,
+      state: { sandboxed: true, uid: UNPRIVILEGED_ID },
+    },
     {
       executable: direct(chromiumPath),
       chromiumSandbox: false,

@@ -11,9 +11,16 @@ export function findChromium(env: Record<string, string | undefined> = process.e
   const candidates: string[] = [];
   const cache = env.PLAYWRIGHT_BROWSERS_PATH || path.join(os.homedir(), ".cache", "ms-playwright");
   if (fs.existsSync(cache)) {
-    const dirs = fs.readdirSync(cache).filter((d) => d.startsWith("chromium")).sort().reverse();
+    const dirs = fs
+      .readdirSync(cache)
+      .filter((d) => d.startsWith("chromium"))
+      .sort()
+      .reverse();
     for (const dir of dirs) {
-      candidates.push(path.join(cache, dir, "chrome-linux", "chrome"), path.join(cache, dir, "chrome-linux64", "chrome"));
+      candidates.push(
+        path.join(cache, dir, "chrome-linux", "chrome"),
+        path.join(cache, dir, "chrome-linux64", "chrome"),
+      );
     }
   }
   candidates.push(

@@ -18,19 +18,35 @@ export const refusedAddress = (url: string) =>
   );
 
 export const ownOrigin = (url: string) =>
-  new AgentError(`Refused to open ${url}: it is fleetdeck itself, which agents may not reach (only its /demo pages)`, false, "refused_address");
+  new AgentError(
+    `Refused to open ${url}: it is fleetdeck itself, which agents may not reach (only its /demo pages)`,
+    false,
+    "refused_address",
+  );
 
 export const dnsFailure = (url: string, host: string, code?: string) =>
-  new AgentError(`Could not find the server for ${url}: the name ${host} did not resolve${code ? ` (${code})` : ""}`, true, "dns");
+  new AgentError(
+    `Could not find the server for ${url}: the name ${host} did not resolve${code ? ` (${code})` : ""}`,
+    true,
+    "dns",
+  );
 
 export const timedOut = (url: string, doing?: string) =>
   new AgentError(`Timed out${doing ? ` while ${doing}` : ""} at ${url}`, true, "timeout");
 
 export const browserCrashed = (url: string) =>
-  new AgentError(`The browser crashed while working on ${url}; it is restarted for the next attempt`, true, "browser_crashed");
+  new AgentError(
+    `The browser crashed while working on ${url}; it is restarted for the next attempt`,
+    true,
+    "browser_crashed",
+  );
 
 export const missingField = (name: string, selector: string, url: string) =>
-  new AgentError(`Required field "${name}" was not found on ${url} (nothing matches ${selector})`, false, "missing_field");
+  new AgentError(
+    `Required field "${name}" was not found on ${url} (nothing matches ${selector})`,
+    false,
+    "missing_field",
+  );
 
 export const unsupportedStep = (action: string, engine: string) =>
   new AgentError(
@@ -71,14 +87,26 @@ const NODE_CODES: Record<string, { words: string; retryable: boolean; kind: stri
 
 /** Chromium's net::ERR_* names, as Playwright reports them. */
 const CHROMIUM_ERRORS: [RegExp, { words: string; retryable: boolean; kind: string }][] = [
-  [/ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED/, { words: "the server name did not resolve", retryable: true, kind: "dns" }],
+  [
+    /ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED/,
+    { words: "the server name did not resolve", retryable: true, kind: "dns" },
+  ],
   [/ERR_CONNECTION_REFUSED/, { words: "the connection was refused", retryable: true, kind: "connection_refused" }],
-  [/ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE/, { words: "the connection was reset", retryable: true, kind: "connection_reset" }],
+  [
+    /ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE/,
+    { words: "the connection was reset", retryable: true, kind: "connection_reset" },
+  ],
   [/ERR_TIMED_OUT|ERR_CONNECTION_TIMED_OUT/, { words: "the connection timed out", retryable: true, kind: "timeout" }],
-  [/ERR_ADDRESS_UNREACHABLE|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED/, { words: "the server is unreachable", retryable: true, kind: "unreachable" }],
+  [
+    /ERR_ADDRESS_UNREACHABLE|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_CHANGED/,
+    { words: "the server is unreachable", retryable: true, kind: "unreachable" },
+  ],
   [/ERR_CERT_/, { words: "its TLS certificate is not valid", retryable: false, kind: "tls" }],
   [/ERR_TOO_MANY_REDIRECTS/, { words: "it redirects in a loop", retryable: false, kind: "redirect_loop" }],
-  [/ERR_INVALID_URL|Cannot navigate to invalid URL/, { words: "the URL is not valid", retryable: false, kind: "invalid_url" }],
+  [
+    /ERR_INVALID_URL|Cannot navigate to invalid URL/,
+    { words: "the URL is not valid", retryable: false, kind: "invalid_url" },
+  ],
   [/ERR_ABORTED/, { words: "the page load was aborted", retryable: true, kind: "aborted" }],
 ];
 
@@ -103,7 +131,11 @@ export function classifyError(e: unknown, url: string): AgentError {
     if (pattern.test(message)) return new AgentError(`Could not load ${url}: ${info.words}`, info.retryable, info.kind);
   }
   if (e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError")) return timedOut(url);
-  if (/is not a valid selector|Unexpected token|Failed to find element matching selector|strict mode violation/.test(message)) {
+  if (
+    /is not a valid selector|Unexpected token|Failed to find element matching selector|strict mode violation/.test(
+      message,
+    )
+  ) {
     return new AgentError(`A step or field failed at ${url}: ${firstLine(message)}`, false, "invalid_selector");
   }
   // Unknown causes are retried once or twice (bounded by maxRetries): better than failing a transient glitch for good.

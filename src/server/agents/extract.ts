@@ -1,8 +1,8 @@
-import { TRUNCATED_KEY } from "@/lib/contract/agent";
 import type { CheerioAPI } from "cheerio";
 import type { AgentField } from "@/lib/contract/agent";
+import { TRUNCATED_KEY } from "@/lib/contract/agent";
 import { missingField } from "./errors";
-import { extractionLimits, truncateUtf8, type ExtractionLimits } from "./limits";
+import { type ExtractionLimits, extractionLimits, truncateUtf8 } from "./limits";
 import { AgentError } from "./types";
 
 /**
@@ -14,13 +14,21 @@ import { AgentError } from "./types";
 /** With no configured fields: page title, meta description, first h1, canonical URL (plus the HTTP status). */
 export const DEFAULT_FIELDS: AgentField[] = [
   { name: "title", selector: "title", attribute: "textContent", multiple: false, required: false },
-  { name: "metaDescription", selector: 'meta[name="description" i]', attribute: "content", multiple: false, required: false },
+  {
+    name: "metaDescription",
+    selector: 'meta[name="description" i]',
+    attribute: "content",
+    multiple: false,
+    required: false,
+  },
   { name: "h1", selector: "h1", attribute: "textContent", multiple: false, required: false },
   { name: "canonicalUrl", selector: 'link[rel="canonical" i]', attribute: "href", multiple: false, required: false },
 ];
 
 export function fieldsToExtract(configured: AgentField[]): { fields: AgentField[]; isDefaultSet: boolean } {
-  return configured.length > 0 ? { fields: configured, isDefaultSet: false } : { fields: DEFAULT_FIELDS, isDefaultSet: true };
+  return configured.length > 0
+    ? { fields: configured, isDefaultSet: false }
+    : { fields: DEFAULT_FIELDS, isDefaultSet: true };
 }
 
 /** Attributes whose values are links: returned absolute, resolved against the page's URL. */
@@ -89,7 +97,11 @@ export function buildExtractedData(
   const data: Record<string, unknown> = {};
   const truncated: string[] = [];
   // What the result holds whatever the values: every key with a null, the status, and a full truncation list.
-  const skeleton = { ...Object.fromEntries(fields.map((f) => [f.name, null])), httpStatus: 999, [TRUNCATED_KEY]: fields.map((f) => f.name) };
+  const skeleton = {
+    ...Object.fromEntries(fields.map((f) => [f.name, null])),
+    httpStatus: 999,
+    [TRUNCATED_KEY]: fields.map((f) => f.name),
+  };
   let room = Math.max(0, limits.maxResultBytes - jsonBytes(skeleton));
   fields.forEach((field, i) => {
     const collected = raw[i] ?? { values: [], cut: false };
@@ -154,7 +166,11 @@ function collectionBudget(limits: ExtractionLimits) {
 }
 
 /** Raw matches with cheerio (http engine). */
-export function collectWithCheerio($: CheerioAPI, fields: FieldQuery[], limits: ExtractionLimits = extractionLimits()): RawMatches {
+export function collectWithCheerio(
+  $: CheerioAPI,
+  fields: FieldQuery[],
+  limits: ExtractionLimits = extractionLimits(),
+): RawMatches {
   const budget = collectionBudget(limits);
   return fields.map((field) => {
     let elements;

@@ -3,7 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { log } from "../log";
-import { pinnedLookup, type NetworkGuard } from "./network-guard";
+import { type NetworkGuard, pinnedLookup } from "./network-guard";
 import { AgentError } from "./types";
 
 /**
@@ -27,7 +27,17 @@ export interface GuardProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = new Set(["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "proxy-connection",
+  "keep-alive",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 const PROXY_USER = "fleetdeck";
 const CHALLENGE = 'Basic realm="fleetdeck agents"';
 
@@ -45,7 +55,10 @@ function hasCredentials(req: IncomingMessage): boolean {
 
 /** A raw HTTP answer on a socket that has no ServerResponse (CONNECT, upgrades). */
 function answerRaw(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
-  const lines = [`HTTP/1.1 ${status} ${reason}`, ...Object.entries({ ...headers, "content-length": "0", connection: "close" }).map(([k, v]) => `${k}: ${v}`)];
+  const lines = [
+    `HTTP/1.1 ${status} ${reason}`,
+    ...Object.entries({ ...headers, "content-length": "0", connection: "close" }).map(([k, v]) => `${k}: ${v}`),
+  ];
   if (!socket.destroyed) socket.end(`${lines.join("\r\n")}\r\n\r\n`);
 }
 
@@ -67,13 +80,18 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
     if (!refusals.has(key)) refusals.set(key, error);
   };
   const logFailure = (target: string, e: unknown) =>
-    log().warn({ target: target.slice(0, 200), err: e instanceof Error ? e.message : String(e) }, "guard proxy could not serve a request");
+    log().warn(
+      { target: target.slice(0, 200), err: e instanceof Error ? e.message : String(e) },
+      "guard proxy could not serve a request",
+    );
 
   async function forward(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = req.url ?? "";
-    if (!hasCredentials(req)) return answer(res, 407, "Proxy authentication required", { "proxy-authenticate": CHALLENGE });
+    if (!hasCredentials(req))
+      return answer(res, 407, "Proxy authentication required", { "proxy-authenticate": CHALLENGE });
     // A proxied plain request names an absolute http URL; https goes through CONNECT.
-    if (!/^http:\/\//i.test(target)) return answer(res, 400, "Only absolute http:// URLs are proxied (https uses CONNECT)");
+    if (!/^http:\/\//i.test(target))
+      return answer(res, 400, "Only absolute http:// URLs are proxied (https uses CONNECT)");
     let admitted;
     try {
       admitted = await guard.admit(target);
@@ -98,7 +116,8 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
     });
     upstream.on("response", (up) => {
       const out: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
+      for (const [name, value] of Object.entries(up.headers))
+        if (!HOP_BY_HOP.has(name) && value !== undefined) out[name] = value;
       res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
       up.on("error", () => res.destroy());
       up.pipe(res);
@@ -111,7 +130,8 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
 
   // https (and ws/wss) arrive as CONNECT host:port tunnels: the path is not visible, the host is checked.
   async function tunnel(req: IncomingMessage, client: Duplex, head: Buffer): Promise<void> {
-    if (!hasCredentials(req)) return answerRaw(client, 407, "Proxy Authentication Required", { "proxy-authenticate": CHALLENGE });
+    if (!hasCredentials(req))
+      return answerRaw(client, 407, "Proxy Authentication Required", { "proxy-authenticate": CHALLENGE });
     const url = `https://${req.url}/`;
     let admitted;
     try {
@@ -122,13 +142,16 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
     }
     const port = Number(admitted.url.port || 443);
     let connected = false;
-    const upstream = net.connect({ port, host: admitted.url.hostname, lookup: pinnedLookup(admitted.addresses) as never }, () => {
-      connected = true;
-      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-      if (head.length) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
+    const upstream = net.connect(
+      { port, host: admitted.url.hostname, lookup: pinnedLookup(admitted.addresses) as never },
+      () => {
+        connected = true;
+        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+        if (head.length) upstream.write(head);
+        upstream.pipe(client);
+        client.pipe(upstream);
+      },
+    );
     upstream.on("error", (e) => {
       if (connected) return client.destroy();
       logFailure(url, e);

@@ -3,10 +3,10 @@ import { Agent as Dispatcher, fetch as pinnedFetch } from "undici";
 import { abortedError, classifyError, httpStatusError, unsupportedStep } from "./errors";
 import { buildExtractedData, collectWithCheerio, extractingWords, fieldsToExtract } from "./extract";
 import { extractionLimits } from "./limits";
-import { networkGuard, pinnedLookup, type NetworkGuard } from "./network-guard";
+import { type NetworkGuard, networkGuard, pinnedLookup } from "./network-guard";
 import { ProgressTracker } from "./progress";
 import { gotoTarget } from "./template";
-import { AgentError, type Agent, type AgentContext, type AgentJob, type AgentResult } from "./types";
+import { type Agent, type AgentContext, AgentError, type AgentJob, type AgentResult } from "./types";
 
 /** Bigger pages are cut here: the fields users want sit near the top, and a runaway download must not eat memory. */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -38,7 +38,12 @@ export function createHttpAgent(guard: NetworkGuard = networkGuard): Agent {
       progress.begin(extractingWords(count), page.url);
       const $ = cheerio.load(page.html);
       const limits = extractionLimits();
-      const extractedData = buildExtractedData(fields, collectWithCheerio($, fields, limits), { url: page.url, httpStatus: page.status, isDefaultSet }, limits);
+      const extractedData = buildExtractedData(
+        fields,
+        collectWithCheerio($, fields, limits),
+        { url: page.url, httpStatus: page.status, isDefaultSet },
+        limits,
+      );
       return { extractedData, finalUrl: page.url, httpStatus: page.status };
     },
   };
@@ -46,7 +51,12 @@ export function createHttpAgent(guard: NetworkGuard = networkGuard): Agent {
 
 export const httpAgent = createHttpAgent();
 
-async function fetchPage(startUrl: string, guard: NetworkGuard, ctx: AgentContext, progress: ProgressTracker): Promise<FetchedPage> {
+async function fetchPage(
+  startUrl: string,
+  guard: NetworkGuard,
+  ctx: AgentContext,
+  progress: ProgressTracker,
+): Promise<FetchedPage> {
   let url = startUrl;
   for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
     // Checked before every request, so a public page cannot redirect an agent into a private network;
@@ -92,7 +102,11 @@ async function fetchPage(startUrl: string, guard: NetworkGuard, ctx: AgentContex
       void dispatcher.close().catch(() => {});
     }
   }
-  throw new AgentError(`Too many redirects (more than ${MAX_REDIRECTS}) starting at ${startUrl}`, false, "redirect_loop");
+  throw new AgentError(
+    `Too many redirects (more than ${MAX_REDIRECTS}) starting at ${startUrl}`,
+    false,
+    "redirect_loop",
+  );
 }
 
 /** Reads at most MAX_BODY_BYTES and decodes with the page's declared charset (UTF-8 when unknown). */

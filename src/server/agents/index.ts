@@ -7,10 +7,13 @@ import { httpAgent } from "./http";
 import { simulatedAgent } from "./simulated";
 import type { Agent } from "./types";
 
-export { allowHost } from "./network-guard";
 export { closeBrowser } from "./browser-pool";
+export { allowHost } from "./network-guard";
 
-const globalForAgents = globalThis as unknown as { __fleetdeckChromium?: string | null; __fleetdeckFallbackLogged?: boolean };
+const globalForAgents = globalThis as unknown as {
+  __fleetdeckChromium?: string | null;
+  __fleetdeckFallbackLogged?: boolean;
+};
 
 /** Looked up once per process: the answer does not change while it runs, and the lookup touches the disk. */
 function chromiumPath(): string | null {

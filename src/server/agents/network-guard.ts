@@ -49,10 +49,13 @@ function parseAllowance(entry: string, pathPrefix?: string): Allowance {
   // A bare IPv6 address has colons but no port.
   if (net.isIPv6(text)) return { host: text, ports: "80/443", pathPrefix };
   const withPort = /^(.+):(\*|\d+)$/.exec(text);
-  return withPort ? { host: withPort[1]!, ports: withPort[2]!, pathPrefix } : { host: text, ports: "80/443", pathPrefix };
+  return withPort
+    ? { host: withPort[1]!, ports: withPort[2]!, pathPrefix }
+    : { host: text, ports: "80/443", pathPrefix };
 }
 
-const portAllowed = (ports: Allowance["ports"], port: string) => ports === "*" || (ports === "80/443" ? port === "80" || port === "443" : ports === port);
+const portAllowed = (ports: Allowance["ports"], port: string) =>
+  ports === "*" || (ports === "80/443" ? port === "80" || port === "443" : ports === port);
 
 /**
  * Allows a private or loopback host for every agent of this process: "host:port" one port, "host:*" all, "host"
@@ -61,7 +64,8 @@ const portAllowed = (ports: Allowance["ports"], port: string) => ports === "*" |
 export function allowHost(host: string, options: { pathPrefix?: string } = {}): void {
   const entry = parseAllowance(host, options.pathPrefix);
   const list = registry().allowances;
-  if (!list.some((a) => a.host === entry.host && a.ports === entry.ports && a.pathPrefix === entry.pathPrefix)) list.push(entry);
+  if (!list.some((a) => a.host === entry.host && a.ports === entry.ports && a.pathPrefix === entry.pathPrefix))
+    list.push(entry);
 }
 
 /**
@@ -83,7 +87,11 @@ export function clearAllowedHosts(): void {
   registry().app = null;
 }
 
-const normaliseHost = (host: string) => host.trim().toLowerCase().replace(/^\[([^\]]+)\]$/, "$1");
+const normaliseHost = (host: string) =>
+  host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[([^\]]+)\]$/, "$1");
 const effectivePort = (url: URL) => url.port || (url.protocol === "https:" ? "443" : "80");
 
 export interface GuardOptions {
@@ -107,7 +115,11 @@ export interface AdmittedUrl {
 
 /** A `lookup` for node:net, http and undici that answers only the addresses the guard checked. */
 export function pinnedLookup(addresses: ResolvedAddress[]) {
-  return (_hostname: string, options: { all?: boolean } | number | undefined, callback: (...args: unknown[]) => void) => {
+  return (
+    _hostname: string,
+    options: { all?: boolean } | number | undefined,
+    callback: (...args: unknown[]) => void,
+  ) => {
     if (typeof options === "object" && options?.all) callback(null, addresses);
     else callback(null, addresses[0]!.address, addresses[0]!.family);
   };
@@ -129,7 +141,10 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
   function allowance(url: URL, hostname: string, port: string): Allowance | undefined {
     const configured = (options.allowedHosts ?? safeAllowedHosts()).map((h) => parseAllowance(h));
     const matches = (a: Allowance) => normaliseHost(a.host) === hostname && portAllowed(a.ports, port);
-    return configured.find(matches) ?? registry().allowances.find((a) => matches(a) && (!a.pathPrefix || isUnder(url.pathname, a.pathPrefix)));
+    return (
+      configured.find(matches) ??
+      registry().allowances.find((a) => matches(a) && (!a.pathPrefix || isUnder(url.pathname, a.pathPrefix)))
+    );
   }
 
   /** True when the URL would reach this app: its public origin, or its port on any address of this machine. */
@@ -170,7 +185,8 @@ export function createNetworkGuard(options: GuardOptions = {}): NetworkGuard {
     if (isAppItself(hostname, port, addresses) && !isUnder(url.pathname, DEMO_PATH)) throw ownOrigin(rawUrl);
     // Every address must be public unless the host is allowed: the connection may use any of them. The refusal
     // never names the address, so an agent's error cannot read out internal DNS.
-    if (!allowance(url, hostname, port) && addresses.some(({ address }) => nonPublicReason(address) !== null)) throw refusedAddress(rawUrl);
+    if (!allowance(url, hostname, port) && addresses.some(({ address }) => nonPublicReason(address) !== null))
+      throw refusedAddress(rawUrl);
     return { url, addresses };
   }
 

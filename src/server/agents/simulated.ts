@@ -9,7 +9,11 @@ export const simulatedAgent: Agent = {
     const { durationMs, failRate } = { durationMs: 1000, failRate: 0, ...ctx.config.simulate };
     const stepCount = durationMs === 0 ? 1 : STEPS.length;
     for (let i = 0; i < stepCount; i++) {
-      ctx.progress({ step: durationMs === 0 ? "Simulating" : STEPS[i]!, url: job.siteUrl, percent: Math.round((i / stepCount) * 100) });
+      ctx.progress({
+        step: durationMs === 0 ? "Simulating" : STEPS[i]!,
+        url: job.siteUrl,
+        percent: Math.round((i / stepCount) * 100),
+      });
       if (durationMs > 0) await sleep(durationMs / stepCount, ctx.signal);
     }
     if (ctx.signal.aborted) throw new AgentError("The job was aborted", true, "aborted");

@@ -28,7 +28,8 @@ export function normalizeUrl(raw: string): UrlResult {
     if (scheme !== "http" && scheme !== "https") {
       return { ok: false, reason: `${shown} uses the "${scheme}:" scheme; only http and https URLs can be visited` };
     }
-    if (!/^https?:\/\//i.test(value)) return { ok: false, reason: `${shown} is not a valid URL: "//" must follow "${scheme}:"` };
+    if (!/^https?:\/\//i.test(value))
+      return { ok: false, reason: `${shown} is not a valid URL: "//" must follow "${scheme}:"` };
     candidate = scheme + value.slice(scheme.length);
   } else {
     candidate = value.startsWith("//") ? `https:${value}` : `https://${value}`;
@@ -55,7 +56,9 @@ function checkHost(hostname: string, written: string): string | null {
   if (hostname === "localhost" || hostname.startsWith("[")) return null;
   if (!hostname.includes(".")) return `its host "${hostname}" has no dot (a domain like example.com is expected)`;
   if (/^[\d.]+$/.test(hostname)) {
-    return IPV4.test(written) && written === hostname ? null : `its host "${written}" is not a domain name or an IPv4 address`;
+    return IPV4.test(written) && written === hostname
+      ? null
+      : `its host "${written}" is not a domain name or an IPv4 address`;
   }
   const labels = hostname.replace(/\.$/, "").split(".");
   if (labels.some((label) => label === "")) return `its host "${hostname}" has an empty part`;
@@ -121,7 +124,11 @@ export interface ResolvedColumns {
  * Resolves the named columns (exactly, else ignoring case and spaces) and detects the URL column when none
  * is named. A name that matches no column is an invalid_csv error that lists the columns there are.
  */
-export function resolveColumns(columns: readonly string[], sample: readonly (readonly string[])[], choice: ColumnChoice): ResolvedColumns {
+export function resolveColumns(
+  columns: readonly string[],
+  sample: readonly (readonly string[])[],
+  choice: ColumnChoice,
+): ResolvedColumns {
   const find = (field: keyof ColumnChoice): number | null => {
     const wanted = choice[field]?.trim();
     if (!wanted) return null;
@@ -131,10 +138,13 @@ export function resolveColumns(columns: readonly string[], sample: readonly (rea
       if (loose.length === 1) index = loose[0]!;
     }
     if (index < 0) {
-      throw invalidCsv(`${field} ${JSON.stringify(wanted)} is not a column of this CSV; its columns are: ${columns.map((c) => JSON.stringify(c)).join(", ")}`, {
-        field,
-        columns,
-      });
+      throw invalidCsv(
+        `${field} ${JSON.stringify(wanted)} is not a column of this CSV; its columns are: ${columns.map((c) => JSON.stringify(c)).join(", ")}`,
+        {
+          field,
+          columns,
+        },
+      );
     }
     return index;
   };
@@ -143,9 +153,12 @@ export function resolveColumns(columns: readonly string[], sample: readonly (rea
   if (url === null) {
     const detected = detectUrlColumn(columns, sample);
     if (detected === null) {
-      throw invalidCsv(`No column holds URLs or domains; choose one with urlColumn. The columns are: ${columns.map((c) => JSON.stringify(c)).join(", ")}`, {
-        columns,
-      });
+      throw invalidCsv(
+        `No column holds URLs or domains; choose one with urlColumn. The columns are: ${columns.map((c) => JSON.stringify(c)).join(", ")}`,
+        {
+          columns,
+        },
+      );
     }
     url = columns.indexOf(detected);
   }
@@ -155,6 +168,10 @@ export function resolveColumns(columns: readonly string[], sample: readonly (rea
     url,
     goal,
     id,
-    names: { urlColumn: columns[url]!, goalColumn: goal === null ? null : columns[goal]!, idColumn: id === null ? null : columns[id]! },
+    names: {
+      urlColumn: columns[url]!,
+      goalColumn: goal === null ? null : columns[goal]!,
+      idColumn: id === null ? null : columns[id]!,
+    },
   };
 }

@@ -48,7 +48,8 @@ const MAX_RECORD_CHARS = 1024 * 1024;
 /** Parsing gives the event loop a turn this often, so a large upload never stalls other requests. */
 const PARSE_SLICE_MS = 20;
 
-export const invalidCsv = (message: string, details: Record<string, unknown> = {}) => new AppError("invalid_csv", 400, message, details);
+export const invalidCsv = (message: string, details: Record<string, unknown> = {}) =>
+  new AppError("invalid_csv", 400, message, details);
 
 /** Opens a CSV: reads just enough to find the dialect and the header; the records then stream. */
 export async function readCsv(source: CsvSource, limits: CsvLimits): Promise<CsvTable> {
@@ -58,7 +59,8 @@ export async function readCsv(source: CsvSource, limits: CsvLimits): Promise<Csv
   const raw = parseRecords(prepend(head.text, head.done ? null : chunks), dialect);
 
   const first = await raw.next();
-  if (first.done) throw invalidCsv("The CSV file is empty: it needs a header row with column names and at least one data row");
+  if (first.done)
+    throw invalidCsv("The CSV file is empty: it needs a header row with column names and at least one data row");
   const headerUrl = first.value.cells.find((cell) => /^\s*(https?:\/\/|www\.)/i.test(cell));
   if (headerUrl !== undefined) {
     await raw.return(undefined); // lets the source release its stream
@@ -75,7 +77,11 @@ export async function readCsv(source: CsvSource, limits: CsvLimits): Promise<Csv
 }
 
 const tooManyColumns = (index: number, count: number, maxColumns: number) =>
-  invalidCsv(`${recordName(index)} has ${count} columns, over the limit of ${maxColumns} columns (MAX_CSV_COLUMNS)`, { row: index, columns: count, maxColumns });
+  invalidCsv(`${recordName(index)} has ${count} columns, over the limit of ${maxColumns} columns (MAX_CSV_COLUMNS)`, {
+    row: index,
+    columns: count,
+    maxColumns,
+  });
 
 /**
  * Header names made unique and non-empty: duplicates become `name`, `name_2`, …; an empty name becomes
@@ -113,7 +119,11 @@ export class ColumnNames {
     let candidate = base;
     if (this.used.has(candidate) || (candidate !== name && this.taken.has(candidate))) {
       let n = this.nextSuffix.get(base) ?? 2;
-      for (candidate = `${base}_${n}`; this.used.has(candidate) || this.taken.has(candidate); candidate = `${base}_${++n}`);
+      for (
+        candidate = `${base}_${n}`;
+        this.used.has(candidate) || this.taken.has(candidate);
+        candidate = `${base}_${++n}`
+      );
       this.nextSuffix.set(base, n + 1);
     }
     this.used.add(candidate);
@@ -130,7 +140,9 @@ export interface CsvDialect {
 /** Guesses the delimiter (the one giving a steady number of fields over the first records) and the line break. */
 export function sniffDialect(sample: string): CsvDialect {
   const guess = Papa.parse<string[]>(sample, { delimitersToGuess: DELIMITERS, preview: 50, skipEmptyLines: "greedy" });
-  const delimiter = (DELIMITERS as string[]).includes(guess.meta.delimiter) ? (guess.meta.delimiter as CsvDelimiter) : ",";
+  const delimiter = (DELIMITERS as string[]).includes(guess.meta.delimiter)
+    ? (guess.meta.delimiter as CsvDelimiter)
+    : ",";
   const linebreak = guess.meta.linebreak;
   const newline = linebreak === "\r\n" || linebreak === "\r" ? linebreak : "\n";
   return { delimiter, newline };
@@ -142,7 +154,12 @@ export async function* textChunks(source: CsvSource, maxBytes: number): AsyncGen
   const count = (n: number) => {
     bytes += n;
     if (bytes > maxBytes) {
-      throw new AppError("payload_too_large", 413, `The CSV file is over the upload limit of ${formatBytes(maxBytes)} (MAX_UPLOAD_BYTES)`, { maxBytes });
+      throw new AppError(
+        "payload_too_large",
+        413,
+        `The CSV file is over the upload limit of ${formatBytes(maxBytes)} (MAX_UPLOAD_BYTES)`,
+        { maxBytes },
+      );
     }
   };
   let first = true;
@@ -255,13 +272,18 @@ async function* parseRecords(chunks: AsyncIterable<string>, dialect: CsvDialect)
     pending = text.slice(result.meta.cursor);
     yield* records(result.data);
     if (pending.length > MAX_RECORD_CHARS) {
-      throw invalidCsv(`${recordName(index)} is over 1 MiB long: most likely a quote (") opens a field and is never closed`);
+      throw invalidCsv(
+        `${recordName(index)} is over 1 MiB long: most likely a quote (") opens a field and is never closed`,
+      );
     }
   }
   pending += fresh;
   const result = parser.parse(pending, 0, false) as Papa.ParseResult<string[]>;
   const unclosed = result.errors.find((e) => e.code === "MissingQuotes");
-  if (unclosed) throw invalidCsv(`${recordName(index + (unclosed.row ?? 0))} has a quote (") that opens a field and is never closed`);
+  if (unclosed)
+    throw invalidCsv(
+      `${recordName(index + (unclosed.row ?? 0))} has a quote (") that opens a field and is never closed`,
+    );
   yield* records(result.data);
 }
 
@@ -271,12 +293,21 @@ const recordName = (index: number) => (index === 0 ? "The header row" : `Row ${i
  * Data records numbered from 1, aligned to the header, counted against the row and column limits. The work
  * per record is linear in its cells, and the event loop gets a turn every PARSE_SLICE_MS.
  */
-async function* dataRecords(raw: AsyncGenerator<RawRecord>, names: ColumnNames, limits: CsvLimits): AsyncGenerator<CsvRecord> {
+async function* dataRecords(
+  raw: AsyncGenerator<RawRecord>,
+  names: ColumnNames,
+  limits: CsvLimits,
+): AsyncGenerator<CsvRecord> {
   const headerWidth = names.all.length;
   const slice = new TimeSlice(PARSE_SLICE_MS);
   for await (const { index, cells } of raw) {
     if (index > limits.maxRows) {
-      throw new AppError("payload_too_large", 413, `The CSV has more than ${limits.maxRows} data rows, the limit (MAX_BATCH_ROWS)`, { maxRows: limits.maxRows });
+      throw new AppError(
+        "payload_too_large",
+        413,
+        `The CSV has more than ${limits.maxRows} data rows, the limit (MAX_BATCH_ROWS)`,
+        { maxRows: limits.maxRows },
+      );
     }
     yield { row: index, cells: alignCells(index, cells, headerWidth, names, limits.maxColumns) };
     await slice.turn();
@@ -284,7 +315,13 @@ async function* dataRecords(raw: AsyncGenerator<RawRecord>, names: ColumnNames, 
 }
 
 /** Pads short records to the header; extra non-empty cells get columns of their own rather than being dropped. */
-function alignCells(index: number, cells: string[], headerWidth: number, names: ColumnNames, maxColumns: number): string[] {
+function alignCells(
+  index: number,
+  cells: string[],
+  headerWidth: number,
+  names: ColumnNames,
+  maxColumns: number,
+): string[] {
   if (cells.length <= headerWidth) {
     while (cells.length < headerWidth) cells.push("");
     return cells;

@@ -1,14 +1,14 @@
 import path from "node:path";
 import { z } from "zod";
-import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
+import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import type { Batch, Input, InvalidRow } from "@/lib/contract/resources";
 import { notFound, validationFailed } from "../errors";
 import { parseWith } from "../http/respond";
 import * as repo from "../repos/batches";
 import { findProject } from "../repos/projects";
 import { getRuntime } from "../runtime";
-import { resolveColumns, type ResolvedColumns, normalizeUrl } from "./columns";
-import { invalidCsv, readCsv, type CsvRecord, type CsvSource } from "./csv";
+import { normalizeUrl, type ResolvedColumns, resolveColumns } from "./columns";
+import { type CsvRecord, type CsvSource, invalidCsv, readCsv } from "./csv";
 
 /** Rows read before the URL column is chosen: enough to judge a column, small enough to hold. */
 const DETECTION_SAMPLE_ROWS = 1000;
@@ -60,7 +60,14 @@ export function toBatch(row: repo.BatchRow): Batch {
 }
 
 export function toInput(row: repo.BatchInputRow): Input {
-  return { id: row.id, inputId: row.inputId, rowIndex: row.rowIndex, siteUrl: row.siteUrl, goal: row.goal, data: row.data };
+  return {
+    id: row.id,
+    inputId: row.inputId,
+    rowIndex: row.rowIndex,
+    siteUrl: row.siteUrl,
+    goal: row.goal,
+    data: row.data,
+  };
 }
 
 /** Validates an agent config, filling in defaults; errors name the field, e.g. "agent.timeoutMs: …". */
@@ -77,8 +84,15 @@ export async function createBatchFromCsv(input: CreateBatchInput): Promise<Creat
   const agent = parseAgentConfig(input.agent);
   if (!(await findProject(db, input.projectId))) throw notFound("Project", input.projectId);
 
-  const table = await readCsv(input.csv, { maxBytes: env.MAX_UPLOAD_BYTES, maxRows: env.MAX_BATCH_ROWS, maxColumns: env.MAX_CSV_COLUMNS });
-  const sampleRows = Math.max(1, Math.min(DETECTION_SAMPLE_ROWS, Math.floor(DETECTION_SAMPLE_CELLS / table.columns.length)));
+  const table = await readCsv(input.csv, {
+    maxBytes: env.MAX_UPLOAD_BYTES,
+    maxRows: env.MAX_BATCH_ROWS,
+    maxColumns: env.MAX_CSV_COLUMNS,
+  });
+  const sampleRows = Math.max(
+    1,
+    Math.min(DETECTION_SAMPLE_ROWS, Math.floor(DETECTION_SAMPLE_CELLS / table.columns.length)),
+  );
   const sample = await take(table.records, sampleRows);
   if (sample.length === 0) throw invalidCsv("The CSV has a header row but no data rows");
   const columns = resolveColumns(
@@ -119,16 +133,23 @@ export async function createBatchFromCsv(input: CreateBatchInput): Promise<Creat
     }
     await repo.insertInputs(tx, batch.id, chunk);
     if (rowCount === 0) {
-      throw invalidCsv(`No row has a usable URL in column ${JSON.stringify(columns.names.urlColumn)}; the first problem: row ${invalidRows[0]?.row}: ${invalidRows[0]?.reason}`, {
-        invalidRows: invalidRows.slice(0, 20),
-      });
+      throw invalidCsv(
+        `No row has a usable URL in column ${JSON.stringify(columns.names.urlColumn)}; the first problem: row ${invalidRows[0]?.row}: ${invalidRows[0]?.reason}`,
+        {
+          invalidRows: invalidRows.slice(0, 20),
+        },
+      );
     }
     const done = await repo.completeBatch(tx, batch.id, { columns: table.columns, rowCount, invalidRows });
     return { batch: toBatch(done), rowCount, invalidRows, invalidRowCount };
   });
 }
 
-function buildInput(record: CsvRecord, names: readonly string[], columns: ResolvedColumns): repo.NewBatchInput | InvalidRow {
+function buildInput(
+  record: CsvRecord,
+  names: readonly string[],
+  columns: ResolvedColumns,
+): repo.NewBatchInput | InvalidRow {
   const cell = (index: number | null) => (index === null ? "" : (record.cells[index] ?? "").trim());
   const rawUrl = cell(columns.url);
   if (!rawUrl) return { row: record.row, reason: `no URL in column ${JSON.stringify(columns.names.urlColumn)}` };
@@ -149,7 +170,12 @@ function buildInput(record: CsvRecord, names: readonly string[], columns: Resolv
 function batchName(name: string | undefined, fileName: string | null | undefined): string {
   const given = name?.trim();
   if (given) return given;
-  const base = fileName ? path.basename(fileName.replaceAll("\\", "/")).replace(/\.[^.]*$/, "").trim() : "";
+  const base = fileName
+    ? path
+        .basename(fileName.replaceAll("\\", "/"))
+        .replace(/\.[^.]*$/, "")
+        .trim()
+    : "";
   if (base) return base;
   return `Batch ${new Date().toISOString().slice(0, 16).replace("T", " ")}`;
 }
@@ -219,4 +245,3 @@ async function* concat<T>(first: readonly T[], rest: AsyncIterator<T>): AsyncGen
     await rest.return?.();
   }
 }
-

@@ -56,12 +56,16 @@ async function isLive(name: string, folder: string, now: number): Promise<boolea
   return now - (await lastTouched(folder)) < ABANDONED_AFTER_MS;
 }
 
-
 /** The newest modification time of the folder and the files in it (an upload in progress keeps writing). */
 async function lastTouched(folder: string): Promise<number> {
   const entries = await fs.promises.readdir(folder, { recursive: true }).catch(() => [] as string[]);
   const times = await Promise.all(
-    [folder, ...entries.map((e) => path.join(folder, e))].map((p) => fs.promises.stat(p).then((s) => s.mtimeMs, () => 0)),
+    [folder, ...entries.map((e) => path.join(folder, e))].map((p) =>
+      fs.promises.stat(p).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      ),
+    ),
   );
   return Math.max(...times);
 }

@@ -5,7 +5,7 @@ import { AppError, validationFailed } from "../errors";
 import { boundaryOf, multipartEvents } from "../http/multipart";
 import { parseJsonObject, parseWith } from "../http/respond";
 import { getRuntime } from "../runtime";
-import { formatBytes, type CsvSource } from "./csv";
+import { type CsvSource, formatBytes } from "./csv";
 import { createBatchFieldsSchema, createBatchJsonSchema } from "./requests";
 import { ownUploadDir } from "./upload-dir";
 
@@ -29,10 +29,19 @@ export interface BatchUpload {
 const ENVELOPE_BYTES = 1024 * 1024;
 
 const tooLarge = (what: string, limit: number) =>
-  new AppError("payload_too_large", 413, `${what} is over the upload limit of ${formatBytes(limit)} (MAX_UPLOAD_BYTES)`, { maxBytes: limit });
+  new AppError(
+    "payload_too_large",
+    413,
+    `${what} is over the upload limit of ${formatBytes(limit)} (MAX_UPLOAD_BYTES)`,
+    { maxBytes: limit },
+  );
 
 /** Parses the upload, hands it to `use`, and removes any temporary file afterwards. */
-export async function withBatchUpload<T>(request: Request, maxUploadBytes: number, use: (upload: BatchUpload) => Promise<T>): Promise<T> {
+export async function withBatchUpload<T>(
+  request: Request,
+  maxUploadBytes: number,
+  use: (upload: BatchUpload) => Promise<T>,
+): Promise<T> {
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
   const isMultipart = type.startsWith("multipart/form-data");
   const isJson = /^application\/([\w.+-]*\+)?json\b/.test(type);
@@ -80,7 +89,11 @@ async function readJsonUpload(request: Request, limit: number, onOver: () => App
   return { ...rest, csv, fileName: fileName ?? null };
 }
 
-async function readAll(body: ReadableStream<Uint8Array> | null, limit: number, onOver: () => Error): Promise<Uint8Array[]> {
+async function readAll(
+  body: ReadableStream<Uint8Array> | null,
+  limit: number,
+  onOver: () => Error,
+): Promise<Uint8Array[]> {
   const chunks: Uint8Array[] = [];
   if (!body) return chunks;
   let bytes = 0;
@@ -106,7 +119,11 @@ async function* streamChunks(body: ReadableStream<Uint8Array>): AsyncGenerator<U
 }
 
 /** Streams the multipart body: the `file` part to a temporary file, the text fields into memory (bounded). */
-async function spoolMultipart(request: Request, contentType: string, maxUploadBytes: number): Promise<{ file: string; upload: Omit<BatchUpload, "csv"> }> {
+async function spoolMultipart(
+  request: Request,
+  contentType: string,
+  maxUploadBytes: number,
+): Promise<{ file: string; upload: Omit<BatchUpload, "csv"> }> {
   const boundary = boundaryOf(contentType);
   if (!boundary) throw validationFailed("The multipart/form-data Content-Type has no boundary");
   const dir = await fs.promises.mkdtemp(path.join(await ownUploadDir(getRuntime().env.DATA_DIR), "upload-"));
@@ -121,7 +138,8 @@ async function spoolMultipart(request: Request, contentType: string, maxUploadBy
     let fileBytes = 0;
 
     const finishField = () => {
-      if (current && !current.isFile && !(current.name in fields)) fields[current.name] = Buffer.concat(current.text).toString("utf8");
+      if (current && !current.isFile && !(current.name in fields))
+        fields[current.name] = Buffer.concat(current.text).toString("utf8");
     };
     for await (const event of multipartEvents(streamChunks(request.body ?? emptyStream()), boundary)) {
       if (event.type === "part") {
@@ -142,14 +160,18 @@ async function spoolMultipart(request: Request, contentType: string, maxUploadBy
         if (!out.write(event.chunk)) await once(out, "drain");
       } else {
         fieldBytes += event.chunk.byteLength;
-        if (fieldBytes > ENVELOPE_BYTES) throw new AppError("payload_too_large", 413, "The form's text fields are over 1 MiB together");
+        if (fieldBytes > ENVELOPE_BYTES)
+          throw new AppError("payload_too_large", 413, "The form's text fields are over 1 MiB together");
         current.text.push(Buffer.from(event.chunk));
       }
     }
     finishField();
     out.end();
     await once(out, "finish");
-    if (!fileSeen) throw validationFailed('file is required: a multipart/form-data field named "file" holding the CSV', { field: "file" });
+    if (!fileSeen)
+      throw validationFailed('file is required: a multipart/form-data field named "file" holding the CSV', {
+        field: "file",
+      });
 
     const { agent, ...text } = parseWith(createBatchFieldsSchema, fields);
     return { file, upload: { ...text, fileName, agent: agent === undefined ? undefined : parseAgentJson(agent) } };
@@ -164,7 +186,9 @@ function parseAgentJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw validationFailed("agent must be a JSON object (the agent config), and this is not valid JSON", { field: "agent" });
+    throw validationFailed("agent must be a JSON object (the agent config), and this is not valid JSON", {
+      field: "agent",
+    });
   }
 }
 

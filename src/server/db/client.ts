@@ -1,13 +1,13 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
-import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
-import * as schema from "./schema";
 import { lockDataDir } from "./lock";
 import { connectPostgres } from "./postgres";
+import * as schema from "./schema";
 import { sliceMethods, TimeSlice } from "./time-slice";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -123,7 +123,10 @@ async function openPostgres(url: string, maxConnections: number, connectTimeoutM
 }
 
 /** Raw SQL for the few statements the query builder cannot express; rows come back the same on both drivers. */
-export async function queryRows<T extends Record<string, unknown>>(db: DbOrTx, query: import("drizzle-orm").SQL): Promise<T[]> {
+export async function queryRows<T extends Record<string, unknown>>(
+  db: DbOrTx,
+  query: import("drizzle-orm").SQL,
+): Promise<T[]> {
   const result = (await db.execute(query)) as unknown;
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }

@@ -1,10 +1,9 @@
-import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
+import pg from "pg";
 import { log } from "../log";
 import type { DatabaseHealth } from "./client";
 import { DatabaseUnavailableError, describeConnectionFailure, isDatabaseUnavailable } from "./unavailable";
-
 
 /** Reconnect attempts of the monitor connection: the first at once, then doubling with jitter up to the cap. */
 const RECONNECT_FIRST_MS = 100;
@@ -97,7 +96,10 @@ class Monitor {
     if (this.closed || !client || this.probing) return;
     let timer: NodeJS.Timeout | undefined;
     const silent = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer to a probe within ${this.connectTimeoutMs} ms`)), this.connectTimeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`no answer to a probe within ${this.connectTimeoutMs} ms`)),
+        this.connectTimeoutMs,
+      );
     });
     this.probing = Promise.race([client.query("select 1"), silent])
       .then(
@@ -265,9 +267,17 @@ export interface PostgresConnection {
  * released on the one connection that migrates), then starts the monitor. No error of any connection
  * can end the process: the pool and every client it makes have error listeners.
  */
-export async function connectPostgres(url: string, options: { maxConnections: number; connectTimeoutMs: number; migrationsFolder: string }): Promise<PostgresConnection> {
+export async function connectPostgres(
+  url: string,
+  options: { maxConnections: number; connectTimeoutMs: number; migrationsFolder: string },
+): Promise<PostgresConnection> {
   const config: pg.ClientConfig = { connectionString: url };
-  const pool = new pg.Pool({ ...config, max: options.maxConnections, connectionTimeoutMillis: options.connectTimeoutMs, keepAlive: true });
+  const pool = new pg.Pool({
+    ...config,
+    max: options.maxConnections,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    keepAlive: true,
+  });
   const health = new HealthState();
   const monitor = new Monitor(config, options.connectTimeoutMs, health);
   // An idle connection that dies is removed by the pool and reported here; one checked out reports on

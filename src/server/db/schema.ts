@@ -32,7 +32,9 @@ export const batches = pgTable(
   "batches",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    projectId: uuid("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
     name: text("name").notNull(),
     sourceFileName: text("source_file_name"),
     columns: jsonb("columns").$type<string[]>().notNull(),
@@ -51,7 +53,9 @@ export const batchInputs = pgTable(
   "batch_inputs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
     rowIndex: integer("row_index").notNull(),
     inputId: text("input_id").notNull(),
     siteUrl: text("site_url").notNull(),
@@ -65,7 +69,9 @@ export const executions = pgTable(
   "executions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    batchId: uuid("batch_id").notNull().references(() => batches.id, { onDelete: "cascade" }),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
     status: text("status").notNull().default("pending"),
     mode: text("mode").notNull(),
     sampleSize: integer("sample_size"),
@@ -91,9 +97,7 @@ export const executions = pgTable(
   },
   (t) => [
     index("executions_batch_idx").on(t.batchId, t.createdAt),
-    index("executions_active_idx")
-      .on(t.status)
-      .where(sql`status in ('running', 'paused', 'stopping')`),
+    index("executions_active_idx").on(t.status).where(sql`status in ('running', 'paused', 'stopping')`),
   ],
 );
 
@@ -101,8 +105,12 @@ export const jobs = pgTable(
   "jobs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    executionId: uuid("execution_id").notNull().references(() => executions.id, { onDelete: "cascade" }),
-    batchInputId: uuid("batch_input_id").notNull().references(() => batchInputs.id, { onDelete: "cascade" }),
+    executionId: uuid("execution_id")
+      .notNull()
+      .references(() => executions.id, { onDelete: "cascade" }),
+    batchInputId: uuid("batch_input_id")
+      .notNull()
+      .references(() => batchInputs.id, { onDelete: "cascade" }),
     rowIndex: integer("row_index").notNull(),
     inputId: text("input_id").notNull(),
     siteUrl: text("site_url").notNull(),
@@ -127,16 +135,10 @@ export const jobs = pgTable(
   },
   (t) => [
     index("jobs_execution_status_row_idx").on(t.executionId, t.status, t.rowIndex),
-    index("jobs_running_idx")
-      .on(t.executionId)
-      .where(sql`status = 'running'`),
-    index("jobs_lease_idx")
-      .on(t.leaseExpiresAt)
-      .where(sql`status = 'running'`),
+    index("jobs_running_idx").on(t.executionId).where(sql`status = 'running'`),
+    index("jobs_lease_idx").on(t.leaseExpiresAt).where(sql`status = 'running'`),
     index("jobs_execution_finished_idx").on(t.executionId, t.completedAt),
-    index("jobs_backoff_idx")
-      .on(t.runAfter)
-      .where(sql`status = 'queued' and run_after is not null`),
+    index("jobs_backoff_idx").on(t.runAfter).where(sql`status = 'queued' and run_after is not null`),
   ],
 );
 
@@ -152,7 +154,9 @@ export const executionEvents = pgTable(
   "execution_events",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    executionId: uuid("execution_id").notNull().references(() => executions.id, { onDelete: "cascade" }),
+    executionId: uuid("execution_id")
+      .notNull()
+      .references(() => executions.id, { onDelete: "cascade" }),
     seq: integer("seq").notNull(),
     type: text("type").notNull(),
     data: jsonb("data").$type<Record<string, unknown>>().notNull(),
@@ -165,7 +169,9 @@ export const jobSteps = pgTable(
   "job_steps",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    jobId: uuid("job_id").notNull().references(() => jobs.id, { onDelete: "cascade" }),
+    jobId: uuid("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
     at: ts("at").notNull().defaultNow(),
     step: text("step").notNull(),
     url: text("url"),

@@ -7,9 +7,23 @@ export class DatabaseUnavailableError extends Error {
 }
 
 /** Socket failures, and SQLSTATEs that mean "no session": connection exceptions (class 08), shutdown or start-up (57P0x), too many connections. */
-const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "57P01", "57P02", "57P03", "53300"]);
+const UNREACHABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+]);
 /** node-postgres reports a lost or never-made connection with these messages and no code. */
-const UNREACHABLE_MESSAGES = /Connection terminated|not queryable|timeout exceeded when trying to connect|Query read timeout/i;
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|not queryable|timeout exceeded when trying to connect|Query read timeout/i;
 
 /** True for an error (or one it wraps, as Drizzle wraps driver errors) that says the database is out of reach. */
 export function isDatabaseUnavailable(error: unknown): boolean {

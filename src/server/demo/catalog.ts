@@ -17,12 +17,37 @@ export interface DemoProduct {
 
 const MATERIALS = ["Oak", "Walnut", "Linen", "Copper", "Slate", "Ceramic", "Wool", "Bamboo"];
 const ITEMS: { noun: string; categories: string[]; base: number; blurb: string }[] = [
-  { noun: "Desk Lamp", categories: ["Lighting", "Office"], base: 6900, blurb: "a warm, glare-free light for late evenings at the desk" },
+  {
+    noun: "Desk Lamp",
+    categories: ["Lighting", "Office"],
+    base: 6900,
+    blurb: "a warm, glare-free light for late evenings at the desk",
+  },
   { noun: "Pour-Over Kettle", categories: ["Kitchen"], base: 4500, blurb: "a gooseneck spout for a slow, even pour" },
-  { noun: "Reading Chair", categories: ["Living room", "Furniture"], base: 34900, blurb: "a deep seat and a high back for long afternoons with a book" },
-  { noun: "Throw Blanket", categories: ["Living room", "Textiles"], base: 7900, blurb: "a soft weave that keeps its shape wash after wash" },
-  { noun: "Bookshelf", categories: ["Furniture", "Office"], base: 21900, blurb: "five adjustable shelves and a frame that does not wobble" },
-  { noun: "Serving Board", categories: ["Kitchen", "Dining"], base: 3900, blurb: "cut from one piece and finished with food-safe oil" },
+  {
+    noun: "Reading Chair",
+    categories: ["Living room", "Furniture"],
+    base: 34900,
+    blurb: "a deep seat and a high back for long afternoons with a book",
+  },
+  {
+    noun: "Throw Blanket",
+    categories: ["Living room", "Textiles"],
+    base: 7900,
+    blurb: "a soft weave that keeps its shape wash after wash",
+  },
+  {
+    noun: "Bookshelf",
+    categories: ["Furniture", "Office"],
+    base: 21900,
+    blurb: "five adjustable shelves and a frame that does not wobble",
+  },
+  {
+    noun: "Serving Board",
+    categories: ["Kitchen", "Dining"],
+    base: 3900,
+    blurb: "cut from one piece and finished with food-safe oil",
+  },
 ];
 
 /** A tiny deterministic generator (mulberry32): the same catalogue on every machine. */
@@ -36,7 +61,11 @@ function random(seed: number): () => number {
   };
 }
 
-const slugify = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+const slugify = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 
 function buildCatalogue(): DemoProduct[] {
   const next = random(20240611);
@@ -54,7 +83,10 @@ function buildCatalogue(): DemoProduct[] {
         rating,
         reviews: Math.floor(next() * 400) + 3,
         stock,
-        categories: [...item.categories, material === "Linen" || material === "Wool" ? "Natural fibres" : "Natural materials"],
+        categories: [
+          ...item.categories,
+          material === "Linen" || material === "Wool" ? "Natural fibres" : "Natural materials",
+        ],
         description: `The ${name} is ${item.blurb}. Made in small batches from ${material.toLowerCase()}, and built to be repaired rather than replaced.`,
       });
     }
@@ -79,5 +111,10 @@ export const formatPrice = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
 /** Every page of the demo CSV: the 48 products, then the misbehaving ones. */
 export function demoPagePaths(): string[] {
-  return [...PRODUCTS.map((p) => `/demo/products/${p.slug}`), `/demo/products/${MOVED_SLUG}`, `/demo/products/${FAILING_SLUG}`, `/demo/products/${MISSING_SLUG}`];
+  return [
+    ...PRODUCTS.map((p) => `/demo/products/${p.slug}`),
+    `/demo/products/${MOVED_SLUG}`,
+    `/demo/products/${FAILING_SLUG}`,
+    `/demo/products/${MISSING_SLUG}`,
+  ];
 }

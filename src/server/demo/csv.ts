@@ -1,4 +1,4 @@
-import { formatPrice, PRODUCTS, demoPagePaths } from "./catalog";
+import { demoPagePaths, formatPrice, PRODUCTS } from "./catalog";
 
 /** The origin written in demo/products.csv; seeding rewrites it to the server's real one. */
 export const CSV_ORIGIN = "http://localhost:3000";
@@ -10,7 +10,12 @@ export function demoCsv(origin: string = CSV_ORIGIN): string {
   const rows = demoPagePaths().map((path, i) => {
     const slug = path.split("/").pop()!;
     const product = PRODUCTS.find((p) => p.slug === slug);
-    return [`FG-${String(i + 1).padStart(3, "0")}`, product?.name ?? slug.replace(/-/g, " "), `${origin}${path}`, product ? formatPrice(product.priceCents) : ""];
+    return [
+      `FG-${String(i + 1).padStart(3, "0")}`,
+      product?.name ?? slug.replace(/-/g, " "),
+      `${origin}${path}`,
+      product ? formatPrice(product.priceCents) : "",
+    ];
   });
   return [["sku", "product", "url", "listed_price"], ...rows].map((r) => r.map(quote).join(",")).join("\n") + "\n";
 }

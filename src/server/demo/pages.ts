@@ -1,4 +1,5 @@
 import {
+  type DemoProduct,
   FAILING_SLUG,
   findProduct,
   formatPrice,
@@ -9,7 +10,6 @@ import {
   PRODUCTS,
   SLOW_MS,
   SLOW_SLUGS,
-  type DemoProduct,
 } from "./catalog";
 
 /**
@@ -24,7 +24,8 @@ export interface DemoOptions {
   signal?: AbortSignal;
 }
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
 const STYLE = `
   :root { color-scheme: light; --ink: #1f2933; --muted: #616e7c; --line: #e4e7eb; --accent: #2f6f5e; --bg: #fafaf7; }
@@ -107,7 +108,11 @@ function home(): string {
     body: `<h1>Things made to last</h1>
 <p class="muted">48 products in oak, walnut, linen, copper, slate, ceramic, wool and bamboo. Browse the <a href="/demo/products">catalogue</a> or search above.</p>
 <h2>Customer favourites</h2>
-<ul class="grid">${[...PRODUCTS].sort((a, b) => b.rating - a.rating).slice(0, 4).map(card).join("")}</ul>`,
+<ul class="grid">${[...PRODUCTS]
+      .sort((a, b) => b.rating - a.rating)
+      .slice(0, 4)
+      .map(card)
+      .join("")}</ul>`,
   });
 }
 
@@ -115,7 +120,8 @@ function listing(pageNumber: number): { status: number; html: string } {
   const pages = Math.ceil(PRODUCTS.length / PAGE_SIZE);
   if (!Number.isInteger(pageNumber) || pageNumber < 1 || pageNumber > pages) return notFoundPage();
   const items = PRODUCTS.slice((pageNumber - 1) * PAGE_SIZE, pageNumber * PAGE_SIZE);
-  const link = (n: number, label: string, cls: string) => `<a class="${cls}" href="/demo/products?page=${n}">${label}</a>`;
+  const link = (n: number, label: string, cls: string) =>
+    `<a class="${cls}" href="/demo/products?page=${n}">${label}</a>`;
   const nav = [
     pageNumber > 1 ? link(pageNumber - 1, "Previous", "prev-page") : "",
     ...Array.from({ length: pages }, (_, i) =>
@@ -139,7 +145,8 @@ function listing(pageNumber: number): { status: number; html: string } {
 }
 
 function productPage(p: DemoProduct): string {
-  const stock = p.stock > 0 ? `<p class="stock in">In stock (${p.stock} left)</p>` : `<p class="stock out">Out of stock</p>`;
+  const stock =
+    p.stock > 0 ? `<p class="stock in">In stock (${p.stock} left)</p>` : `<p class="stock out">Out of stock</p>`;
   return layout({
     title: p.name,
     description: `${p.name}: ${formatPrice(p.priceCents)}. ${p.description}`,
@@ -171,7 +178,9 @@ function productPage(p: DemoProduct): string {
 
 function searchPage(q: string): string {
   const words = q.toLowerCase().split(/\s+/).filter(Boolean);
-  const hits = words.length ? PRODUCTS.filter((p) => words.every((w) => `${p.name} ${p.categories.join(" ")}`.toLowerCase().includes(w))) : [];
+  const hits = words.length
+    ? PRODUCTS.filter((p) => words.every((w) => `${p.name} ${p.categories.join(" ")}`.toLowerCase().includes(w)))
+    : [];
   return layout({
     title: `Search: ${q}`,
     description: `Search results for ${q}.`,
@@ -216,9 +225,18 @@ export async function demoResponse(url: URL, options: DemoOptions = {}): Promise
   const match = /^\/demo\/products\/([a-z0-9-]+)$/.exec(path);
   if (!match) return htmlResponse(404, notFoundPage().html);
   const slug = match[1]!;
-  if (slug === MOVED_SLUG) return new Response(null, { status: 301, headers: { location: `/demo/products/${MOVED_TO}` } });
+  if (slug === MOVED_SLUG)
+    return new Response(null, { status: 301, headers: { location: `/demo/products/${MOVED_TO}` } });
   if (slug === FAILING_SLUG) {
-    return htmlResponse(500, layout({ title: "Something went wrong", description: "Server error", canonical: "/demo", body: "<h1>Our stock service is not answering</h1><p class=\"muted\">Please try again in a moment.</p>" }));
+    return htmlResponse(
+      500,
+      layout({
+        title: "Something went wrong",
+        description: "Server error",
+        canonical: "/demo",
+        body: '<h1>Our stock service is not answering</h1><p class="muted">Please try again in a moment.</p>',
+      }),
+    );
   }
   if (slug === MISSING_SLUG) return htmlResponse(404, notFoundPage().html);
   const product = findProduct(slug);

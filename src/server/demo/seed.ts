@@ -1,8 +1,8 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import type { AgentConfig } from "@/lib/contract/agent";
-import { allowHost, protectAppOrigin } from "../agents/network-guard";
 import { preferredEngine } from "../agents";
+import { allowHost, protectAppOrigin } from "../agents/network-guard";
 import { createBatchFromCsv } from "../batches/service";
 import { env } from "../env";
 import { log } from "../log";
@@ -32,10 +32,23 @@ export function demoAgentConfig(engine: "browser" | "http" = preferredEngine()):
       { name: "price", selector: ".price", attribute: "textContent", multiple: false, required: false },
       { name: "rating", selector: "[data-rating]", attribute: "data-rating", multiple: false, required: false },
       { name: "stock", selector: ".stock", attribute: "textContent", multiple: false, required: false },
-      ...(engine === "browser" ? [{ name: "delivery", selector: ".delivery.ready", attribute: "textContent", multiple: false, required: false }] : []),
+      ...(engine === "browser"
+        ? [
+            {
+              name: "delivery",
+              selector: ".delivery.ready",
+              attribute: "textContent",
+              multiple: false,
+              required: false,
+            },
+          ]
+        : []),
     ],
     // The delivery estimate appears after the page has loaded; only a browser runs the page's script.
-    steps: engine === "browser" ? [{ action: "waitFor" as const, selector: ".delivery.ready", label: "the delivery estimate" }] : [],
+    steps:
+      engine === "browser"
+        ? [{ action: "waitFor" as const, selector: ".delivery.ready", label: "the delivery estimate" }]
+        : [],
     timeoutMs: 20_000,
     maxRetries: 1,
   };
@@ -45,7 +58,9 @@ export function demoAgentConfig(engine: "browser" | "http" = preferredEngine()):
  * First start: a Demo project with a batch of the demo site's pages, pointed at this server's real origin.
  * Does nothing when a project named "Demo" exists (the user may have changed or emptied it).
  */
-export async function seedDemo(options: { port?: number } = {}): Promise<{ projectId: string; batchId: string } | null> {
+export async function seedDemo(
+  options: { port?: number } = {},
+): Promise<{ projectId: string; batchId: string } | null> {
   const port = options.port ?? env().PORT;
   allowDemoSite(port);
   if ((await listProjects()).some((p) => p.name === DEMO_PROJECT_NAME)) return null;
@@ -61,6 +76,9 @@ export async function seedDemo(options: { port?: number } = {}): Promise<{ proje
     name: "Fieldstone Goods catalogue",
     agent: demoAgentConfig(),
   });
-  log().info({ projectId: project.id, batchId: batch.id, rows: rowCount, engine: batch.agent.engine, origin }, "seeded the Demo project");
+  log().info(
+    { projectId: project.id, batchId: batch.id, rows: rowCount, engine: batch.agent.engine, origin },
+    "seeded the Demo project",
+  );
   return { projectId: project.id, batchId: batch.id };
 }

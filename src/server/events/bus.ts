@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
-import type { ExecutionEvent } from "@/lib/contract/events";
 import { sql } from "drizzle-orm";
+import type { ExecutionEvent } from "@/lib/contract/events";
 import type { Database, Tx } from "../db/client";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { log } from "../log";

@@ -32,6 +32,10 @@ export async function transactWithEvents<T>(fn: (tx: Tx, events: EventSink) => P
 }
 
 /** Ephemeral events are not stored; the hub stamps them with the latest seq it has delivered. */
-export function publishEphemeral(executionId: string, type: "job_progress" | "execution_progress" | "stats_update", data: Record<string, unknown>) {
+export function publishEphemeral(
+  executionId: string,
+  type: "job_progress" | "execution_progress" | "stats_update",
+  data: Record<string, unknown>,
+) {
   getRuntime().bus.publish({ type, executionId, seq: 0, data, timestamp: new Date().toISOString() });
 }

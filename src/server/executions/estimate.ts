@@ -22,10 +22,14 @@ export function jobCount(mode: ExecutionMode, sampleSize: number, rowCount: numb
  * Duration: jobs run `concurrency` at a time, each taking the measured average (or, without history,
  * the simulated duration or DEFAULT_JOB_DURATION_MS). Cost: agent-minutes times the configured price.
  */
-export function estimate(input: EstimateInput, env: Pick<Env, "DEFAULT_JOB_DURATION_MS" | "PRICE_PER_AGENT_MINUTE">): Estimate {
+export function estimate(
+  input: EstimateInput,
+  env: Pick<Env, "DEFAULT_JOB_DURATION_MS" | "PRICE_PER_AGENT_MINUTE">,
+): Estimate {
   const totalJobs = jobCount(input.mode, input.sampleSize, input.rowCount);
   const agent = agentConfigSchema.safeParse(input.agent);
-  const simulatedMs = agent.success && agent.data.engine === "simulated" ? (agent.data.simulate?.durationMs ?? 1000) : null;
+  const simulatedMs =
+    agent.success && agent.data.engine === "simulated" ? (agent.data.simulate?.durationMs ?? 1000) : null;
   const perJobMs = input.historicalAvgMs ?? simulatedMs ?? env.DEFAULT_JOB_DURATION_MS;
   const waves = Math.ceil(totalJobs / Math.max(1, input.concurrency));
   const estimatedDurationMs = Math.round(waves * perJobMs);

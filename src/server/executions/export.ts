@@ -23,14 +23,20 @@ interface ExportRow {
  * then status, error, the extracted fields, durationMs, finalUrl. Pages through the jobs so a
  * 100,000-job export never sits in memory at once.
  */
-export async function exportResults(executionId: string, format: "csv" | "json"): Promise<{ body: ReadableStream<Uint8Array>; fileName: string; contentType: string }> {
+export async function exportResults(
+  executionId: string,
+  format: "csv" | "json",
+): Promise<{ body: ReadableStream<Uint8Array>; fileName: string; contentType: string }> {
   const execution = await getExecutionRow(executionId);
   const batch = await getBatchRow(execution.batchId);
   const { db } = getRuntime();
   const fieldKeys = await jobsRepo.extractedKeys(db, executionId);
   const inputColumns = batch.columns as string[];
   const taken = new Set([...inputColumns, ...FIXED_COLUMNS]);
-  const pageRows = Math.max(1, Math.min(PAGE_ROWS, Math.floor(PAGE_CELLS / (inputColumns.length + fieldKeys.length + 4))));
+  const pageRows = Math.max(
+    1,
+    Math.min(PAGE_ROWS, Math.floor(PAGE_CELLS / (inputColumns.length + fieldKeys.length + 4))),
+  );
   const encoder = new TextEncoder();
   let after = 0;
   let first = true;
@@ -40,17 +46,46 @@ export async function exportResults(executionId: string, format: "csv" | "json")
     async pull(controller) {
       if (finished) return;
       if (first && format === "csv") {
-        controller.enqueue(encoder.encode(csvLine([...inputColumns, "status", "error", ...fieldKeys.map((k) => fieldColumn(k, taken)), "durationMs", "finalUrl"])));
+        controller.enqueue(
+          encoder.encode(
+            csvLine([
+              ...inputColumns,
+              "status",
+              "error",
+              ...fieldKeys.map((k) => fieldColumn(k, taken)),
+              "durationMs",
+              "finalUrl",
+            ]),
+          ),
+        );
       }
       if (first && format === "json") controller.enqueue(encoder.encode("["));
       const page = await jobsRepo.exportPage(db, executionId, after, pageRows);
       const chunks: string[] = [];
       for (const { job, data } of page) {
-        const row: ExportRow = { input: data, status: job.status, error: job.errorMessage, fields: job.extractedData ?? {}, durationMs: job.executionDurationMs, finalUrl: job.finalUrl };
+        const row: ExportRow = {
+          input: data,
+          status: job.status,
+          error: job.errorMessage,
+          fields: job.extractedData ?? {},
+          durationMs: job.executionDurationMs,
+          finalUrl: job.finalUrl,
+        };
         if (format === "csv") {
-          chunks.push(csvLine([...inputColumns.map((c) => row.input[c] ?? ""), row.status, row.error ?? "", ...fieldKeys.map((k) => row.fields[k]), row.durationMs ?? "", row.finalUrl ?? ""]));
+          chunks.push(
+            csvLine([
+              ...inputColumns.map((c) => row.input[c] ?? ""),
+              row.status,
+              row.error ?? "",
+              ...fieldKeys.map((k) => row.fields[k]),
+              row.durationMs ?? "",
+              row.finalUrl ?? "",
+            ]),
+          );
         } else {
-          chunks.push(`${first && chunks.length === 0 ? "" : ","}\n${JSON.stringify({ ...wholeRow(row.input, inputColumns), status: row.status, error: row.error, ...prefixClashes(row.fields, taken), durationMs: row.durationMs, finalUrl: row.finalUrl })}`);
+          chunks.push(
+            `${first && chunks.length === 0 ? "" : ","}\n${JSON.stringify({ ...wholeRow(row.input, inputColumns), status: row.status, error: row.error, ...prefixClashes(row.fields, taken), durationMs: row.durationMs, finalUrl: row.finalUrl })}`,
+          );
         }
       }
       first = false;
@@ -64,7 +99,11 @@ export async function exportResults(executionId: string, format: "csv" | "json")
       }
     },
   });
-  const base = `${batch.name}-${execution.mode}-${execution.createdAt.toISOString().slice(0, 19).replaceAll(":", "")}`.replace(/[^\w.-]+/g, "_");
+  const base =
+    `${batch.name}-${execution.mode}-${execution.createdAt.toISOString().slice(0, 19).replaceAll(":", "")}`.replace(
+      /[^\w.-]+/g,
+      "_",
+    );
   return {
     body,
     fileName: `${base}.${format}`,
@@ -93,6 +132,8 @@ function csvLine(values: unknown[]): string {
 }
 
 function csvCell(value: unknown): string {
-  const text = neutralizeFormula(value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
+  const text = neutralizeFormula(
+    value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value),
+  );
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

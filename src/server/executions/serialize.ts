@@ -1,4 +1,12 @@
-import type { Execution, ExecutionMode, ExecutionStatus, Job, JobStatus, LiveStats, Step } from "@/lib/contract/resources";
+import type {
+  Execution,
+  ExecutionMode,
+  ExecutionStatus,
+  Job,
+  JobStatus,
+  LiveStats,
+  Step,
+} from "@/lib/contract/resources";
 import type { ExecutionRow } from "../repos/executions";
 import type { JobRow, StepRow } from "../repos/jobs";
 
@@ -78,7 +86,11 @@ export function liveStatsOf(row: ExecutionRow, now = new Date()): LiveStats {
   let estimatedRemainingMs = 0;
   if (remaining > 0 && row.status !== "stopping") {
     // Observed throughput when there is some; otherwise the average (or estimate) spread over the slots.
-    const perJobMs = finished > 0 && elapsedMs > 0 ? elapsedMs / finished : (avgDurationMs || (row.estimatedDurationMs ?? 0) / Math.max(1, Math.ceil(row.totalJobs / row.concurrency))) / row.concurrency;
+    const perJobMs =
+      finished > 0 && elapsedMs > 0
+        ? elapsedMs / finished
+        : (avgDurationMs || (row.estimatedDurationMs ?? 0) / Math.max(1, Math.ceil(row.totalJobs / row.concurrency))) /
+          row.concurrency;
     estimatedRemainingMs = Math.round(remaining * perJobMs);
   }
   return {
@@ -91,7 +103,8 @@ export function liveStatsOf(row: ExecutionRow, now = new Date()): LiveStats {
       elapsedMs,
       avgDurationMs,
       estimatedRemainingMs,
-      estimatedCompletionTime: remaining > 0 ? new Date(now.getTime() + estimatedRemainingMs).toISOString() : iso(row.completedAt),
+      estimatedCompletionTime:
+        remaining > 0 ? new Date(now.getTime() + estimatedRemainingMs).toISOString() : iso(row.completedAt),
     },
     lastUpdate: (row.lastActivityAt ?? row.createdAt).toISOString(),
   };

@@ -1,4 +1,4 @@
-import type { ExecutionMode, Execution, Estimate, Job, LiveStats, Step, JobStatus } from "@/lib/contract/resources";
+import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats, Step } from "@/lib/contract/resources";
 import { getBatchRow } from "../batches/service";
 import { notFound, validationFailed } from "../errors";
 import { transactWithEvents } from "../events/transaction";
@@ -49,10 +49,24 @@ export async function startExecution(batchId: string, request: StartRequest): Pr
     });
     const total = await executionsRepo.insertJobsFromInputs(tx, created.id, batchId, sampleSize);
     await executionsRepo.updateExecution(tx, created.id, { totalJobs: total, queuedCount: total });
-    await events.emit(created.id, "execution_started", { mode: request.mode, totalJobs: total, concurrency, sampleSize });
+    await events.emit(created.id, "execution_started", {
+      mode: request.mode,
+      totalJobs: total,
+      concurrency,
+      sampleSize,
+    });
     if (total === 0) {
-      const done = await executionsRepo.updateExecution(tx, created.id, { status: "completed", completedAt: new Date() });
-      await events.emit(created.id, "execution_completed", { status: "completed", completed: 0, failed: 0, cancelled: 0, totalJobs: 0 });
+      const done = await executionsRepo.updateExecution(tx, created.id, {
+        status: "completed",
+        completedAt: new Date(),
+      });
+      await events.emit(created.id, "execution_completed", {
+        status: "completed",
+        completed: 0,
+        failed: 0,
+        cancelled: 0,
+        totalJobs: 0,
+      });
       return done;
     }
     return (await executionsRepo.findExecution(tx, created.id))!;
@@ -80,17 +94,30 @@ export async function liveStats(id: string): Promise<LiveStats> {
   return liveStatsOf(await getExecutionRow(id));
 }
 
-export async function listJobs(executionId: string, options: { statuses: JobStatus[] | null; limit: number; cursor: string | null }): Promise<{ jobs: Job[]; nextCursor: string | null }> {
+export async function listJobs(
+  executionId: string,
+  options: { statuses: JobStatus[] | null; limit: number; cursor: string | null },
+): Promise<{ jobs: Job[]; nextCursor: string | null }> {
   await getExecutionRow(executionId);
-  const page = await jobsRepo.listJobs(getRuntime().db, executionId, options.statuses, options.limit, decodeCursor(options.cursor));
-  return { jobs: page.rows.map(toJob), nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString("base64url") : null };
+  const page = await jobsRepo.listJobs(
+    getRuntime().db,
+    executionId,
+    options.statuses,
+    options.limit,
+    decodeCursor(options.cursor),
+  );
+  return {
+    jobs: page.rows.map(toJob),
+    nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString("base64url") : null,
+  };
 }
 
 function decodeCursor(cursor: string | null): { key: string; id: string } | null {
   if (!cursor) return null;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { key?: unknown; id?: unknown };
-    if (typeof parsed.key === "string" && typeof parsed.id === "string" && /^[0-9a-f-]{36}$/i.test(parsed.id)) return { key: parsed.key, id: parsed.id };
+    if (typeof parsed.key === "string" && typeof parsed.id === "string" && /^[0-9a-f-]{36}$/i.test(parsed.id))
+      return { key: parsed.key, id: parsed.id };
   } catch {
     /* fall through */
   }

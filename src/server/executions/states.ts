@@ -1,4 +1,4 @@
-import { FINISHED_EXECUTION_STATUSES, type ExecutionStatus } from "@/lib/contract/resources";
+import { type ExecutionStatus, FINISHED_EXECUTION_STATUSES } from "@/lib/contract/resources";
 
 /**
  * Execution: pending → running ⇄ paused; running|paused → stopping → stopped; running|paused → completed.

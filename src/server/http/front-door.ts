@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Env } from "../env";
-import { checkRequest, gatePolicy, LOOPBACK_HOSTNAMES, type GateRefusal } from "./request-gate";
+import { checkRequest, type GateRefusal, gatePolicy, LOOPBACK_HOSTNAMES } from "./request-gate";
 import { securityHeadersFor } from "./security-headers";
 
 /**
@@ -28,7 +28,10 @@ export function frontDoor(env: Env, options: { dev: boolean }): FrontDoor {
       const refusal = gateOf(req, false);
       if (refusal) {
         const body = errorBody(refusal);
-        res.writeHead(refusal.status, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+        res.writeHead(refusal.status, {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        });
         res.end(req.method === "HEAD" ? undefined : body);
         return true;
       }

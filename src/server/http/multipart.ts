@@ -14,7 +14,8 @@ const CRLF = Buffer.from("\r\n");
 const HEADER_END = Buffer.from("\r\n\r\n");
 const MAX_HEADER_BYTES = 16 * 1024;
 
-const malformed = (why: string) => new AppError("validation_failed", 400, `The multipart/form-data body is malformed: ${why}`);
+const malformed = (why: string) =>
+  new AppError("validation_failed", 400, `The multipart/form-data body is malformed: ${why}`);
 
 /** The boundary of a `multipart/form-data; boundary=…` content type, or null. */
 export function boundaryOf(contentType: string): string | null {
@@ -22,7 +23,10 @@ export function boundaryOf(contentType: string): string | null {
   return match?.[1] ?? match?.[2] ?? null;
 }
 
-export async function* multipartEvents(body: AsyncIterable<Uint8Array>, boundary: string): AsyncGenerator<MultipartEvent> {
+export async function* multipartEvents(
+  body: AsyncIterable<Uint8Array>,
+  boundary: string,
+): AsyncGenerator<MultipartEvent> {
   const delimiter = Buffer.from(`\r\n--${boundary}`);
   // The body starts with "--boundary"; a leading CRLF makes the first delimiter look like every other one.
   let buffer: Buffer = Buffer.from(CRLF);

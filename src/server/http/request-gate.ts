@@ -49,7 +49,11 @@ export function gatePolicy(env: Env): GatePolicy {
 }
 
 /** null when the request may go on; otherwise what to answer. `upgrade` marks a WebSocket handshake. */
-export function checkRequest(request: GateRequest, policy: GatePolicy, options: { upgrade?: boolean } = {}): GateRefusal | null {
+export function checkRequest(
+  request: GateRequest,
+  policy: GatePolicy,
+  options: { upgrade?: boolean } = {},
+): GateRefusal | null {
   const host = header(request, "host");
   if (host !== undefined && !policy.hostnames.has(hostnameOf(host))) {
     return forbidden(
@@ -72,7 +76,9 @@ export function checkRequest(request: GateRequest, policy: GatePolicy, options: 
   const origin = header(request, "origin");
   if (origin !== undefined) {
     if (isOwnOrigin(origin, host) || policy.origins.has(origin.toLowerCase().replace(/\/+$/, ""))) return null;
-    return forbidden(`Requests from ${origin === "null" ? "an opaque origin" : origin} may not change anything here. To allow that origin, list it in ALLOWED_ORIGINS.`);
+    return forbidden(
+      `Requests from ${origin === "null" ? "an opaque origin" : origin} may not change anything here. To allow that origin, list it in ALLOWED_ORIGINS.`,
+    );
   }
   if (header(request, "sec-fetch-site") === "cross-site") {
     return forbidden("Requests from another site may not change anything here.");
@@ -110,7 +116,11 @@ export function hostnameOf(host: string): string {
 }
 
 function normaliseHostname(hostname: string): string {
-  return hostname.trim().toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  return hostname
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "")
+    .replace(/\.$/, "");
 }
 
 function pathOf(url: string): string {

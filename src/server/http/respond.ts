@@ -29,7 +29,13 @@ export function errorResponse(e: unknown, request?: Request): Response {
   const requestId = randomUUID();
   log().error({ err: e, requestId, url: request?.url, method: request?.method }, "unhandled error in route");
   return Response.json(
-    { error: { code: "internal", message: `Something went wrong on our side (request ${requestId}).`, details: { requestId } } },
+    {
+      error: {
+        code: "internal",
+        message: `Something went wrong on our side (request ${requestId}).`,
+        details: { requestId },
+      },
+    },
     { status: 500 },
   );
 }
@@ -40,7 +46,10 @@ const RETRY_AFTER_SECONDS = 2;
 /** The database is out of reach: not a bug, so no request id and no error log per request (the outage is logged once). */
 function unavailableResponse(e: unknown): Response {
   const message = `${e instanceof Error && e.name === "DatabaseUnavailableError" ? e.message : "The database is unreachable"}; try again shortly`;
-  return Response.json({ error: { code: "unavailable", message, details: {} } }, { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } });
+  return Response.json(
+    { error: { code: "unavailable", message, details: {} } },
+    { status: 503, headers: { "Retry-After": String(RETRY_AFTER_SECONDS) } },
+  );
 }
 
 export function zodToAppError(e: ZodError): AppError {
@@ -62,8 +71,13 @@ export function parseWith<T>(schema: ZodType<T>, value: unknown): T {
 /** Control and project bodies are small; anything bigger is refused before it is read whole. */
 const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
-export async function readJson<T>(request: Request, schema: ZodType<T>, options: { optionalBody?: boolean } = {}): Promise<T> {
-  const tooLarge = () => new AppError("payload_too_large", 413, `The request body is over ${MAX_JSON_BODY_BYTES / 1024} KiB`);
+export async function readJson<T>(
+  request: Request,
+  schema: ZodType<T>,
+  options: { optionalBody?: boolean } = {},
+): Promise<T> {
+  const tooLarge = () =>
+    new AppError("payload_too_large", 413, `The request body is over ${MAX_JSON_BODY_BYTES / 1024} KiB`);
   if (Number(request.headers.get("content-length") ?? 0) > MAX_JSON_BODY_BYTES) throw tooLarge();
   const text = await request.text();
   if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
@@ -74,7 +88,11 @@ export async function readJson<T>(request: Request, schema: ZodType<T>, options:
   // A form cannot send application/json across sites without a preflight: demanding it keeps forms out.
   if (!isJsonContentType(request.headers.get("content-type"))) {
     const type = request.headers.get("content-type");
-    throw new AppError("unsupported_media_type", 415, `Content-Type must be application/json${type ? `, not ${type}` : " (it is missing)"}`);
+    throw new AppError(
+      "unsupported_media_type",
+      415,
+      `Content-Type must be application/json${type ? `, not ${type}` : " (it is missing)"}`,
+    );
   }
   return parseWith(schema, parseJsonObject(text));
 }
@@ -93,7 +111,8 @@ export function parseJsonObject(text: string, shape = ""): Record<string, unknow
   } catch {
     throw new AppError("invalid_json", 400, "The request body is not valid JSON");
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("invalid_json", 400, mustBeObject);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new AppError("invalid_json", 400, mustBeObject);
   return body as Record<string, unknown>;
 }
 

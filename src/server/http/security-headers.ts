@@ -24,10 +24,14 @@ export interface PageSecurity {
 }
 
 export function securityHeadersFor(pathname: string, options: { dev: boolean }): PageSecurity {
-  if (isDemoPath(pathname)) return { headers: { ...COMMON_HEADERS, "Content-Security-Policy": DEMO_POLICY }, requestPolicy: null };
+  if (isDemoPath(pathname))
+    return { headers: { ...COMMON_HEADERS, "Content-Security-Policy": DEMO_POLICY }, requestPolicy: null };
   if (pathname.startsWith("/api/") || pathname.startsWith("/_next/static/")) {
     // Data and static files: nothing in them may run or be framed.
-    return { headers: { ...COMMON_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" }, requestPolicy: null };
+    return {
+      headers: { ...COMMON_HEADERS, "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" },
+      requestPolicy: null,
+    };
   }
   const policy = pagePolicy(randomBytes(16).toString("base64"), options.dev);
   return { headers: { ...COMMON_HEADERS, "Content-Security-Policy": policy }, requestPolicy: policy };

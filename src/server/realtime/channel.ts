@@ -1,5 +1,5 @@
-import { isRetained, type ExecutionEvent } from "@/lib/contract/events";
-import { isMarker, type EventMarker } from "../events/bus";
+import { type ExecutionEvent, isRetained } from "@/lib/contract/events";
+import { type EventMarker, isMarker } from "../events/bus";
 import { log } from "../log";
 import type { ExecutionHead } from "../repos/realtime";
 import { encodeEvent } from "./protocol";
@@ -67,7 +67,9 @@ export class Channel {
   }
 
   ingest(event: ExecutionEvent | EventMarker) {
-    void this.queue.run(() => this.accept(event)).catch((e) => log().error({ err: e, executionId: this.executionId }, "realtime delivery failed"));
+    void this.queue
+      .run(() => this.accept(event))
+      .catch((e) => log().error({ err: e, executionId: this.executionId }, "realtime delivery failed"));
   }
 
   /** Reads whatever the log has past the delivered seq: for a lost notification, found by the hub's sweep. */

@@ -89,7 +89,8 @@ export class Connection {
 
   /** Close politely, but never wait on a peer that does not read: destroy it shortly after. */
   close(code: number, reason: string, forceAfterMs = 1000) {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
     setTimeout(() => this.ws.terminate(), forceAfterMs).unref();
   }
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { channelOf, type ClientMessage, type ExecutionEvent } from "@/lib/contract/events";
+import { type RawData, type WebSocket, WebSocketServer } from "ws";
+import { type ClientMessage, channelOf, type ExecutionEvent } from "@/lib/contract/events";
 import type { Database, DatabaseHealth } from "../db/client";
 import type { EventMarker } from "../events/bus";
 import { log } from "../log";
@@ -13,7 +13,7 @@ import { Channel, type ChannelDeps } from "./channel";
 import { CLOSE_TOO_SLOW, Connection, type SendLimits } from "./connection";
 import { Gate } from "./gate";
 import { encode, executionIdOfChannel, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "./protocol";
-import { replay, type ReplayDeps } from "./replay";
+import { type ReplayDeps, replay } from "./replay";
 import { Subscription } from "./subscription";
 
 /** Where the hub learns whether the database is reachable (the database seam; a test may give its own). */
@@ -101,7 +101,9 @@ export class RealtimeHub {
       stallMs: options.replayStallMs,
     };
     // One bus subscription per process, whatever the number of sockets.
-    this.unsubscribeBus = runtime.bus.onEvent((event: ExecutionEvent | EventMarker) => this.channels.get(event.executionId)?.ingest(event));
+    this.unsubscribeBus = runtime.bus.onEvent((event: ExecutionEvent | EventMarker) =>
+      this.channels.get(event.executionId)?.ingest(event),
+    );
     this.health = options.health ?? runtime.database;
     this.unsubscribeHealth = this.health.onHealthChange((health) => this.healthChanged(health));
     const now = this.health.health();
@@ -109,7 +111,10 @@ export class RealtimeHub {
     this.timers.push(
       setInterval(() => this.heartbeat(), options.heartbeatMs),
       setInterval(() => void this.statsTick(), options.statsIntervalMs),
-      setInterval(() => this.channels.forEach((c) => c.flushProgress()), Math.max(25, Math.floor(options.progressIntervalMs / 2))),
+      setInterval(
+        () => this.channels.forEach((c) => c.flushProgress()),
+        Math.max(25, Math.floor(options.progressIntervalMs / 2)),
+      ),
     );
     for (const timer of this.timers) timer.unref();
   }
@@ -141,9 +146,19 @@ export class RealtimeHub {
     this.unsubscribeHealth();
     for (const timer of this.timers) clearInterval(timer);
     const open = [...this.connections];
-    const closed = Promise.all(open.map((c) => new Promise<void>((resolve) => (c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once("close", () => resolve())))));
+    const closed = Promise.all(
+      open.map(
+        (c) =>
+          new Promise<void>((resolve) =>
+            c.ws.readyState === c.ws.CLOSED ? resolve() : c.ws.once("close", () => resolve()),
+          ),
+      ),
+    );
     for (const connection of open) {
-      connection.send({ type: "reconnect", reason: "The server is restarting; reconnect and resubscribe with lastSeq" });
+      connection.send({
+        type: "reconnect",
+        reason: "The server is restarting; reconnect and resubscribe with lastSeq",
+      });
       connection.ws.close(CLOSE_SERVICE_RESTART, "server restarting");
     }
     // Clients normally answer the close at once; a minimum wait lets the frames leave even with graceMs 0.
@@ -158,7 +173,9 @@ export class RealtimeHub {
   }
 
   private accept(ws: WebSocket, address: string) {
-    const connection = new Connection(ws, address, this.options, this.options.maxMessagesPerSecond, (c) => this.cutSlow(c));
+    const connection = new Connection(ws, address, this.options, this.options.maxMessagesPerSecond, (c) =>
+      this.cutSlow(c),
+    );
     this.connections.add(connection);
     ws.on("pong", () => (connection.alive = true));
     ws.on("message", (data, isBinary) => this.receive(connection, data, isBinary));
@@ -184,7 +201,10 @@ export class RealtimeHub {
     const verdict = connection.rate.take();
     if (verdict !== "accepted") return this.overRate(connection, verdict === "abusive");
     if (isBinary) {
-      connection.send({ type: "error", error: { code: "invalid_message", message: "Messages must be JSON text frames" } });
+      connection.send({
+        type: "error",
+        error: { code: "invalid_message", message: "Messages must be JSON text frames" },
+      });
       return;
     }
     const parsed = parseClientMessage(data.toString());
@@ -192,10 +212,15 @@ export class RealtimeHub {
       connection.send({ type: "error", error: { code: parsed.code, message: parsed.message } });
       return;
     }
-    void connection.inbox.run(() => this.handle(connection, parsed.message)).catch((e) => {
-      log().error({ err: e, clientId: connection.id }, "realtime message failed");
-      connection.send({ type: "error", error: { code: "internal", message: "The server could not handle this message; try again" } });
-    });
+    void connection.inbox
+      .run(() => this.handle(connection, parsed.message))
+      .catch((e) => {
+        log().error({ err: e, clientId: connection.id }, "realtime message failed");
+        connection.send({
+          type: "error",
+          error: { code: "internal", message: "The server could not handle this message; try again" },
+        });
+      });
   }
 
   /** A message over the rate is refused with an error; a client that keeps it up is closed. */
@@ -206,8 +231,17 @@ export class RealtimeHub {
       connection.send({ type: "error", error: { code: "rate_limited", message } });
       return;
     }
-    log().warn({ clientId: connection.id, address: connection.address }, "realtime client far over the message rate; closing it");
-    connection.send({ type: "error", error: { code: "rate_limited", message: `Closed: far more than ${limit} messages per second (WS_MAX_MESSAGES_PER_SECOND)` } });
+    log().warn(
+      { clientId: connection.id, address: connection.address },
+      "realtime client far over the message rate; closing it",
+    );
+    connection.send({
+      type: "error",
+      error: {
+        code: "rate_limited",
+        message: `Closed: far more than ${limit} messages per second (WS_MAX_MESSAGES_PER_SECOND)`,
+      },
+    });
     this.drop(connection);
     connection.close(CLOSE_POLICY_VIOLATION, "message rate limit exceeded");
   }
@@ -251,8 +285,16 @@ export class RealtimeHub {
       return created;
     });
     if (!subscription) {
-      if (channel.missing) connection.send({ type: "error", error: { code: "not_found", message: `Execution ${executionId} does not exist` } });
-      if (channel.broken) connection.send({ type: "error", error: { code: "unavailable", message: "The server could not read this execution; subscribe again shortly" } });
+      if (channel.missing)
+        connection.send({
+          type: "error",
+          error: { code: "not_found", message: `Execution ${executionId} does not exist` },
+        });
+      if (channel.broken)
+        connection.send({
+          type: "error",
+          error: { code: "unavailable", message: "The server could not read this execution; subscribe again shortly" },
+        });
       // A broken channel is forgotten so the next subscribe tries the database again.
       if (channel.broken && this.channels.get(executionId) === channel) this.channels.delete(executionId);
       this.closeChannelIfUnused(channel);
@@ -306,7 +348,10 @@ export class RealtimeHub {
   }
 
   private cutSlow(connection: Connection) {
-    log().info({ clientId: connection.id, bufferedBytes: connection.ws.bufferedAmount }, "realtime client too slow; closing it");
+    log().info(
+      { clientId: connection.id, bufferedBytes: connection.ws.bufferedAmount },
+      "realtime client too slow; closing it",
+    );
     this.drop(connection);
     connection.close(CLOSE_TOO_SLOW, "too slow: reconnect and resubscribe with lastSeq");
   }

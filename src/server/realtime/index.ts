@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { Runtime } from "../runtime";
-import { DEFAULT_HUB_OPTIONS, RealtimeHub, type HubOptions } from "./hub";
+import { DEFAULT_HUB_OPTIONS, type HubOptions, RealtimeHub } from "./hub";
 
 export type { HealthSource, HubOptions } from "./hub";
 

@@ -15,7 +15,9 @@ const schemas = {
   ping: z.object({ type: z.literal("ping") }),
 } as const;
 
-export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; code: "invalid_json" | "invalid_message" | "unknown_type"; message: string };
+export type ParseResult =
+  | { ok: true; message: ClientMessage }
+  | { ok: false; code: "invalid_json" | "invalid_message" | "unknown_type"; message: string };
 
 /** Validates one text frame from a client; every failure names what is wrong so a developer can fix their client. */
 export function parseClientMessage(text: string): ParseResult {
@@ -29,9 +31,14 @@ export function parseClientMessage(text: string): ParseResult {
     return { ok: false, code: "invalid_message", message: "The message must be a JSON object with a type" };
   }
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== "string") return { ok: false, code: "invalid_message", message: "type is required and must be a string" };
+  if (typeof type !== "string")
+    return { ok: false, code: "invalid_message", message: "type is required and must be a string" };
   if (!Object.hasOwn(schemas, type)) {
-    return { ok: false, code: "unknown_type", message: `Unknown message type "${type}"; expected subscribe, unsubscribe or ping` };
+    return {
+      ok: false,
+      code: "unknown_type",
+      message: `Unknown message type "${type}"; expected subscribe, unsubscribe or ping`,
+    };
   }
   const parsed = schemas[type as keyof typeof schemas].safeParse(value);
   if (!parsed.success) {
@@ -46,7 +53,9 @@ export function parseClientMessage(text: string): ParseResult {
 
 /** channel "execution:<id>" → id, or undefined for any other shape. */
 export function executionIdOfChannel(channel: string): string | undefined {
-  return channel.startsWith("execution:") && channel.length > "execution:".length ? channel.slice("execution:".length) : undefined;
+  return channel.startsWith("execution:") && channel.length > "execution:".length
+    ? channel.slice("execution:".length)
+    : undefined;
 }
 
 export const encode = (message: ServerMessage): string => JSON.stringify(message);

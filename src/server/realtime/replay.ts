@@ -39,7 +39,9 @@ export async function replay(subscription: Subscription, deps: ReplayDeps): Prom
   let limit = Math.min(deps.pageSize, FIRST_PAGE);
   for (;;) {
     // A subscription cancelled while waiting for the gate gives its turn away without reading.
-    const page = await deps.gate.run(async () => (subscription.cancelled ? null : deps.readLog(executionId, last, limit)));
+    const page = await deps.gate.run(async () =>
+      subscription.cancelled ? null : deps.readLog(executionId, last, limit),
+    );
     if (!page) return;
     let pageBytes = 0;
     let sliceBytes = 0;

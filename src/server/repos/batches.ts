@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { batchInputs, batches } from "../db/schema";
+import { batches, batchInputs } from "../db/schema";
 import { isUuid } from "./projects";
 
 export type BatchRow = typeof batches.$inferSelect;
@@ -30,7 +30,13 @@ export async function completeBatch(
 export async function insertInputs(db: DbOrTx, batchId: string, inputs: readonly NewBatchInput[]): Promise<void> {
   if (inputs.length === 0) return;
   const rows = JSON.stringify(
-    inputs.map((i) => ({ row_index: i.rowIndex, input_id: i.inputId, site_url: i.siteUrl, goal: i.goal ?? null, data: i.data })),
+    inputs.map((i) => ({
+      row_index: i.rowIndex,
+      input_id: i.inputId,
+      site_url: i.siteUrl,
+      goal: i.goal ?? null,
+      data: i.data,
+    })),
   );
   await db.execute(sql`
     insert into ${batchInputs} (batch_id, row_index, input_id, site_url, goal, data)
@@ -46,11 +52,19 @@ export async function findBatch(db: DbOrTx, id: string): Promise<BatchRow | unde
 
 /** Newest first; the id breaks ties between batches created in the same instant. */
 export async function listBatches(db: DbOrTx, projectId: string): Promise<BatchRow[]> {
-  return db.select().from(batches).where(eq(batches.projectId, projectId)).orderBy(desc(batches.createdAt), desc(batches.id));
+  return db
+    .select()
+    .from(batches)
+    .where(eq(batches.projectId, projectId))
+    .orderBy(desc(batches.createdAt), desc(batches.id));
 }
 
 /** Keyset page in input order: the rows after `afterRowIndex`, served by the (batch_id, row_index) index. */
-export async function listInputs(db: DbOrTx, batchId: string, options: { afterRowIndex: number; limit: number }): Promise<BatchInputRow[]> {
+export async function listInputs(
+  db: DbOrTx,
+  batchId: string,
+  options: { afterRowIndex: number; limit: number },
+): Promise<BatchInputRow[]> {
   return db
     .select()
     .from(batchInputs)

@@ -8,7 +8,12 @@ import { executionEvents, executions } from "../db/schema";
  * lock, so seqs are gap-free and in commit order; call it inside the transaction that makes the
  * change the event reports.
  */
-export async function appendEvent(tx: DbOrTx, executionId: string, type: EventType, data: Record<string, unknown>): Promise<ExecutionEvent> {
+export async function appendEvent(
+  tx: DbOrTx,
+  executionId: string,
+  type: EventType,
+  data: Record<string, unknown>,
+): Promise<ExecutionEvent> {
   const [row] = await tx
     .update(executions)
     .set({ lastEventSeq: sql`${executions.lastEventSeq} + 1`, lastActivityAt: sql`now()` })
@@ -23,7 +28,12 @@ export async function appendEvent(tx: DbOrTx, executionId: string, type: EventTy
 }
 
 /** Retained events with seq > afterSeq, in order. */
-export async function eventsAfter(db: DbOrTx, executionId: string, afterSeq: number, limit = 10_000): Promise<ExecutionEvent[]> {
+export async function eventsAfter(
+  db: DbOrTx,
+  executionId: string,
+  afterSeq: number,
+  limit = 10_000,
+): Promise<ExecutionEvent[]> {
   const rows = await db
     .select()
     .from(executionEvents)

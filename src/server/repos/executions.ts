@@ -1,6 +1,6 @@
 import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { batchInputs, batches, executions, jobs } from "../db/schema";
+import { batches, batchInputs, executions, jobs } from "../db/schema";
 import { isUuid } from "./projects";
 
 export type ExecutionRow = typeof executions.$inferSelect;
@@ -57,7 +57,12 @@ export async function insertExecution(tx: DbOrTx, values: typeof executions.$inf
 }
 
 /** One statement: a queued job per batch input, in input order, up to `limit` rows. */
-export async function insertJobsFromInputs(tx: DbOrTx, executionId: string, batchId: string, limit: number | null): Promise<number> {
+export async function insertJobsFromInputs(
+  tx: DbOrTx,
+  executionId: string,
+  batchId: string,
+  limit: number | null,
+): Promise<number> {
   const limitSql = limit === null ? sql`` : sql`limit ${limit}`;
   const result = await tx.execute(sql`
     insert into ${jobs} (execution_id, batch_input_id, row_index, input_id, site_url, goal)
@@ -77,7 +82,13 @@ export async function claimableExecutionIds(db: DbOrTx): Promise<string[]> {
   const rows = await db
     .select({ id: executions.id })
     .from(executions)
-    .where(and(eq(executions.status, "running"), gt(executions.queuedCount, 0), lt(executions.runningCount, executions.concurrency)))
+    .where(
+      and(
+        eq(executions.status, "running"),
+        gt(executions.queuedCount, 0),
+        lt(executions.runningCount, executions.concurrency),
+      ),
+    )
     .orderBy(executions.createdAt);
   return rows.map((r) => r.id);
 }
@@ -85,7 +96,10 @@ export async function claimableExecutionIds(db: DbOrTx): Promise<string[]> {
 /** Average finished-job duration of a batch's (else its project's) past executions, from the counters. */
 export async function averageJobDurationMs(db: DbOrTx, batchId: string): Promise<number | null> {
   const own = await db
-    .select({ total: sql<string>`coalesce(sum(${executions.totalDurationMs}), 0)`, n: sql<string>`coalesce(sum(${executions.completedCount} + ${executions.failedCount}), 0)` })
+    .select({
+      total: sql<string>`coalesce(sum(${executions.totalDurationMs}), 0)`,
+      n: sql<string>`coalesce(sum(${executions.completedCount} + ${executions.failedCount}), 0)`,
+    })
     .from(executions)
     .where(eq(executions.batchId, batchId));
   if (Number(own[0]?.n) > 0) return Number(own[0]!.total) / Number(own[0]!.n);
@@ -93,7 +107,10 @@ export async function averageJobDurationMs(db: DbOrTx, batchId: string): Promise
   if (!batch) return null;
   const siblings = db.select({ id: batches.id }).from(batches).where(eq(batches.projectId, batch.projectId));
   const project = await db
-    .select({ total: sql<string>`coalesce(sum(${executions.totalDurationMs}), 0)`, n: sql<string>`coalesce(sum(${executions.completedCount} + ${executions.failedCount}), 0)` })
+    .select({
+      total: sql<string>`coalesce(sum(${executions.totalDurationMs}), 0)`,
+      n: sql<string>`coalesce(sum(${executions.completedCount} + ${executions.failedCount}), 0)`,
+    })
     .from(executions)
     .where(inArray(executions.batchId, siblings));
   return Number(project[0]?.n) > 0 ? Number(project[0]!.total) / Number(project[0]!.n) : null;

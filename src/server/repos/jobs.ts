@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import type { JobStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
 import { batchInputs, executions, jobScreenshots, jobSteps, jobs, workers } from "../db/schema";
@@ -14,7 +14,10 @@ export async function findJob(db: DbOrTx, id: string): Promise<JobRow | undefine
 }
 
 export async function hasScreenshot(db: DbOrTx, jobId: string): Promise<boolean> {
-  const [row] = await db.select({ jobId: jobScreenshots.jobId }).from(jobScreenshots).where(eq(jobScreenshots.jobId, jobId));
+  const [row] = await db
+    .select({ jobId: jobScreenshots.jobId })
+    .from(jobScreenshots)
+    .where(eq(jobScreenshots.jobId, jobId));
   return row !== undefined;
 }
 
@@ -26,12 +29,24 @@ export async function stepsOfJob(db: DbOrTx, jobId: string): Promise<StepRow[]> 
  * Claims up to `limit` queued jobs of an execution in input order. The caller holds the execution's
  * lock (so the count it checked cannot change); SKIP LOCKED keeps two claimers off the same rows.
  */
-export async function claimQueued(tx: DbOrTx, executionId: string, limit: number, workerId: string, leaseSeconds: number): Promise<JobRow[]> {
+export async function claimQueued(
+  tx: DbOrTx,
+  executionId: string,
+  limit: number,
+  workerId: string,
+  leaseSeconds: number,
+): Promise<JobRow[]> {
   if (limit <= 0) return [];
   const candidates = await tx
     .select({ id: jobs.id })
     .from(jobs)
-    .where(and(eq(jobs.executionId, executionId), eq(jobs.status, "queued"), or(isNull(jobs.runAfter), lte(jobs.runAfter, sql`now()`))))
+    .where(
+      and(
+        eq(jobs.executionId, executionId),
+        eq(jobs.status, "queued"),
+        or(isNull(jobs.runAfter), lte(jobs.runAfter, sql`now()`)),
+      ),
+    )
     .orderBy(asc(jobs.rowIndex))
     .limit(limit)
     .for("update", { skipLocked: true });
@@ -50,7 +65,12 @@ export async function claimQueued(tx: DbOrTx, executionId: string, limit: number
       runAfter: null,
       updatedAt: sql`now()`,
     })
-    .where(inArray(jobs.id, candidates.map((c) => c.id)))
+    .where(
+      inArray(
+        jobs.id,
+        candidates.map((c) => c.id),
+      ),
+    )
     .returning()
     .then((rows) => rows.sort((a, b) => a.rowIndex - b.rowIndex));
 }
@@ -64,14 +84,24 @@ export async function nextRunAfter(db: DbOrTx): Promise<Date | null> {
     .select({ at: sql<Date | string | null>`min(${jobs.runAfter})` })
     .from(jobs)
     .innerJoin(executions, eq(executions.id, jobs.executionId))
-    .where(and(eq(jobs.status, "queued"), isNotNull(jobs.runAfter), eq(executions.status, "running"), lt(executions.runningCount, executions.concurrency)));
+    .where(
+      and(
+        eq(jobs.status, "queued"),
+        isNotNull(jobs.runAfter),
+        eq(executions.status, "running"),
+        lt(executions.runningCount, executions.concurrency),
+      ),
+    );
   return row?.at ? new Date(row.at) : null;
 }
 
 /** Rows of the input each claimed job came from, for {{column}} templating. */
 export async function inputRows(db: DbOrTx, batchInputIds: string[]): Promise<Map<string, Record<string, string>>> {
   if (batchInputIds.length === 0) return new Map();
-  const rows = await db.select({ id: batchInputs.id, data: batchInputs.data }).from(batchInputs).where(inArray(batchInputs.id, batchInputIds));
+  const rows = await db
+    .select({ id: batchInputs.id, data: batchInputs.data })
+    .from(batchInputs)
+    .where(inArray(batchInputs.id, batchInputIds));
   return new Map(rows.map((r) => [r.id, r.data]));
 }
 
@@ -99,7 +129,12 @@ export async function cancelQueued(tx: DbOrTx, executionId: string): Promise<num
   return rows.length;
 }
 
-export async function renewLeases(db: DbOrTx, jobIds: string[], workerId: string, leaseSeconds: number): Promise<Set<string>> {
+export async function renewLeases(
+  db: DbOrTx,
+  jobIds: string[],
+  workerId: string,
+  leaseSeconds: number,
+): Promise<Set<string>> {
   if (jobIds.length === 0) return new Set();
   const rows = await db
     .update(jobs)
@@ -118,9 +153,17 @@ export async function expiredLeases(db: DbOrTx, limit = 500): Promise<{ id: stri
 }
 
 /** Running jobs whose worker is gone (declared dead, or stopped without releasing them). */
-export async function runningOfGoneWorkers(db: DbOrTx, limit = 500): Promise<{ id: string; executionId: string; workerId: string; workerStatus: string }[]> {
+export async function runningOfGoneWorkers(
+  db: DbOrTx,
+  limit = 500,
+): Promise<{ id: string; executionId: string; workerId: string; workerStatus: string }[]> {
   return db
-    .select({ id: jobs.id, executionId: jobs.executionId, workerId: sql<string>`${jobs.workerId}`, workerStatus: workers.status })
+    .select({
+      id: jobs.id,
+      executionId: jobs.executionId,
+      workerId: sql<string>`${jobs.workerId}`,
+      workerStatus: workers.status,
+    })
     .from(jobs)
     .innerJoin(workers, eq(workers.id, jobs.workerId))
     .where(and(eq(jobs.status, "running"), inArray(workers.status, ["stopped", "dead"])))
@@ -128,7 +171,10 @@ export async function runningOfGoneWorkers(db: DbOrTx, limit = 500): Promise<{ i
 }
 
 /** Running jobs held by anyone but `selfId`: for the only process there is (embedded), a previous owner's. */
-export async function runningNotOf(db: DbOrTx, selfId: string): Promise<{ id: string; executionId: string; workerId: string }[]> {
+export async function runningNotOf(
+  db: DbOrTx,
+  selfId: string,
+): Promise<{ id: string; executionId: string; workerId: string }[]> {
   return db
     .select({ id: jobs.id, executionId: jobs.executionId, workerId: sql<string>`${jobs.workerId}` })
     .from(jobs)
@@ -146,7 +192,11 @@ export async function lockRunningOf(tx: DbOrTx, jobId: string, workerId: string)
 }
 
 /** For each of `workerIds`: its running jobs in all, and those of one execution. */
-export async function runningByWorker(tx: DbOrTx, executionId: string, workerIds: string[]): Promise<Map<string, { total: number; inExecution: number }>> {
+export async function runningByWorker(
+  tx: DbOrTx,
+  executionId: string,
+  workerIds: string[],
+): Promise<Map<string, { total: number; inExecution: number }>> {
   if (workerIds.length === 0) return new Map();
   const rows = await tx
     .select({
@@ -171,7 +221,11 @@ export async function lockExpiredJob(tx: DbOrTx, jobId: string): Promise<JobRow 
 }
 
 export async function updateJob(tx: DbOrTx, jobId: string, patch: Partial<typeof jobs.$inferInsert>): Promise<JobRow> {
-  const [row] = await tx.update(jobs).set({ ...patch, updatedAt: sql`now()` }).where(eq(jobs.id, jobId)).returning();
+  const [row] = await tx
+    .update(jobs)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(jobs.id, jobId))
+    .returning();
   return row!;
 }
 
@@ -183,7 +237,12 @@ export interface StepEntry {
 }
 
 /** Latest progress of a running job; written at most a few times a second per job. */
-export async function saveProgress(db: DbOrTx, jobId: string, p: { currentStep: string; currentUrl: string | null; progressPercentage: number }, steps: StepEntry[]) {
+export async function saveProgress(
+  db: DbOrTx,
+  jobId: string,
+  p: { currentStep: string; currentUrl: string | null; progressPercentage: number },
+  steps: StepEntry[],
+) {
   await db
     .update(jobs)
     .set({ ...p, updatedAt: sql`now()` })
@@ -206,7 +265,13 @@ const FINISHED: JobStatus[] = ["completed", "failed", "cancelled"];
  * Keyset pages of an execution's jobs. Finished-only filters list newest finished first (the results
  * table); anything else lists in input order.
  */
-export async function listJobs(db: DbOrTx, executionId: string, statuses: JobStatus[] | null, limit: number, after: { key: string; id: string } | null): Promise<JobPage> {
+export async function listJobs(
+  db: DbOrTx,
+  executionId: string,
+  statuses: JobStatus[] | null,
+  limit: number,
+  after: { key: string; id: string } | null,
+): Promise<JobPage> {
   const finishedOrder = statuses !== null && statuses.every((s) => FINISHED.includes(s));
   const filters: SQL[] = [eq(jobs.executionId, executionId)];
   if (statuses) filters.push(inArray(jobs.status, statuses));
@@ -220,7 +285,12 @@ export async function listJobs(db: DbOrTx, executionId: string, statuses: JobSta
   const order = finishedOrder
     ? [desc(sql`coalesce(${jobs.completedAt}, 'epoch'::timestamptz)`), desc(jobs.id)]
     : [asc(jobs.rowIndex), asc(jobs.id)];
-  const rows = await db.select().from(jobs).where(and(...filters)).orderBy(...order).limit(limit + 1);
+  const rows = await db
+    .select()
+    .from(jobs)
+    .where(and(...filters))
+    .orderBy(...order)
+    .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const next =

@@ -12,6 +12,9 @@ export async function saveScreenshot(db: DbOrTx, jobId: string, jpeg: Buffer): P
 }
 
 export async function findScreenshot(db: DbOrTx, jobId: string): Promise<{ jpeg: Buffer; takenAt: Date } | undefined> {
-  const [row] = await db.select({ jpeg: jobScreenshots.jpeg, takenAt: jobScreenshots.takenAt }).from(jobScreenshots).where(eq(jobScreenshots.jobId, jobId));
+  const [row] = await db
+    .select({ jpeg: jobScreenshots.jpeg, takenAt: jobScreenshots.takenAt })
+    .from(jobScreenshots)
+    .where(eq(jobScreenshots.jobId, jobId));
   return row;
 }

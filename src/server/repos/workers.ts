@@ -23,7 +23,12 @@ const since = (ms: number) => sql`now() - make_interval(secs => ${ms / 1000})`;
  * Registers the worker or records its beat. An upsert, so a worker whose row was marked dead (it was
  * silent too long, e.g. stalled) or removed comes back by beating again.
  */
-export async function beat(db: DbOrTx, worker: WorkerIdentity, status: "alive" | "stopping", runningCount: number): Promise<void> {
+export async function beat(
+  db: DbOrTx,
+  worker: WorkerIdentity,
+  status: "alive" | "stopping",
+  runningCount: number,
+): Promise<void> {
   await db
     .insert(workers)
     .values({ ...worker, status, runningCount })
@@ -34,11 +39,17 @@ export async function beat(db: DbOrTx, worker: WorkerIdentity, status: "alive" |
 }
 
 /** Other workers that claim jobs and beat on time, with their slots. */
-export async function livePeers(db: DbOrTx, selfId: string, deadAfterMs: number): Promise<{ id: string; slots: number }[]> {
+export async function livePeers(
+  db: DbOrTx,
+  selfId: string,
+  deadAfterMs: number,
+): Promise<{ id: string; slots: number }[]> {
   return db
     .select({ id: workers.id, slots: workers.slots })
     .from(workers)
-    .where(and(eq(workers.status, "alive"), ne(workers.id, selfId), sql`${workers.lastBeatAt} >= ${since(deadAfterMs)}`))
+    .where(
+      and(eq(workers.status, "alive"), ne(workers.id, selfId), sql`${workers.lastBeatAt} >= ${since(deadAfterMs)}`),
+    )
     .orderBy(asc(workers.id));
 }
 

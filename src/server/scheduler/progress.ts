@@ -1,10 +1,10 @@
-import { publishEphemeral } from "../events/transaction";
-import { saveProgress, type StepEntry } from "../repos/jobs";
-import { saveScreenshot } from "../repos/screenshots";
-import { log } from "../log";
-import type { Db } from "../db/client";
-import type { ProgressReport } from "../agents/types";
 import { capText } from "../agents/limits";
+import type { ProgressReport } from "../agents/types";
+import type { Db } from "../db/client";
+import { publishEphemeral } from "../events/transaction";
+import { log } from "../log";
+import { type StepEntry, saveProgress } from "../repos/jobs";
+import { saveScreenshot } from "../repos/screenshots";
 
 const WRITE_EVERY_MS = 500;
 const SCREENSHOT_EVERY_MS = 1500;
@@ -88,7 +88,12 @@ export class ProgressReporter {
     const step = capText(text);
     if (this.closed || step === this.lastStep) return;
     this.lastStep = step;
-    this.pendingSteps.push({ step, url: this.latest?.currentUrl ?? capText(this.job.siteUrl), percent, at: new Date() });
+    this.pendingSteps.push({
+      step,
+      url: this.latest?.currentUrl ?? capText(this.job.siteUrl),
+      percent,
+      at: new Date(),
+    });
   }
 
   /**

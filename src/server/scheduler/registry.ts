@@ -85,7 +85,13 @@ export class WorkerRegistry {
   }
 
   private identity(): workersRepo.WorkerIdentity {
-    return { id: this.runtime.workerId, host: os.hostname(), pid: process.pid, slots: this.options.slots, version: pkg.version };
+    return {
+      id: this.runtime.workerId,
+      host: os.hostname(),
+      pid: process.pid,
+      slots: this.options.slots,
+      version: pkg.version,
+    };
   }
 
   private beat(): Promise<void> {
@@ -130,7 +136,10 @@ export class WorkerRegistry {
     const { deadAfterMs } = this.options;
     try {
       for (const dead of await workersRepo.markSilentDead(db, deadAfterMs)) {
-        log().warn({ worker: dead.id, lastBeatAt: dead.lastBeatAt }, `worker ${dead.id} declared dead: no heartbeat for ${deadAfterMs / 1000} s`);
+        log().warn(
+          { worker: dead.id, lastBeatAt: dead.lastBeatAt },
+          `worker ${dead.id} declared dead: no heartbeat for ${deadAfterMs / 1000} s`,
+        );
       }
       const requeued = await requeueJobsOfGoneWorkers(deadAfterMs);
       if (requeued > 0) {

@@ -1,6 +1,6 @@
-import { agentConfigSchema, type AgentConfig } from "@/lib/contract/agent";
+import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import { agentFor as defaultAgentFor } from "../agents";
-import { AgentError, isAgentError, type Agent } from "../agents/types";
+import { type Agent, AgentError, isAgentError } from "../agents/types";
 import { log } from "../log";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
@@ -8,7 +8,15 @@ import type { Runtime, Service } from "../runtime";
 import { backoffMs } from "./backoff";
 import { ProgressReporter } from "./progress";
 import { WorkerRegistry } from "./registry";
-import { claimJobs, finishJob, recoverExpiredLeases, releaseJob, type Claimant, type ClaimedJob, type Outcome } from "./transitions";
+import {
+  type Claimant,
+  type ClaimedJob,
+  claimJobs,
+  finishJob,
+  type Outcome,
+  recoverExpiredLeases,
+  releaseJob,
+} from "./transitions";
 
 export interface SchedulerOptions {
   /** Jobs this process runs at once, over all executions. */
@@ -117,7 +125,12 @@ export class Scheduler implements Service {
 
   /** Who claims, for `max` booked slots. */
   private claimant(max: number): Claimant {
-    return { workerId: this.runtime.workerId, leaseSeconds: this.options.leaseSeconds, max, peers: this.registry.peers };
+    return {
+      workerId: this.runtime.workerId,
+      leaseSeconds: this.options.leaseSeconds,
+      max,
+      peers: this.registry.peers,
+    };
   }
 
   /** This worker took its fair share and left free slots to the others: make sure they look now (once a beat at most). */
@@ -163,7 +176,10 @@ export class Scheduler implements Service {
     } catch (e) {
       this.dbFailures++;
       const retryMs = Math.min(30_000, 500 * 2 ** Math.min(6, this.dbFailures));
-      log().error({ err: e, retryMs }, `claiming jobs failed (database unreachable?); retrying in ${Math.round(retryMs / 1000)} s`);
+      log().error(
+        { err: e, retryMs },
+        `claiming jobs failed (database unreachable?); retrying in ${Math.round(retryMs / 1000)} s`,
+      );
       if (!this.stopping) setTimeout(() => this.kick(), retryMs).unref();
     } finally {
       this.claiming = false;
@@ -183,12 +199,19 @@ export class Scheduler implements Service {
   private run(job: ClaimedJob): void {
     const abort = new AbortController();
     // Claimed while shutting down (a finishing job took its slot again): hand it straight back.
-    const work = this.stopping ? releaseJob(job, this.runtime.workerId).then(() => false, () => false) : this.execute(job, abort);
-    const done = work.catch(() => false).then((handedOver) => {
-      this.running.delete(job.id);
-      // A finish that took its slot again needs no claim pass; anything else may let another job start.
-      if (!handedOver) this.kick();
-    });
+    const work = this.stopping
+      ? releaseJob(job, this.runtime.workerId).then(
+          () => false,
+          () => false,
+        )
+      : this.execute(job, abort);
+    const done = work
+      .catch(() => false)
+      .then((handedOver) => {
+        this.running.delete(job.id);
+        // A finish that took its slot again needs no claim pass; anything else may let another job start.
+        if (!handedOver) this.kick();
+      });
     this.running.set(job.id, { job, abort, done });
   }
 
@@ -201,10 +224,17 @@ export class Scheduler implements Service {
     try {
       config = await this.configOf(job.executionId);
       const result = await this.withTimeout(job, config, abort, reporter);
-      outcome = { durationMs: Date.now() - started, extractedData: result.extractedData, finalUrl: result.finalUrl ?? null, httpStatus: result.httpStatus ?? null };
+      outcome = {
+        durationMs: Date.now() - started,
+        extractedData: result.extractedData,
+        finalUrl: result.finalUrl ?? null,
+        httpStatus: result.httpStatus ?? null,
+      };
       reporter.record("Completed", 100);
     } catch (e) {
-      const error = isAgentError(e) ? e : new AgentError(`Unexpected agent failure: ${e instanceof Error ? e.message : String(e)}`, true, "internal");
+      const error = isAgentError(e)
+        ? e
+        : new AgentError(`Unexpected agent failure: ${e instanceof Error ? e.message : String(e)}`, true, "internal");
       outcome = { durationMs: Date.now() - started, error: { message: error.message, retryable: error.retryable } };
       if (!this.stopping) reporter.record(`Failed: ${error.message}`.slice(0, 500), null);
     }
@@ -232,13 +262,17 @@ export class Scheduler implements Service {
         this.booked -= extra;
       }
       const { result, next } = finished;
-      if (result === "lost") log().warn({ jobId: job.id }, "job finished after its lease was lost; the result was discarded");
+      if (result === "lost")
+        log().warn({ jobId: job.id }, "job finished after its lease was lost; the result was discarded");
       // Started at once; this job leaves `running` when this method returns, so the total stays in bounds.
       for (const claimed of next.jobs) this.run(claimed);
       if (next.leftForPeers) this.wakePeers(job.executionId);
       return next.jobs.length > 0;
     } catch (e) {
-      log().error({ err: e, jobId: job.id }, "recording a job's outcome failed; its lease will expire and it will run again");
+      log().error(
+        { err: e, jobId: job.id },
+        "recording a job's outcome failed; its lease will expire and it will run again",
+      );
       return false;
     }
   }
@@ -248,17 +282,34 @@ export class Scheduler implements Service {
     let timer: NodeJS.Timeout | undefined;
     let hardTimer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => abort.abort(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")), timeoutMs);
-      hardTimer = setTimeout(() => reject(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")), timeoutMs + TIMEOUT_GRACE_MS);
+      timer = setTimeout(
+        () => abort.abort(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")),
+        timeoutMs,
+      );
+      hardTimer = setTimeout(
+        () => reject(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")),
+        timeoutMs + TIMEOUT_GRACE_MS,
+      );
     });
     try {
       const agent = this.agentFor(config);
       const run = agent.run(
-        { id: job.id, executionId: job.executionId, inputId: job.inputId, siteUrl: job.siteUrl, goal: job.goal, row: job.row, retryCount: job.retryCount },
+        {
+          id: job.id,
+          executionId: job.executionId,
+          inputId: job.inputId,
+          siteUrl: job.siteUrl,
+          goal: job.goal,
+          row: job.row,
+          retryCount: job.retryCount,
+        },
         { config, signal: abort.signal, progress: reporter.report, screenshot: reporter.screenshot },
       );
       const result = await Promise.race([run, timedOut]);
-      if (abort.signal.aborted) throw abort.signal.reason instanceof Error ? abort.signal.reason : new AgentError("The job was aborted", true, "aborted");
+      if (abort.signal.aborted)
+        throw abort.signal.reason instanceof Error
+          ? abort.signal.reason
+          : new AgentError("The job was aborted", true, "aborted");
       return result;
     } finally {
       clearTimeout(timer);
@@ -318,7 +369,8 @@ export class Scheduler implements Service {
     const all = () => Promise.allSettled([...this.running.values()].map((r) => r.done));
     if (this.running.size > 0) {
       await Promise.race([all(), new Promise((r) => setTimeout(r, graceMs))]);
-      for (const r of this.running.values()) r.abort.abort(new AgentError("The worker is shutting down", true, "shutdown"));
+      for (const r of this.running.values())
+        r.abort.abort(new AgentError("The worker is shutting down", true, "shutdown"));
       await Promise.race([all(), new Promise((r) => setTimeout(r, TIMEOUT_GRACE_MS))]);
     }
     await this.registry.stop();

@@ -1,7 +1,7 @@
 import type { ExecutionStatus } from "@/lib/contract/resources";
 import type { Tx } from "../db/client";
+import { type EventSink, transactWithEvents } from "../events/transaction";
 import { emitCompleted } from "../executions/controls";
-import { transactWithEvents, type EventSink } from "../events/transaction";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { getRuntime } from "../runtime";
@@ -53,7 +53,13 @@ async function claimWithin(
   if (execution.status !== "running") return NOTHING_CLAIMED;
   const free = execution.concurrency - execution.runningCount;
   const due = await dueShare(tx, execution, claimant, free);
-  const rows = await jobsRepo.claimQueued(tx, execution.id, Math.min(claimant.max, due), claimant.workerId, claimant.leaseSeconds);
+  const rows = await jobsRepo.claimQueued(
+    tx,
+    execution.id,
+    Math.min(claimant.max, due),
+    claimant.workerId,
+    claimant.leaseSeconds,
+  );
   const leftForPeers = due < free;
   if (rows.length === 0) return { rows, leftForPeers };
   await executionsRepo.addToCounters(tx, execution.id, { running: rows.length, queued: -rows.length });
@@ -72,20 +78,34 @@ async function claimWithin(
 }
 
 /** The claimer's fair share of the execution's `free` slots, from the running jobs under the execution's lock. */
-async function dueShare(tx: Tx, execution: executionsRepo.ExecutionRow, claimant: Claimant, free: number): Promise<number> {
+async function dueShare(
+  tx: Tx,
+  execution: executionsRepo.ExecutionRow,
+  claimant: Claimant,
+  free: number,
+): Promise<number> {
   if (free <= 0 || claimant.peers.length === 0) return Math.max(0, free);
-  const load = await jobsRepo.runningByWorker(tx, execution.id, [claimant.workerId, ...claimant.peers.map((p) => p.id)]);
+  const load = await jobsRepo.runningByWorker(tx, execution.id, [
+    claimant.workerId,
+    ...claimant.peers.map((p) => p.id),
+  ]);
   return fairShare({
     concurrency: execution.concurrency,
     free,
     mine: load.get(claimant.workerId)?.inExecution ?? 0,
-    peers: claimant.peers.map((p) => ({ spare: p.slots - (load.get(p.id)?.total ?? 0), held: load.get(p.id)?.inExecution ?? 0 })),
+    peers: claimant.peers.map((p) => ({
+      spare: p.slots - (load.get(p.id)?.total ?? 0),
+      held: load.get(p.id)?.inExecution ?? 0,
+    })),
   });
 }
 
 async function withInputRows(claimed: jobsRepo.JobRow[]): Promise<ClaimedJob[]> {
   if (claimed.length === 0) return [];
-  const inputs = await jobsRepo.inputRows(getRuntime().db, claimed.map((j) => j.batchInputId));
+  const inputs = await jobsRepo.inputRows(
+    getRuntime().db,
+    claimed.map((j) => j.batchInputId),
+  );
   return claimed.map((j) => ({ ...j, row: inputs.get(j.batchInputId) ?? {} }));
 }
 
@@ -122,7 +142,11 @@ export async function finishJob(
   };
   const result = await transactWithEvents(async (tx, events): Promise<FinishResult> => {
     await executionsRepo.lockExecution(tx, job.executionId);
-    const common = { executionDurationMs: Math.round(outcome.durationMs), finalUrl: outcome.finalUrl ?? null, httpStatus: outcome.httpStatus ?? null };
+    const common = {
+      executionDurationMs: Math.round(outcome.durationMs),
+      finalUrl: outcome.finalUrl ?? null,
+      httpStatus: outcome.httpStatus ?? null,
+    };
     if (!outcome.error) {
       const done = await jobsRepo.finishRunning(tx, job.id, workerId, {
         ...common,
@@ -135,7 +159,11 @@ export async function finishJob(
       });
       if (!done) return "lost";
       await jobsRepo.appendSteps(tx, job.id, steps);
-      const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, completed: 1, durationMs: outcome.durationMs });
+      const counters = await executionsRepo.addToCounters(tx, job.executionId, {
+        running: -1,
+        completed: 1,
+        durationMs: outcome.durationMs,
+      });
       await events.emit(job.executionId, "job_completed", {
         jobId: job.id,
         inputId: job.inputId,
@@ -164,15 +192,40 @@ export async function finishJob(
       if (!back) return "lost";
       await jobsRepo.appendSteps(tx, job.id, steps);
       const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
-      await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, error: outcome.error.message, willRetry: true, attempt: job.retryCount + 1, runAfter: back.runAfter?.toISOString() });
+      await events.emit(job.executionId, "job_failed", {
+        jobId: job.id,
+        inputId: job.inputId,
+        error: outcome.error.message,
+        willRetry: true,
+        attempt: job.retryCount + 1,
+        runAfter: back.runAfter?.toISOString(),
+      });
       await claimAfter(tx, events, counters);
       return "retry";
     }
-    const failed = await jobsRepo.finishRunning(tx, job.id, workerId, { ...common, status: "failed", completedAt: new Date(), errorMessage: outcome.error.message, currentStep: "Failed" });
+    const failed = await jobsRepo.finishRunning(tx, job.id, workerId, {
+      ...common,
+      status: "failed",
+      completedAt: new Date(),
+      errorMessage: outcome.error.message,
+      currentStep: "Failed",
+    });
     if (!failed) return "lost";
     await jobsRepo.appendSteps(tx, job.id, steps);
-    const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, failed: 1, durationMs: outcome.durationMs });
-    await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, siteUrl: job.siteUrl, error: outcome.error.message, willRetry: false, durationMs: common.executionDurationMs, completedAt: failed.completedAt?.toISOString() });
+    const counters = await executionsRepo.addToCounters(tx, job.executionId, {
+      running: -1,
+      failed: 1,
+      durationMs: outcome.durationMs,
+    });
+    await events.emit(job.executionId, "job_failed", {
+      jobId: job.id,
+      inputId: job.inputId,
+      siteUrl: job.siteUrl,
+      error: outcome.error.message,
+      willRetry: false,
+      durationMs: common.executionDurationMs,
+      completedAt: failed.completedAt?.toISOString(),
+    });
     await finishExecutionIfDone(tx, counters, events);
     await claimAfter(tx, events, counters);
     return "failed";
@@ -181,7 +234,13 @@ export async function finishJob(
 }
 
 /** Puts a running job back in the queue: its worker died (lease expired) or shut down before it ended. */
-export async function requeue(tx: Tx, events: EventSink, job: jobsRepo.JobRow, reason: string, countAsRetry: boolean): Promise<void> {
+export async function requeue(
+  tx: Tx,
+  events: EventSink,
+  job: jobsRepo.JobRow,
+  reason: string,
+  countAsRetry: boolean,
+): Promise<void> {
   await jobsRepo.updateJob(tx, job.id, {
     status: "queued",
     workerId: null,
@@ -193,7 +252,13 @@ export async function requeue(tx: Tx, events: EventSink, job: jobsRepo.JobRow, r
     startedAt: null,
   });
   const execution = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
-  await events.emit(job.executionId, "job_failed", { jobId: job.id, inputId: job.inputId, error: reason, willRetry: true, attempt: job.retryCount + 1 });
+  await events.emit(job.executionId, "job_failed", {
+    jobId: job.id,
+    inputId: job.inputId,
+    error: reason,
+    willRetry: true,
+    attempt: job.retryCount + 1,
+  });
   // A stopping execution cancels what comes back rather than running it again.
   if (execution.status === "stopping") {
     const cancelled = await jobsRepo.cancelQueued(tx, job.executionId);
@@ -212,7 +277,13 @@ export async function recoverExpiredLeases(): Promise<number> {
       await executionsRepo.lockExecution(tx, executionId);
       const job = await jobsRepo.lockExpiredJob(tx, id);
       if (!job) return 0;
-      await requeue(tx, events, job, `The worker ${job.workerId ?? "?"} stopped responding (lease expired); retrying`, true);
+      await requeue(
+        tx,
+        events,
+        job,
+        `The worker ${job.workerId ?? "?"} stopped responding (lease expired); retrying`,
+        true,
+      );
       return 1;
     });
   }
@@ -235,10 +306,16 @@ export async function requeueJobsOfGoneWorkers(deadAfterMs: number): Promise<num
  */
 export async function requeueJobsOfPreviousProcess(selfId: string): Promise<number> {
   const held = await jobsRepo.runningNotOf(getRuntime().db, selfId);
-  return requeueHeld(held, ({ workerId }) => `The previous process (worker ${workerId}) ended before the job finished; retrying`);
+  return requeueHeld(
+    held,
+    ({ workerId }) => `The previous process (worker ${workerId}) ended before the job finished; retrying`,
+  );
 }
 
-async function requeueHeld<T extends { id: string; executionId: string; workerId: string }>(held: T[], reason: (job: T) => string): Promise<number> {
+async function requeueHeld<T extends { id: string; executionId: string; workerId: string }>(
+  held: T[],
+  reason: (job: T) => string,
+): Promise<number> {
   let requeued = 0;
   for (const one of held) {
     const { id, executionId, workerId } = one;
@@ -268,12 +345,19 @@ export async function releaseJob(job: jobsRepo.JobRow, workerId: string): Promis
  * When nothing is queued or running any more, the execution ends: completed, or stopped if it was
  * stopping. `row` is the execution as this transaction last wrote it (it holds the row's lock).
  */
-export async function finishExecutionIfDone(tx: Tx, row: executionsRepo.ExecutionRow, events: EventSink): Promise<void> {
+export async function finishExecutionIfDone(
+  tx: Tx,
+  row: executionsRepo.ExecutionRow,
+  events: EventSink,
+): Promise<void> {
   const executionId = row.id;
   if (row.runningCount > 0 || row.queuedCount > 0) return;
   const status = row.status as ExecutionStatus;
   if (status !== "running" && status !== "paused" && status !== "stopping") return;
   const finalStatus = status === "stopping" ? "stopped" : "completed";
-  const updated = await executionsRepo.updateExecution(tx, executionId, { status: finalStatus, completedAt: new Date() });
+  const updated = await executionsRepo.updateExecution(tx, executionId, {
+    status: finalStatus,
+    completedAt: new Date(),
+  });
   await emitCompleted(events, updated);
 }

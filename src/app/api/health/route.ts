@@ -12,6 +12,8 @@ export function GET() {
   if (health.ok) return Response.json({ ok: true, database: { kind: database.kind, ok: true } });
   const reason = health.reason ?? "no answer";
   return errorResponse(
-    new AppError("unavailable", 503, `The database is unreachable: ${reason}`, { database: { kind: database.kind, ok: false, reason, since: health.since.toISOString() } }),
+    new AppError("unavailable", 503, `The database is unreachable: ${reason}`, {
+      database: { kind: database.kind, ok: false, reason, since: health.since.toISOString() },
+    }),
   );
 }

@@ -9,7 +9,15 @@ import type { CreateBatchResult } from "../hooks/use-batches";
 import { plural } from "../lib/format";
 
 /** After the upload: how many rows became inputs, which rows were skipped and why, and where to go next. */
-export function BatchCreated({ projectId, result, onAnother }: { projectId: string; result: CreateBatchResult; onAnother: () => void }) {
+export function BatchCreated({
+  projectId,
+  result,
+  onAnother,
+}: {
+  projectId: string;
+  result: CreateBatchResult;
+  onAnother: () => void;
+}) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const { batch, rowCount, invalidRows } = result;
@@ -38,8 +46,15 @@ export function BatchCreated({ projectId, result, onAnother }: { projectId: stri
               <TriangleAlert className="h-4 w-4" aria-hidden="true" />
               Skipped rows
             </h3>
-            <p className="mt-1 text-xs text-amber-900">These rows had no usable URL, so no job will be made for them. Row numbers count data rows from 1, after the header.</p>
-            <ul className="mt-3 max-h-64 space-y-1 overflow-y-auto text-sm text-amber-950" aria-label="Skipped rows" tabIndex={invalidRows.length > 8 ? 0 : undefined}>
+            <p className="mt-1 text-xs text-amber-900">
+              These rows had no usable URL, so no job will be made for them. Row numbers count data rows from 1, after
+              the header.
+            </p>
+            <ul
+              className="mt-3 max-h-64 space-y-1 overflow-y-auto text-sm text-amber-950"
+              aria-label="Skipped rows"
+              tabIndex={invalidRows.length > 8 ? 0 : undefined}
+            >
               {invalidRows.map((r) => (
                 <li key={r.row} className="flex gap-2">
                   <span className="w-16 shrink-0 font-medium tabular-nums">Row {r.row}</span>

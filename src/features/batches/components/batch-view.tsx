@@ -34,9 +34,7 @@ function Summary({ batch }: { batch: Batch }) {
           {items.map(([term, value]) => (
             <div key={term} className="min-w-0">
               <dt className="text-xs font-medium text-slate-600">{term}</dt>
-              <dd className="mt-0.5 break-words text-sm font-medium text-slate-900">
-                {value}
-              </dd>
+              <dd className="mt-0.5 break-words text-sm font-medium text-slate-900">{value}</dd>
             </div>
           ))}
         </dl>
@@ -73,14 +71,35 @@ export function BatchView({ projectId, batchId }: { projectId: string; batchId: 
   const b = batch.data;
   return (
     <>
-      <Breadcrumbs items={[{ label: "Projects", href: "/" }, { label: project.data?.name ?? "Project", href: `/projects/${projectId}` }, { label: b?.name ?? "Batch" }]} />
+      <Breadcrumbs
+        items={[
+          { label: "Projects", href: "/" },
+          { label: project.data?.name ?? "Project", href: `/projects/${projectId}` },
+          { label: b?.name ?? "Batch" },
+        ]}
+      />
       <PageHeader
         title={b ? b.name : batch.loading ? <Skeleton className="h-8 w-64" /> : "Batch"}
-        description={b ? <>{plural(b.rowCount, "row")}{b.sourceFileName ? ` from ${b.sourceFileName}` : ""}</> : undefined}
+        description={
+          b ? (
+            <>
+              {plural(b.rowCount, "row")}
+              {b.sourceFileName ? ` from ${b.sourceFileName}` : ""}
+            </>
+          ) : undefined
+        }
         actions={b ? <ExecuteDialog projectId={projectId} batch={b} /> : undefined}
       />
       {batch.error ? (
-        <Alert tone="danger" title="Could not load the batch" action={<Button variant="secondary" size="sm" onClick={() => void batch.reload()}>Try again</Button>}>
+        <Alert
+          tone="danger"
+          title="Could not load the batch"
+          action={
+            <Button variant="secondary" size="sm" onClick={() => void batch.reload()}>
+              Try again
+            </Button>
+          }
+        >
           {batch.error.message}
         </Alert>
       ) : !b ? (

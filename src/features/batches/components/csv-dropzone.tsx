@@ -1,7 +1,7 @@
 "use client";
 
 import { FileSpreadsheet, Upload } from "lucide-react";
-import { useId, useRef, useState, type DragEvent } from "react";
+import { type DragEvent, useId, useRef, useState } from "react";
 import { cn } from "@/components/ui/cn";
 
 function formatBytes(bytes: number): string {
@@ -11,7 +11,15 @@ function formatBytes(bytes: number): string {
 }
 
 /** Drop a CSV here or pick one; once chosen, shows the file with a way to choose another. */
-export function CsvDropzone({ file, onFile, disabled }: { file: File | null; onFile: (file: File) => void; disabled?: boolean }) {
+export function CsvDropzone({
+  file,
+  onFile,
+  disabled,
+}: {
+  file: File | null;
+  onFile: (file: File) => void;
+  disabled?: boolean;
+}) {
   const inputId = useId();
   const hintId = `${inputId}-hint`;
   const [dragging, setDragging] = useState(false);
@@ -63,7 +71,14 @@ export function CsvDropzone({ file, onFile, disabled }: { file: File | null; onF
 
   if (file) {
     return (
-      <div {...dragProps} data-testid="csv-dropzone" className={cn("flex flex-col gap-3 rounded-lg border border-slate-200 bg-slate-50 p-4 sm:flex-row sm:items-center", dragging && "border-indigo-400 bg-indigo-50")}>
+      <div
+        {...dragProps}
+        data-testid="csv-dropzone"
+        className={cn(
+          "flex flex-col gap-3 rounded-lg border border-slate-200 bg-slate-50 p-4 sm:flex-row sm:items-center",
+          dragging && "border-indigo-400 bg-indigo-50",
+        )}
+      >
         <FileSpreadsheet className="h-8 w-8 shrink-0 text-indigo-600" aria-hidden="true" />
         <div className="min-w-0 flex-1">
           <p className="truncate font-medium text-slate-900">{file.name}</p>
@@ -94,7 +109,9 @@ export function CsvDropzone({ file, onFile, disabled }: { file: File | null; onF
       <span className="mb-3 flex h-11 w-11 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
         <Upload className="h-5 w-5" aria-hidden="true" />
       </span>
-      <p className="text-sm font-medium text-slate-900">{dragging ? "Drop the file to use it" : "Drag a CSV file here"}</p>
+      <p className="text-sm font-medium text-slate-900">
+        {dragging ? "Drop the file to use it" : "Drag a CSV file here"}
+      </p>
       <p className="my-2 text-xs text-slate-600">or</p>
       {fileInput}
       <label

@@ -3,8 +3,19 @@ import { Table, TBody, TD, TH, THead } from "@/components/ui/table";
 import type { CsvPreview } from "../lib/csv-preview";
 
 /** The first rows of the chosen file as the browser read them, the chosen columns marked. */
-export function CsvPreviewTable({ preview, urlColumn, goalColumn, idColumn }: { preview: CsvPreview; urlColumn: string | null; goalColumn: string | null; idColumn: string | null }) {
-  const role = (column: string) => (column === urlColumn ? "URL" : column === goalColumn ? "Goal" : column === idColumn ? "ID" : null);
+export function CsvPreviewTable({
+  preview,
+  urlColumn,
+  goalColumn,
+  idColumn,
+}: {
+  preview: CsvPreview;
+  urlColumn: string | null;
+  goalColumn: string | null;
+  idColumn: string | null;
+}) {
+  const role = (column: string) =>
+    column === urlColumn ? "URL" : column === goalColumn ? "Goal" : column === idColumn ? "ID" : null;
   return (
     <Table label={`Preview of the first ${preview.rows.length} rows`} className="max-h-96 overflow-y-auto">
       <THead className="sticky top-0">

@@ -5,13 +5,36 @@ import type { AgentConfig } from "@/lib/contract/agent";
 export type Engine = AgentConfig["engine"];
 
 const engines: { value: Engine; label: string; description: string; icon: typeof Globe }[] = [
-  { value: "browser", label: "Browser", description: "A real Chromium: runs the page's scripts and takes screenshots.", icon: Monitor },
-  { value: "http", label: "HTTP", description: "Fetches and parses the HTML. Much faster, for static pages.", icon: Globe },
-  { value: "simulated", label: "Simulated", description: "No network at all. For demos and trying out the flow.", icon: Sparkles },
+  {
+    value: "browser",
+    label: "Browser",
+    description: "A real Chromium: runs the page's scripts and takes screenshots.",
+    icon: Monitor,
+  },
+  {
+    value: "http",
+    label: "HTTP",
+    description: "Fetches and parses the HTML. Much faster, for static pages.",
+    icon: Globe,
+  },
+  {
+    value: "simulated",
+    label: "Simulated",
+    description: "No network at all. For demos and trying out the flow.",
+    icon: Sparkles,
+  },
 ];
 
 /** How the agents visit each page: three radio cards in a fieldset. */
-export function EngineChoice({ value, onChange, disabled }: { value: Engine; onChange: (engine: Engine) => void; disabled?: boolean }) {
+export function EngineChoice({
+  value,
+  onChange,
+  disabled,
+}: {
+  value: Engine;
+  onChange: (engine: Engine) => void;
+  disabled?: boolean;
+}) {
   return (
     <fieldset disabled={disabled}>
       <legend className="text-sm font-medium text-slate-700">Engine</legend>
@@ -27,8 +50,18 @@ export function EngineChoice({ value, onChange, disabled }: { value: Engine; onC
                 checked ? "border-indigo-500 ring-1 ring-indigo-500" : "border-slate-300 hover:border-slate-400",
               )}
             >
-              <input type="radio" name="engine" value={engine.value} checked={checked} onChange={() => onChange(engine.value)} className="sr-only" />
-              <Icon className={cn("mt-0.5 h-4 w-4 shrink-0", checked ? "text-indigo-600" : "text-slate-500")} aria-hidden="true" />
+              <input
+                type="radio"
+                name="engine"
+                value={engine.value}
+                checked={checked}
+                onChange={() => onChange(engine.value)}
+                className="sr-only"
+              />
+              <Icon
+                className={cn("mt-0.5 h-4 w-4 shrink-0", checked ? "text-indigo-600" : "text-slate-500")}
+                aria-hidden="true"
+              />
               <span>
                 <span className="block font-medium text-slate-900">{engine.label}</span>
                 <span className="mt-0.5 block text-xs text-slate-600">{engine.description}</span>

@@ -2,13 +2,13 @@
 
 import { FlaskConical, Loader2, Play, Rocket } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
 import type { Batch, ExecutionMode } from "@/lib/contract/resources";
-import { startExecution, useEstimate, type ExecutionChoice } from "../hooks/use-batches";
+import { type ExecutionChoice, startExecution, useEstimate } from "../hooks/use-batches";
 import { toApiError } from "../lib/errors";
 import { describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
 import { plural } from "../lib/format";
@@ -39,7 +39,15 @@ function askNotificationPermissionOnce() {
  * "Execute Batch": the button and its dialog. Test run (a sample of rows) or Production (all rows), a concurrency,
  * the server's estimate in words refreshed as the choice changes, then Confirm starts the run and opens its live view.
  */
-export function ExecuteDialog({ projectId, batch, onStarted }: { projectId: string; batch: Pick<Batch, "id" | "name" | "rowCount">; onStarted?: () => void }) {
+export function ExecuteDialog({
+  projectId,
+  batch,
+  onStarted,
+}: {
+  projectId: string;
+  batch: Pick<Batch, "id" | "name" | "rowCount">;
+  onStarted?: () => void;
+}) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<ExecutionMode>("test");
@@ -53,13 +61,28 @@ export function ExecuteDialog({ projectId, batch, onStarted }: { projectId: stri
 
   const rows = batch.rowCount;
   const sample = wholeNumber(sampleText);
-  const sampleError = mode !== "test" ? null : sample === null || sample < 1 || sample > rows ? `Sample size must be a whole number from 1 to ${rows.toLocaleString("en-US")}.` : null;
+  const sampleError =
+    mode !== "test"
+      ? null
+      : sample === null || sample < 1 || sample > rows
+        ? `Sample size must be a whole number from 1 to ${rows.toLocaleString("en-US")}.`
+        : null;
   const concurrency = wholeNumber(concurrencyText);
-  const concurrencyError = concurrency === null || concurrency < 1 || concurrency > maxConcurrency ? `Concurrency must be a whole number from 1 to ${maxConcurrency}.` : null;
+  const concurrencyError =
+    concurrency === null || concurrency < 1 || concurrency > maxConcurrency
+      ? `Concurrency must be a whole number from 1 to ${maxConcurrency}.`
+      : null;
   const valid = !sampleError && !concurrencyError;
-  const choice: ExecutionChoice | null = valid ? { mode, sampleSize: mode === "test" ? sample! : undefined, concurrency: concurrency! } : null;
+  const choice: ExecutionChoice | null = valid
+    ? { mode, sampleSize: mode === "test" ? sample! : undefined, concurrency: concurrency! }
+    : null;
 
-  const { estimate, mode: estimateMode, error: estimateError, loading: estimating } = useEstimate(batch.id, open ? choice : null);
+  const {
+    estimate,
+    mode: estimateMode,
+    error: estimateError,
+    loading: estimating,
+  } = useEstimate(batch.id, open ? choice : null);
   const serverMax = estimateError ? maxFromMessage(estimateError.message) : null;
   useEffect(() => {
     if (serverMax !== null) setMaxConcurrency(serverMax);
@@ -119,11 +142,23 @@ export function ExecuteDialog({ projectId, batch, onStarted }: { projectId: stri
                     key={m.value}
                     className={cn(
                       "flex cursor-pointer gap-3 rounded-lg border p-3 text-sm transition-colors has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-offset-2 has-[:focus-visible]:outline-indigo-600",
-                      checked ? "border-indigo-500 bg-indigo-50/50 ring-1 ring-indigo-500" : "border-slate-300 hover:border-slate-400",
+                      checked
+                        ? "border-indigo-500 bg-indigo-50/50 ring-1 ring-indigo-500"
+                        : "border-slate-300 hover:border-slate-400",
                     )}
                   >
-                    <input type="radio" name="mode" value={m.value} checked={checked} onChange={() => setMode(m.value)} className="sr-only" />
-                    <Icon className={cn("mt-0.5 h-4 w-4 shrink-0", checked ? "text-indigo-600" : "text-slate-500")} aria-hidden="true" />
+                    <input
+                      type="radio"
+                      name="mode"
+                      value={m.value}
+                      checked={checked}
+                      onChange={() => setMode(m.value)}
+                      className="sr-only"
+                    />
+                    <Icon
+                      className={cn("mt-0.5 h-4 w-4 shrink-0", checked ? "text-indigo-600" : "text-slate-500")}
+                      aria-hidden="true"
+                    />
                     <span>
                       <span className="block font-medium text-slate-900">{m.label}</span>
                       <span className="mt-0.5 block text-xs text-slate-600">{m.detail}</span>
@@ -167,7 +202,15 @@ export function ExecuteDialog({ projectId, batch, onStarted }: { projectId: stri
 
           <div className="rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-inset ring-slate-200">
             <p className="text-xs font-medium uppercase tracking-wide text-slate-600">Estimate</p>
-            <p aria-live="polite" aria-atomic="true" data-testid="estimate" className={cn("mt-1 min-h-6 text-base font-medium text-slate-900 transition-opacity", estimating && estimate ? "opacity-60" : undefined)}>
+            <p
+              aria-live="polite"
+              aria-atomic="true"
+              data-testid="estimate"
+              className={cn(
+                "mt-1 min-h-6 text-base font-medium text-slate-900 transition-opacity",
+                estimating && estimate ? "opacity-60" : undefined,
+              )}
+            >
               {!valid ? (
                 <span className="text-sm font-normal text-slate-600">Fix the values above to see an estimate.</span>
               ) : estimate ? (
@@ -187,17 +230,16 @@ export function ExecuteDialog({ projectId, batch, onStarted }: { projectId: stri
           </div>
 
           {submitError && (
-            <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-200">
+            <p
+              role="alert"
+              className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-inset ring-red-200"
+            >
               The run did not start: {submitError}
             </p>
           )}
 
           <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-            <Button
-              variant="secondary"
-              onClick={() => setOpen(false)}
-              disabled={starting}
-            >
+            <Button variant="secondary" onClick={() => setOpen(false)} disabled={starting}>
               Cancel
             </Button>
             <Button type="submit" loading={starting} disabled={!valid}>

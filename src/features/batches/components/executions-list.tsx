@@ -8,10 +8,10 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import type { Execution, ExecutionStatus } from "@/lib/contract/resources";
-import { liveHref } from "./execute-dialog";
-import { formatDateTime, formatRelative, plural } from "../lib/format";
 import type { Resource } from "@/features/projects/hooks/use-api-resource";
+import type { Execution, ExecutionStatus } from "@/lib/contract/resources";
+import { formatDateTime, formatRelative, plural } from "../lib/format";
+import { liveHref } from "./execute-dialog";
 
 const statusTone: Record<ExecutionStatus, Tone> = {
   pending: "neutral",
@@ -39,15 +39,32 @@ function resultsHref(projectId: string, batchId: string, executionId: string) {
   return `/projects/${projectId}/batches/${batchId}/executions/${executionId}/results`;
 }
 
-const linkClass = "rounded text-sm font-medium text-indigo-700 hover:text-indigo-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
+const linkClass =
+  "rounded text-sm font-medium text-indigo-700 hover:text-indigo-900 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
 
 /** Past and current runs of a batch, newest first, with their progress and the ways into them. */
-export function ExecutionsList({ projectId, batchId, executions }: { projectId: string; batchId: string; executions: Resource<Execution[]> }) {
+export function ExecutionsList({
+  projectId,
+  batchId,
+  executions,
+}: {
+  projectId: string;
+  batchId: string;
+  executions: Resource<Execution[]>;
+}) {
   const { data, error, loading, reload } = executions;
   if (loading) return <LoadingBlock label="Loading executions…" lines={2} />;
   if (error && !data) {
     return (
-      <Alert tone="danger" title="Could not load the executions" action={<Button variant="secondary" size="sm" onClick={() => void reload()}>Try again</Button>}>
+      <Alert
+        tone="danger"
+        title="Could not load the executions"
+        action={
+          <Button variant="secondary" size="sm" onClick={() => void reload()}>
+            Try again
+          </Button>
+        }
+      >
         {error.message}
       </Alert>
     );
@@ -68,7 +85,10 @@ export function ExecutionsList({ projectId, batchId, executions }: { projectId: 
         const percent = total ? (done / total) * 100 : 0;
         const label = `${execution.mode === "test" ? "Test run" : "Production run"} ${data.length - i}`;
         return (
-          <li key={execution.id} className="grid gap-3 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-center">
+          <li
+            key={execution.id}
+            className="grid gap-3 px-4 py-3 sm:grid-cols-[minmax(0,1fr)_12rem_auto] sm:items-center"
+          >
             <div className="min-w-0">
               <div className="flex flex-wrap items-center gap-2">
                 <ExecutionStatusBadge status={execution.status} />
@@ -90,10 +110,18 @@ export function ExecutionsList({ projectId, batchId, executions }: { projectId: 
               </p>
             </div>
             <div className="flex gap-4">
-              <Link href={liveHref(projectId, batchId, execution.id)} className={linkClass} aria-label={`Live view of ${label}`}>
+              <Link
+                href={liveHref(projectId, batchId, execution.id)}
+                className={linkClass}
+                aria-label={`Live view of ${label}`}
+              >
                 Live view
               </Link>
-              <Link href={resultsHref(projectId, batchId, execution.id)} className={linkClass} aria-label={`Results of ${label}`}>
+              <Link
+                href={resultsHref(projectId, batchId, execution.id)}
+                className={linkClass}
+                aria-label={`Results of ${label}`}
+              >
                 Results
               </Link>
             </div>

@@ -15,13 +15,23 @@ export function InputsTable({ batch }: { batch: Batch }) {
   const lastData = useRef<{ inputs: Input[] } | null>(null);
   if (inputs.data) lastData.current = inputs.data;
   const shown = inputs.data ?? lastData.current;
-  const extraColumns = batch.columns.filter((c) => c !== batch.urlColumn && c !== batch.goalColumn && c !== batch.idColumn);
+  const extraColumns = batch.columns.filter(
+    (c) => c !== batch.urlColumn && c !== batch.goalColumn && c !== batch.idColumn,
+  );
   const first = inputs.page * inputs.pageSize + 1;
   const last = inputs.page * inputs.pageSize + (shown?.inputs.length ?? 0);
 
   if (inputs.error && !shown) {
     return (
-      <Alert tone="danger" title="Could not load the inputs" action={<Button variant="secondary" size="sm" onClick={() => void inputs.reload()}>Try again</Button>}>
+      <Alert
+        tone="danger"
+        title="Could not load the inputs"
+        action={
+          <Button variant="secondary" size="sm" onClick={() => void inputs.reload()}>
+            Try again
+          </Button>
+        }
+      >
         {inputs.error.message}
       </Alert>
     );
@@ -39,16 +49,17 @@ export function InputsTable({ batch }: { batch: Batch }) {
             <TH>URL</TH>
             {batch.goalColumn && <TH>Goal</TH>}
             {extraColumns.map((c) => (
-              <TH key={c}>
-                {c}
-              </TH>
+              <TH key={c}>{c}</TH>
             ))}
           </tr>
         </THead>
         <TBody>
           {shown.inputs.length === 0 ? (
             <tr>
-              <TD colSpan={3 + (batch.goalColumn ? 1 : 0) + extraColumns.length} className="py-6 text-center text-slate-600">
+              <TD
+                colSpan={3 + (batch.goalColumn ? 1 : 0) + extraColumns.length}
+                className="py-6 text-center text-slate-600"
+              >
                 This batch has no inputs.
               </TD>
             </tr>
@@ -85,14 +96,20 @@ export function InputsTable({ batch }: { batch: Batch }) {
         <p className="text-sm text-slate-600" aria-live="polite">
           {shown.inputs.length > 0 ? (
             <>
-              Rows {first.toLocaleString("en-US")}–{last.toLocaleString("en-US")} of {batch.rowCount.toLocaleString("en-US")}
+              Rows {first.toLocaleString("en-US")}–{last.toLocaleString("en-US")} of{" "}
+              {batch.rowCount.toLocaleString("en-US")}
             </>
           ) : (
             "No rows"
           )}
         </p>
         <div className="flex gap-2">
-          <Button variant="secondary" size="sm" onClick={inputs.previous} disabled={!inputs.hasPrevious || inputs.loading}>
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={inputs.previous}
+            disabled={!inputs.hasPrevious || inputs.loading}
+          >
             <ChevronLeft className="h-4 w-4" aria-hidden="true" />
             Previous
           </Button>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, type FormEvent } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -11,13 +11,21 @@ import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import { PageHeader } from "@/features/projects/components/page-header";
 import { useProject } from "@/features/projects/hooks/use-projects";
-import { createBatch, type CreateBatchResult } from "../hooks/use-batches";
-import { batchNameFromFile, guessGoalColumn, guessIdColumn, guessUrlColumn, looksLikeUrl, previewFile, type CsvPreview } from "../lib/csv-preview";
+import { type CreateBatchResult, createBatch } from "../hooks/use-batches";
+import {
+  batchNameFromFile,
+  type CsvPreview,
+  guessGoalColumn,
+  guessIdColumn,
+  guessUrlColumn,
+  looksLikeUrl,
+  previewFile,
+} from "../lib/csv-preview";
 import { plural } from "../lib/format";
 import { BatchCreated } from "./batch-created";
 import { CsvDropzone } from "./csv-dropzone";
 import { CsvPreviewTable } from "./csv-preview-table";
-import { EngineChoice, type Engine } from "./engine-choice";
+import { type Engine, EngineChoice } from "./engine-choice";
 
 const AUTO = "";
 
@@ -113,7 +121,11 @@ export function NewBatchView({ projectId }: { projectId: string }) {
 
   if (project.error?.status === 404) return <NotFound what="project" />;
 
-  const crumbs = [{ label: "Projects", href: "/" }, { label: project.data?.name ?? "Project", href: `/projects/${projectId}` }, { label: "New batch" }];
+  const crumbs = [
+    { label: "Projects", href: "/" },
+    { label: project.data?.name ?? "Project", href: `/projects/${projectId}` },
+    { label: "New batch" },
+  ];
 
   if (result) {
     return (
@@ -127,14 +139,24 @@ export function NewBatchView({ projectId }: { projectId: string }) {
 
   const columns = preview?.columns ?? [];
   const urlIndex = urlColumn ? columns.indexOf(urlColumn) : -1;
-  const previewWithoutUrl = preview && urlIndex >= 0 ? preview.rows.filter((r) => !looksLikeUrl(r[urlIndex] ?? "")).length : 0;
+  const previewWithoutUrl =
+    preview && urlIndex >= 0 ? preview.rows.filter((r) => !looksLikeUrl(r[urlIndex] ?? "")).length : 0;
 
   return (
     <>
       <Breadcrumbs items={crumbs} />
       <PageHeader
         title="New batch"
-        description={project.data ? <>Upload a CSV to <span className="font-medium text-slate-800">{project.data.name}</span>. Nothing runs until you execute the batch.</> : <Skeleton className="h-4 w-64" />}
+        description={
+          project.data ? (
+            <>
+              Upload a CSV to <span className="font-medium text-slate-800">{project.data.name}</span>. Nothing runs
+              until you execute the batch.
+            </>
+          ) : (
+            <Skeleton className="h-4 w-64" />
+          )
+        }
       />
       <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label="New batch">
         <Card>
@@ -165,10 +187,21 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                   <p className="text-xs text-slate-600">
                     {plural(preview.columns.length, "column")} · first {plural(preview.rows.length, "row")}
                     {preview.truncated ? " shown; the whole file is uploaded" : ""} · separated by{" "}
-                    {preview.delimiter === "\t" ? "tabs" : preview.delimiter === ";" ? "semicolons" : preview.delimiter === "," ? "commas" : `"${preview.delimiter}"`}
+                    {preview.delimiter === "\t"
+                      ? "tabs"
+                      : preview.delimiter === ";"
+                        ? "semicolons"
+                        : preview.delimiter === ","
+                          ? "commas"
+                          : `"${preview.delimiter}"`}
                   </p>
                 </div>
-                <CsvPreviewTable preview={preview} urlColumn={urlColumn || null} goalColumn={goalColumn || null} idColumn={idColumn || null} />
+                <CsvPreviewTable
+                  preview={preview}
+                  urlColumn={urlColumn || null}
+                  goalColumn={goalColumn || null}
+                  idColumn={idColumn || null}
+                />
               </section>
             )}
           </CardBody>
@@ -182,7 +215,13 @@ export function NewBatchView({ projectId }: { projectId: string }) {
               </CardHeader>
               <CardBody className="grid gap-4 md:grid-cols-3">
                 <div>
-                  <SelectField label="URL column" value={urlColumn} onChange={(e) => setUrlColumn(e.target.value)} aria-describedby="url-column-hint" disabled={saving}>
+                  <SelectField
+                    label="URL column"
+                    value={urlColumn}
+                    onChange={(e) => setUrlColumn(e.target.value)}
+                    aria-describedby="url-column-hint"
+                    disabled={saving}
+                  >
                     <option value={AUTO}>Detect automatically</option>
                     {columns.map((c) => (
                       <option key={c} value={c}>
@@ -197,7 +236,13 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                   </p>
                 </div>
                 <div>
-                  <SelectField label="Goal column (optional)" value={goalColumn} onChange={(e) => setGoalColumn(e.target.value)} aria-describedby="goal-column-hint" disabled={saving}>
+                  <SelectField
+                    label="Goal column (optional)"
+                    value={goalColumn}
+                    onChange={(e) => setGoalColumn(e.target.value)}
+                    aria-describedby="goal-column-hint"
+                    disabled={saving}
+                  >
                     <option value="">None</option>
                     {columns.map((c) => (
                       <option key={c} value={c}>
@@ -210,7 +255,13 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                   </p>
                 </div>
                 <div>
-                  <SelectField label="ID column (optional)" value={idColumn} onChange={(e) => setIdColumn(e.target.value)} aria-describedby="id-column-hint" disabled={saving}>
+                  <SelectField
+                    label="ID column (optional)"
+                    value={idColumn}
+                    onChange={(e) => setIdColumn(e.target.value)}
+                    aria-describedby="id-column-hint"
+                    disabled={saving}
+                  >
                     <option value="">Row number</option>
                     {columns.map((c) => (
                       <option key={c} value={c}>
@@ -230,14 +281,26 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                 <h2 className="text-base font-semibold text-slate-900">3. Name and engine</h2>
               </CardHeader>
               <CardBody className="space-y-5">
-                <TextField label="Batch name" name="name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} disabled={saving} className="max-w-md" />
+                <TextField
+                  label="Batch name"
+                  name="name"
+                  value={name}
+                  maxLength={200}
+                  onChange={(e) => setName(e.target.value)}
+                  disabled={saving}
+                  className="max-w-md"
+                />
                 <EngineChoice value={engine} onChange={setEngine} disabled={saving} />
               </CardBody>
             </Card>
           </>
         )}
 
-        {submitError && <Alert tone="danger" title="The batch was not created">{submitError}</Alert>}
+        {submitError && (
+          <Alert tone="danger" title="The batch was not created">
+            {submitError}
+          </Alert>
+        )}
 
         <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
           <Button type="submit" loading={saving} disabled={reading || !!previewError}>

@@ -1,21 +1,25 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, type ApiError } from "@/lib/client/api";
+import { useApiResource } from "@/features/projects/hooks/use-api-resource";
+import { type ApiError, api } from "@/lib/client/api";
 import type { AgentConfig } from "@/lib/contract/agent";
 import type { Batch, Estimate, Execution, ExecutionMode, Input, InvalidRow } from "@/lib/contract/resources";
 import { ACTIVE_EXECUTION_STATUSES } from "@/lib/contract/resources";
-import { useApiResource } from "@/features/projects/hooks/use-api-resource";
 import { toApiError } from "../lib/errors";
 
 const enc = encodeURIComponent;
 
 export function useBatches(projectId: string) {
-  return useApiResource(`batches:${projectId}`, () => api<{ batches: Batch[] }>(`/api/projects/${enc(projectId)}/batches`).then((r) => r.batches));
+  return useApiResource(`batches:${projectId}`, () =>
+    api<{ batches: Batch[] }>(`/api/projects/${enc(projectId)}/batches`).then((r) => r.batches),
+  );
 }
 
 export function useBatch(batchId: string) {
-  return useApiResource(`batch:${batchId}`, () => api<{ batch: Batch }>(`/api/batches/${enc(batchId)}`).then((r) => r.batch));
+  return useApiResource(`batch:${batchId}`, () =>
+    api<{ batch: Batch }>(`/api/batches/${enc(batchId)}`).then((r) => r.batch),
+  );
 }
 
 export interface CreateBatchInput {
@@ -94,7 +98,9 @@ export interface ExecutionChoice {
 export function startExecution(batchId: string, choice: ExecutionChoice): Promise<Execution> {
   const body: ExecutionChoice = { mode: choice.mode, concurrency: choice.concurrency };
   if (choice.mode === "test") body.sampleSize = choice.sampleSize;
-  return api<{ execution: Execution }>(`/api/batches/${enc(batchId)}/executions`, { method: "POST", json: body }).then((r) => r.execution);
+  return api<{ execution: Execution }>(`/api/batches/${enc(batchId)}/executions`, { method: "POST", json: body }).then(
+    (r) => r.execution,
+  );
 }
 
 /**
@@ -102,7 +108,12 @@ export function startExecution(batchId: string, choice: ExecutionChoice): Promis
  * valid, don't ask). The last estimate stays shown, marked stale, while a new one loads.
  */
 export function useEstimate(batchId: string, choice: ExecutionChoice | null, delayMs = 300) {
-  const [state, setState] = useState<{ estimate: Estimate | null; mode: ExecutionMode | null; error: ApiError | null; loading: boolean }>({
+  const [state, setState] = useState<{
+    estimate: Estimate | null;
+    mode: ExecutionMode | null;
+    error: ApiError | null;
+    loading: boolean;
+  }>({
     estimate: null,
     mode: null,
     error: null,

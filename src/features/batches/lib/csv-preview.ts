@@ -70,7 +70,8 @@ export async function previewFile(file: Blob, maxRows = PREVIEW_ROWS): Promise<C
   return parsePreview(text, maxRows);
 }
 
-const URL_LIKE = /^(?:https?:\/\/)?(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$/i;
+const URL_LIKE =
+  /^(?:https?:\/\/)?(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$/i;
 
 export function looksLikeUrl(value: string): boolean {
   const v = value.trim();

@@ -46,7 +46,12 @@ export function formatDuration(ms: number): string {
   return rest ? `${plural(hours, "hour")} ${plural(rest, "minute")}` : plural(hours, "hour");
 }
 
-const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const usd = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
 
 export function formatCost(cost: number): string {
   return usd.format(Number.isFinite(cost) ? cost : 0);

@@ -29,7 +29,15 @@ export const MAX_CARDS = 6;
 const keyOf = (job: RunningJobView) => job.jobId;
 
 /** A card per running job, at most six, with a count of the others. */
-export function AgentGrid({ jobs, status, queued }: { jobs: readonly RunningJobView[]; status: ExecutionStatus; queued: number }) {
+export function AgentGrid({
+  jobs,
+  status,
+  queued,
+}: {
+  jobs: readonly RunningJobView[];
+  status: ExecutionStatus;
+  queued: number;
+}) {
   const shown = usePresence(jobs, keyOf, MAX_CARDS);
   const visible = shown.filter((s) => !s.leaving).length;
   const more = Math.max(0, jobs.length - visible);
@@ -134,7 +142,17 @@ const AgentCard = memo(function AgentCard({ job, leaving }: { job: RunningJobVie
  * The job's latest screenshot, fetched again each time the job reports a new one; a neutral placeholder
  * while it has none (no request at all then) or when the image cannot be loaded.
  */
-function Screenshot({ jobId, stamp, url, inputId }: { jobId: string; stamp: string | null; url: string; inputId: string }) {
+function Screenshot({
+  jobId,
+  stamp,
+  url,
+  inputId,
+}: {
+  jobId: string;
+  stamp: string | null;
+  url: string;
+  inputId: string;
+}) {
   const src = stamp ? `/api/jobs/${encodeURIComponent(jobId)}/screenshot?t=${encodeURIComponent(stamp)}` : null;
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   const [loadedSrc, setLoadedSrc] = useState<string | null>(null);
@@ -143,7 +161,11 @@ function Screenshot({ jobId, stamp, url, inputId }: { jobId: string; stamp: stri
   return (
     <div className="relative w-24 shrink-0 overflow-hidden border-r border-slate-100 bg-slate-100 sm:aspect-[5/2] sm:w-full sm:border-r-0 sm:border-b">
       {(!showImage || !loadedSrc) && (
-        <div className="absolute inset-0 flex flex-col items-center justify-center gap-1 text-slate-600" aria-hidden="true" data-testid="screenshot-placeholder">
+        <div
+          className="absolute inset-0 flex flex-col items-center justify-center gap-1 text-slate-600"
+          aria-hidden="true"
+          data-testid="screenshot-placeholder"
+        >
           <Globe className="h-5 w-5" />
           <span className="px-1 text-center text-xs">{showImage ? "Loading preview…" : "No screenshot yet"}</span>
         </div>
@@ -153,7 +175,10 @@ function Screenshot({ jobId, stamp, url, inputId }: { jobId: string; stamp: stri
         <img
           src={src}
           alt={`Latest screenshot of input ${inputId} at ${url}`}
-          className={cn("absolute inset-0 h-full w-full object-cover object-top", loadedSrc ? "opacity-100" : "opacity-0")}
+          className={cn(
+            "absolute inset-0 h-full w-full object-cover object-top",
+            loadedSrc ? "opacity-100" : "opacity-0",
+          )}
           decoding="async"
           onLoad={() => setLoadedSrc(src)}
           onError={() => setFailedSrc(src)}

@@ -7,7 +7,9 @@ import type { StatsCounts } from "./live-stats-panel";
 
 export function completionSummary(status: ExecutionStatus, stats: StatsCounts): { title: string; body: string } {
   const counts = `${stats.completed} completed, ${stats.failed} failed${stats.cancelled ? `, ${stats.cancelled} cancelled` : ""}`;
-  return status === "stopped" ? { title: "Execution stopped", body: counts } : { title: "Execution complete", body: counts };
+  return status === "stopped"
+    ? { title: "Execution stopped", body: counts }
+    : { title: "Execution complete", body: counts };
 }
 
 export function exportHref(executionId: string, format: "csv" | "json") {
@@ -15,7 +17,19 @@ export function exportHref(executionId: string, format: "csv" | "json") {
 }
 
 /** Shown when an execution has finished: what happened, the results, and the exports. It never navigates by itself. */
-export function CompletionCard({ executionId, status, stats, stopReason, resultsHref }: { executionId: string; status: ExecutionStatus; stats: StatsCounts; stopReason?: string | null; resultsHref?: string }) {
+export function CompletionCard({
+  executionId,
+  status,
+  stats,
+  stopReason,
+  resultsHref,
+}: {
+  executionId: string;
+  status: ExecutionStatus;
+  stats: StatsCounts;
+  stopReason?: string | null;
+  resultsHref?: string;
+}) {
   const { title, body } = completionSummary(status, stats);
   const stopped = status === "stopped";
   const Icon = stopped ? OctagonX : CheckCircle2;
@@ -28,7 +42,12 @@ export function CompletionCard({ executionId, status, stats, stopReason, results
         stopped ? "border-amber-200 bg-amber-50/60" : "border-emerald-200 bg-gradient-to-br from-emerald-50 to-white",
       )}
     >
-      <span className={cn("flex h-12 w-12 shrink-0 items-center justify-center rounded-full", stopped ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-700")}>
+      <span
+        className={cn(
+          "flex h-12 w-12 shrink-0 items-center justify-center rounded-full",
+          stopped ? "bg-amber-100 text-amber-800" : "bg-emerald-100 text-emerald-700",
+        )}
+      >
         <Icon className="h-6 w-6" aria-hidden="true" />
       </span>
       <div className="min-w-0 flex-1">

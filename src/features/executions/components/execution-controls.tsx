@@ -1,7 +1,7 @@
 "use client";
 
 import { Gauge, Pause, Play, Square } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
@@ -14,7 +14,15 @@ type Controls = ReturnType<typeof useExecutionControls>;
 export const MAX_CONCURRENCY = 10;
 
 /** Pause/Resume, the concurrency dial and Stop (with confirmation and an optional reason). */
-export function ExecutionControls({ execution, controls, maxConcurrency = MAX_CONCURRENCY }: { execution: Pick<Execution, "status" | "concurrency">; controls: Controls; maxConcurrency?: number }) {
+export function ExecutionControls({
+  execution,
+  controls,
+  maxConcurrency = MAX_CONCURRENCY,
+}: {
+  execution: Pick<Execution, "status" | "concurrency">;
+  controls: Controls;
+  maxConcurrency?: number;
+}) {
   const [stopOpen, setStopOpen] = useState(false);
   const [concurrencyOpen, setConcurrencyOpen] = useState(false);
   const { status } = execution;
@@ -27,12 +35,23 @@ export function ExecutionControls({ execution, controls, maxConcurrency = MAX_CO
     <div className="flex flex-col items-stretch gap-2 sm:items-end">
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Execution controls">
         {status === "paused" ? (
-          <Button size="sm" onClick={() => void controls.resume()} loading={controls.pending === "resume"} disabled={busy}>
+          <Button
+            size="sm"
+            onClick={() => void controls.resume()}
+            loading={controls.pending === "resume"}
+            disabled={busy}
+          >
             {controls.pending !== "resume" && <Play className="h-4 w-4" aria-hidden="true" />}
             Resume
           </Button>
         ) : (
-          <Button size="sm" variant="secondary" onClick={() => void controls.pause()} loading={controls.pending === "pause"} disabled={busy || status !== "running"}>
+          <Button
+            size="sm"
+            variant="secondary"
+            onClick={() => void controls.pause()}
+            loading={controls.pending === "pause"}
+            disabled={busy || status !== "running"}
+          >
             {controls.pending !== "pause" && <Pause className="h-4 w-4" aria-hidden="true" />}
             Pause
           </Button>
@@ -67,13 +86,26 @@ export function ExecutionControls({ execution, controls, maxConcurrency = MAX_CO
         </Button>
       </div>
       {controls.error && !stopOpen && !concurrencyOpen && (
-        <Alert tone="danger" className="sm:max-w-md" action={<Button size="sm" variant="ghost" onClick={controls.clearError}>Dismiss</Button>}>
+        <Alert
+          tone="danger"
+          className="sm:max-w-md"
+          action={
+            <Button size="sm" variant="ghost" onClick={controls.clearError}>
+              Dismiss
+            </Button>
+          }
+        >
           {controls.error}
         </Alert>
       )}
       {stopOpen && <StopDialog controls={controls} onClose={() => setStopOpen(false)} />}
       {concurrencyOpen && (
-        <ConcurrencyDialog current={execution.concurrency} max={maxConcurrency} controls={controls} onClose={() => setConcurrencyOpen(false)} />
+        <ConcurrencyDialog
+          current={execution.concurrency}
+          max={maxConcurrency}
+          controls={controls}
+          onClose={() => setConcurrencyOpen(false)}
+        />
       )}
     </div>
   );
@@ -94,13 +126,26 @@ function StopDialog({ controls, onClose }: { controls: Controls; onClose: () => 
       description="Queued jobs are cancelled at once; jobs already running finish. This cannot be undone."
     >
       <form onSubmit={submit} className="space-y-4">
-        <TextField label="Reason (optional)" name="reason" value={reason} maxLength={500} onChange={(e) => setReason(e.target.value)} placeholder="e.g. wrong instructions" autoComplete="off" />
+        <TextField
+          label="Reason (optional)"
+          name="reason"
+          value={reason}
+          maxLength={500}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder="e.g. wrong instructions"
+          autoComplete="off"
+        />
         {controls.error && <Alert tone="danger">{controls.error}</Alert>}
         <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
           <Button variant="secondary" onClick={onClose} disabled={controls.pending !== null}>
             Keep running
           </Button>
-          <Button type="submit" variant="danger" loading={controls.pending === "stop"} disabled={controls.pending !== null}>
+          <Button
+            type="submit"
+            variant="danger"
+            loading={controls.pending === "stop"}
+            disabled={controls.pending !== null}
+          >
             {controls.pending === "stop" ? "Stopping…" : "Stop execution"}
           </Button>
         </div>
@@ -109,7 +154,17 @@ function StopDialog({ controls, onClose }: { controls: Controls; onClose: () => 
   );
 }
 
-function ConcurrencyDialog({ current, max, controls, onClose }: { current: number; max: number; controls: Controls; onClose: () => void }) {
+function ConcurrencyDialog({
+  current,
+  max,
+  controls,
+  onClose,
+}: {
+  current: number;
+  max: number;
+  controls: Controls;
+  onClose: () => void;
+}) {
   const [value, setValue] = useState(String(current));
   const [invalid, setInvalid] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
@@ -125,7 +180,12 @@ function ConcurrencyDialog({ current, max, controls, onClose }: { current: numbe
     if (await controls.adjustConcurrency(n)) onClose();
   };
   return (
-    <Dialog open onOpenChange={(open) => !open && !controls.pending && onClose()} title="Adjust concurrency" description={`How many agents run at once (1-${max}). Raising it starts more jobs now; lowering it lets running jobs finish.`}>
+    <Dialog
+      open
+      onOpenChange={(open) => !open && !controls.pending && onClose()}
+      title="Adjust concurrency"
+      description={`How many agents run at once (1-${max}). Raising it starts more jobs now; lowering it lets running jobs finish.`}
+    >
       <form onSubmit={submit} noValidate className="space-y-4">
         <TextField
           label="Agents at once"
@@ -149,7 +209,11 @@ function ConcurrencyDialog({ current, max, controls, onClose }: { current: numbe
           <Button variant="secondary" onClick={onClose} disabled={controls.pending !== null}>
             Cancel
           </Button>
-          <Button type="submit" loading={controls.pending === "adjust-concurrency"} disabled={controls.pending !== null}>
+          <Button
+            type="submit"
+            loading={controls.pending === "adjust-concurrency"}
+            disabled={controls.pending !== null}
+          >
             Apply
           </Button>
         </div>

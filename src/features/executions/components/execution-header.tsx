@@ -30,11 +30,15 @@ export function ExecutionHeader({
             <span className="sr-only">Status: </span>
             {executionStatusLabel[status]}
           </Badge>
-          {connection && <ConnectionIndicator connected={connection.connected} everConnected={connection.everConnected} />}
+          {connection && (
+            <ConnectionIndicator connected={connection.connected} everConnected={connection.everConnected} />
+          )}
           {subtitle}
         </div>
       </div>
-      {actions && <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-start lg:justify-end">{actions}</div>}
+      {actions && (
+        <div className="flex flex-col gap-2 sm:flex-row sm:flex-wrap sm:items-start lg:justify-end">{actions}</div>
+      )}
     </div>
   );
 }

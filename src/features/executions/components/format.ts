@@ -1,5 +1,5 @@
-import type { ExecutionMode, ExecutionStatus, JobStatus } from "@/lib/contract/resources";
 import type { Tone } from "@/components/ui/badge";
+import type { ExecutionMode, ExecutionStatus, JobStatus } from "@/lib/contract/resources";
 
 /** 75_000 -> "1m 15s"; 3_723_000 -> "1h 2m"; under a minute -> "42s". */
 export function formatDuration(ms: number | null | undefined): string {

@@ -15,7 +15,7 @@ import type { Job, Step } from "@/lib/contract/resources";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { useJob } from "../hooks/use-job";
 import { formatDateTime, formatJobDuration, formatTime, formatValue, jobStatusLabel, jobStatusTone } from "./format";
-import { batchPath, livePath, projectPath, resultsPath, type ExecutionPathParams } from "./paths";
+import { batchPath, type ExecutionPathParams, livePath, projectPath, resultsPath } from "./paths";
 
 /** One job: what it was asked, what happened step by step, the final screenshot, the data and the error. */
 export function JobDetailView({ projectId, batchId, executionId, jobId }: ExecutionPathParams & { jobId: string }) {
@@ -23,7 +23,8 @@ export function JobDetailView({ projectId, batchId, executionId, jobId }: Execut
   const names = useExecutionContext(projectId, batchId);
   const { job, steps, error, loading } = useJob(jobId);
 
-  if (error?.status === 404) return <NotFound what="job" backHref={resultsPath(params)} backLabel="Back to the results" />;
+  if (error?.status === 404)
+    return <NotFound what="job" backHref={resultsPath(params)} backLabel="Back to the results" />;
 
   return (
     <div className="space-y-6">
@@ -86,7 +87,9 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
       )}
       {active && (
         <Card className="p-4">
-          <p className="mb-2 text-sm text-slate-700">{job.status === "queued" ? "Waiting for an agent…" : (job.currentStep ?? "Running…")}</p>
+          <p className="mb-2 text-sm text-slate-700">
+            {job.status === "queued" ? "Waiting for an agent…" : (job.currentStep ?? "Running…")}
+          </p>
           <Progress value={job.progressPercentage} label="Job progress" />
         </Card>
       )}
@@ -99,7 +102,12 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
           <CardBody>
             <dl className="grid grid-cols-[max-content_minmax(0,1fr)] gap-x-4 gap-y-2 text-sm">
               <Fact label="Site">
-                <a href={job.siteUrl} target="_blank" rel="noreferrer noopener" className="break-all text-indigo-700 underline-offset-2 hover:underline">
+                <a
+                  href={job.siteUrl}
+                  target="_blank"
+                  rel="noreferrer noopener"
+                  className="break-all text-indigo-700 underline-offset-2 hover:underline"
+                >
                   {job.siteUrl}
                 </a>
               </Fact>
@@ -145,7 +153,10 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
           ) : (
             <ol className="space-y-2" data-testid="step-log">
               {steps.map((s, i) => (
-                <li key={i} className="grid grid-cols-[5.5rem_minmax(0,1fr)_3rem] items-baseline gap-3 border-b border-slate-100 pb-2 text-sm last:border-0">
+                <li
+                  key={i}
+                  className="grid grid-cols-[5.5rem_minmax(0,1fr)_3rem] items-baseline gap-3 border-b border-slate-100 pb-2 text-sm last:border-0"
+                >
                   <time dateTime={s.at} className="font-mono text-xs text-slate-600">
                     {formatTime(s.at)}
                   </time>
@@ -157,7 +168,9 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
                       </p>
                     )}
                   </div>
-                  <span className="text-right text-xs tabular-nums text-slate-600">{s.percent != null ? `${Math.round(s.percent)}%` : ""}</span>
+                  <span className="text-right text-xs tabular-nums text-slate-600">
+                    {s.percent != null ? `${Math.round(s.percent)}%` : ""}
+                  </span>
                 </li>
               ))}
             </ol>
@@ -182,9 +195,14 @@ function FinalScreenshot({ job }: { job: Job }) {
   const none = failed || job.hasScreenshot === false;
   if (none) {
     return (
-      <div className="flex aspect-[16/9] flex-col items-center justify-center gap-2 rounded-md bg-slate-100 text-slate-600" data-testid="no-screenshot">
+      <div
+        className="flex aspect-[16/9] flex-col items-center justify-center gap-2 rounded-md bg-slate-100 text-slate-600"
+        data-testid="no-screenshot"
+      >
         <ImageOff className="h-6 w-6" aria-hidden="true" />
-        <span className="text-sm">No screenshot was taken{job.status === "running" || job.status === "queued" ? " yet" : ""}.</span>
+        <span className="text-sm">
+          No screenshot was taken{job.status === "running" || job.status === "queued" ? " yet" : ""}.
+        </span>
       </div>
     );
   }
@@ -204,7 +222,11 @@ function ExtractedData({ data, status }: { data: Record<string, unknown> | null;
   if (entries.length === 0) {
     return (
       <EmptyState title={status === "completed" ? "Nothing was extracted" : "No data"} className="py-6">
-        {status === "failed" ? "The job failed before it extracted anything." : status === "completed" ? "The page had none of the configured fields." : "Data appears when the job completes."}
+        {status === "failed"
+          ? "The job failed before it extracted anything."
+          : status === "completed"
+            ? "The page had none of the configured fields."
+            : "Data appears when the job completes."}
       </EmptyState>
     );
   }
@@ -217,7 +239,11 @@ function ExtractedData({ data, status }: { data: Record<string, unknown> | null;
             <dt className="break-words font-medium text-slate-700">{key}</dt>
             <dd className="min-w-0 text-slate-900">
               {structured ? (
-                <pre tabIndex={0} aria-label={`${key} (JSON)`} className="max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-words">
+                <pre
+                  tabIndex={0}
+                  aria-label={`${key} (JSON)`}
+                  className="max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-words"
+                >
                   {JSON.stringify(value, null, 2)}
                 </pre>
               ) : (

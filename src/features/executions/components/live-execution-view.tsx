@@ -11,7 +11,7 @@ import { NotFound } from "@/features/projects/components/not-found";
 import type { RunningJob } from "@/lib/client/execution-state";
 import { useCompletionNotification } from "../hooks/use-completion-notification";
 import { useExecutionContext } from "../hooks/use-execution-context";
-import { useExecutionResults, type ResultStatus } from "../hooks/use-execution-results";
+import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useLiveExecution } from "../hooks/use-live-execution";
 import { AgentGrid } from "./agent-grid";
 import { CompletionCard, completionSummary } from "./completion-card";
@@ -19,12 +19,13 @@ import { ExecutionControls } from "./execution-controls";
 import { ExecutionHeader } from "./execution-header";
 import { modeLabel, shortId } from "./format";
 import { LiveStatsPanel } from "./live-stats-panel";
-import { batchPath, jobPath, livePath, projectPath, resultsPath, type ExecutionPathParams } from "./paths";
+import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath, resultsPath } from "./paths";
 import { ResultsTable } from "./results-table";
 
 const LIVE_STATUSES: readonly ResultStatus[] = ["completed", "failed"];
 
-const byStart = (a: RunningJob, b: RunningJob) => (a.startedAt ?? "").localeCompare(b.startedAt ?? "") || a.jobId.localeCompare(b.jobId);
+const byStart = (a: RunningJob, b: RunningJob) =>
+  (a.startedAt ?? "").localeCompare(b.startedAt ?? "") || a.jobId.localeCompare(b.jobId);
 
 type Live = ReturnType<typeof useLiveExecution>;
 
@@ -39,9 +40,17 @@ export function LiveExecutionView({ projectId, batchId, executionId }: Execution
   return <LiveExecutionBody projectId={projectId} batchId={batchId} executionId={executionId} live={live} />;
 }
 
-const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, executionId, live }: ExecutionPathParams & { live: Live }) {
+const LiveExecutionBody = memo(function LiveExecutionBody({
+  projectId,
+  batchId,
+  executionId,
+  live,
+}: ExecutionPathParams & { live: Live }) {
   const params = { projectId, batchId, executionId };
-  const jobHref = useCallback((jobId: string) => jobPath({ projectId, batchId, executionId }, jobId), [projectId, batchId, executionId]);
+  const jobHref = useCallback(
+    (jobId: string) => jobPath({ projectId, batchId, executionId }, jobId),
+    [projectId, batchId, executionId],
+  );
   const names = useExecutionContext(projectId, batchId);
   const { state, execution, connected, everConnected, error, degraded, notFound, controls } = live;
 
@@ -54,10 +63,17 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
   });
 
   const mode = state?.execution.mode ?? null;
-  const title = names.batch ? `${mode ? modeLabel[mode] : "Execution"} of ${names.batch}` : `${mode ? modeLabel[mode] : "Execution"} ${shortId(executionId)}`;
+  const title = names.batch
+    ? `${mode ? modeLabel[mode] : "Execution"} of ${names.batch}`
+    : `${mode ? modeLabel[mode] : "Execution"} ${shortId(executionId)}`;
   const finished = execution?.status === "completed" || execution?.status === "stopped";
   const summary = execution && stats ? completionSummary(execution.status, stats) : null;
-  useCompletionNotification(execution?.status, summary?.title ?? "", summary ? `${title}: ${summary.body}` : "", livePath(params));
+  useCompletionNotification(
+    execution?.status,
+    summary?.title ?? "",
+    summary ? `${title}: ${summary.body}` : "",
+    livePath(params),
+  );
 
   const crumbs = (
     <Breadcrumbs
@@ -118,14 +134,21 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
       {degraded && (
         <div data-testid="degraded-banner">
           <Alert tone="danger" title="Database unreachable — reconnecting">
-            Live updates are paused while the server cannot reach its database; they resume by themselves, missing nothing, when it is back. ({degraded})
+            Live updates are paused while the server cannot reach its database; they resume by themselves, missing
+            nothing, when it is back. ({degraded})
           </Alert>
         </div>
       )}
       {error && state && <Alert tone="warning">{error}</Alert>}
 
       {finished && !empty && (
-        <CompletionCard executionId={executionId} status={execution.status} stats={stats} stopReason={execution.stopReason} resultsHref={resultsPath(params)} />
+        <CompletionCard
+          executionId={executionId}
+          status={execution.status}
+          stats={stats}
+          stopReason={execution.stopReason}
+          resultsHref={resultsPath(params)}
+        />
       )}
       {execution.status === "paused" && (
         <Alert tone="warning" title="Paused">
@@ -134,12 +157,21 @@ const LiveExecutionBody = memo(function LiveExecutionBody({ projectId, batchId, 
       )}
       {execution.status === "stopping" && (
         <Alert tone="warning" title="Stopping">
-          Queued jobs were cancelled; the running ones are finishing.{execution.stopReason ? ` Reason: ${execution.stopReason}` : ""}
+          Queued jobs were cancelled; the running ones are finishing.
+          {execution.stopReason ? ` Reason: ${execution.stopReason}` : ""}
         </Alert>
       )}
 
       {empty ? (
-        <EmptyState icon={FileX2} title="This execution has no jobs" action={<ButtonLink href={batchPath(params)} variant="secondary">Back to the batch</ButtonLink>}>
+        <EmptyState
+          icon={FileX2}
+          title="This execution has no jobs"
+          action={
+            <ButtonLink href={batchPath(params)} variant="secondary">
+              Back to the batch
+            </ButtonLink>
+          }
+        >
           The batch had no row to run. Upload a CSV with at least one usable URL and execute it again.
         </EmptyState>
       ) : (

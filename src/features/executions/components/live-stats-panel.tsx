@@ -25,12 +25,33 @@ type Timing = Pick<Execution, "status" | "concurrency" | "startedAt" | "complete
 export function elapsedMs(execution: Timing, now: number): number {
   if (!execution.startedAt) return 0;
   const start = Date.parse(execution.startedAt);
-  const endIso = execution.status === "completed" ? execution.completedAt : execution.status === "stopped" ? (execution.completedAt ?? execution.stoppedAt) : null;
+  const endIso =
+    execution.status === "completed"
+      ? execution.completedAt
+      : execution.status === "stopped"
+        ? (execution.completedAt ?? execution.stoppedAt)
+        : null;
   const end = endIso ? Date.parse(endIso) : now;
   return Math.max(0, (end || now) - start);
 }
 
-function Stat({ label, icon, value, sub, testId, className, children }: { label: string; icon: ReactNode; value: ReactNode; sub?: ReactNode; testId: string; className?: string; children?: ReactNode }) {
+function Stat({
+  label,
+  icon,
+  value,
+  sub,
+  testId,
+  className,
+  children,
+}: {
+  label: string;
+  icon: ReactNode;
+  value: ReactNode;
+  sub?: ReactNode;
+  testId: string;
+  className?: string;
+  children?: ReactNode;
+}) {
   return (
     <Card className={cn("flex min-w-0 flex-col p-4", className)}>
       <dt className="flex items-center justify-between gap-2 text-xs font-semibold uppercase tracking-wide text-slate-600">
@@ -116,12 +137,23 @@ export function LiveStatsPanel({ stats, execution }: { stats: StatsCounts; execu
         />
         <Stat
           label="Failed"
-          icon={<XCircle className={cn("h-4 w-4", stats.failed > 0 ? "text-red-600" : "text-slate-500")} aria-hidden="true" />}
+          icon={
+            <XCircle
+              className={cn("h-4 w-4", stats.failed > 0 ? "text-red-600" : "text-slate-500")}
+              aria-hidden="true"
+            />
+          }
           value={<span className={stats.failed > 0 ? "text-red-700" : undefined}>{Math.round(aFailed)}</span>}
           sub={`${aFailure.toFixed(1)}% failure rate`}
           testId="stat-failed"
         />
-        <Stat label="Concurrency" icon={<Gauge className="h-4 w-4 text-slate-500" aria-hidden="true" />} value={execution.concurrency} sub="agents at once" testId="stat-concurrency" />
+        <Stat
+          label="Concurrency"
+          icon={<Gauge className="h-4 w-4 text-slate-500" aria-hidden="true" />}
+          value={execution.concurrency}
+          sub="agents at once"
+          testId="stat-concurrency"
+        />
         <Stat
           label="Elapsed"
           icon={<Clock className="h-4 w-4 text-slate-500" aria-hidden="true" />}

@@ -8,7 +8,8 @@ export interface ExecutionPathParams {
 const e = encodeURIComponent;
 
 export const projectPath = (projectId: string) => `/projects/${e(projectId)}`;
-export const batchPath = (p: Pick<ExecutionPathParams, "projectId" | "batchId">) => `/projects/${e(p.projectId)}/batches/${e(p.batchId)}`;
+export const batchPath = (p: Pick<ExecutionPathParams, "projectId" | "batchId">) =>
+  `/projects/${e(p.projectId)}/batches/${e(p.batchId)}`;
 export const executionPath = (p: ExecutionPathParams) => `${batchPath(p)}/executions/${e(p.executionId)}`;
 export const livePath = (p: ExecutionPathParams) => `${executionPath(p)}/live`;
 export const resultsPath = (p: ExecutionPathParams) => `${executionPath(p)}/results`;

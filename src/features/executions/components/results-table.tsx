@@ -98,7 +98,11 @@ export const ResultsTable = memo(function ResultsTable({
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <div role="group" aria-label="Filter results by status" className="inline-flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1">
+        <div
+          role="group"
+          aria-label="Filter results by status"
+          className="inline-flex flex-wrap gap-1 rounded-lg bg-slate-100 p-1"
+        >
           {filters.map((f) => (
             <button
               key={f.value}
@@ -138,7 +142,10 @@ export const ResultsTable = memo(function ResultsTable({
           role="region"
           aria-label={label}
           tabIndex={0}
-          className={cn("overflow-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600", height)}
+          className={cn(
+            "overflow-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600",
+            height,
+          )}
         >
           <table
             className="w-full table-fixed border-collapse text-left text-sm"
@@ -191,7 +198,12 @@ export const ResultsTable = memo(function ResultsTable({
                     }}
                   >
                     <td className="truncate px-3 font-mono text-xs">
-                      <Link href={href} prefetch={false} className="text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600" title={row.siteUrl ?? undefined}>
+                      <Link
+                        href={href}
+                        prefetch={false}
+                        className="text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                        title={row.siteUrl ?? undefined}
+                      >
                         {row.inputId ?? "—"}
                       </Link>
                     </td>
@@ -201,7 +213,11 @@ export const ResultsTable = memo(function ResultsTable({
                     {columns.map((c) => {
                       const text = formatValue(row.extractedData?.[c]);
                       return (
-                        <td key={c} className="truncate px-3 text-slate-800" title={text.length > 30 ? text.slice(0, 2000) : undefined}>
+                        <td
+                          key={c}
+                          className="truncate px-3 text-slate-800"
+                          title={text.length > 30 ? text.slice(0, 2000) : undefined}
+                        >
                           {text}
                         </td>
                       );
@@ -228,7 +244,10 @@ export const ResultsTable = memo(function ResultsTable({
 
 function Th({ className, children }: { className?: string; children: React.ReactNode }) {
   return (
-    <th scope="col" className={cn("truncate px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600", className)}>
+    <th
+      scope="col"
+      className={cn("truncate px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600", className)}
+    >
       {children}
     </th>
   );

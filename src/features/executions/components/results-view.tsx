@@ -1,7 +1,7 @@
 "use client";
 
-import { useCallback } from "react";
 import { Radio } from "lucide-react";
+import { useCallback } from "react";
 import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
@@ -9,13 +9,13 @@ import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import { useExecutionContext } from "../hooks/use-execution-context";
-import { useExecutionResults, type ResultStatus } from "../hooks/use-execution-results";
+import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useExecutionStream } from "../hooks/use-execution-stream";
 import { ExportLinks } from "./completion-card";
 import { ExecutionHeader } from "./execution-header";
 import { formatDateTime, formatDuration, modeLabel, shortId } from "./format";
 import { elapsedMs } from "./live-stats-panel";
-import { batchPath, jobPath, livePath, projectPath, type ExecutionPathParams } from "./paths";
+import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath } from "./paths";
 import { ResultsTable } from "./results-table";
 
 const RESULT_STATUSES: readonly ResultStatus[] = ["completed", "failed", "cancelled"];
@@ -23,7 +23,10 @@ const RESULT_STATUSES: readonly ResultStatus[] = ["completed", "failed", "cancel
 /** Every finished job of an execution, finished or still running (rows keep arriving), with the exports. */
 export function ResultsView({ projectId, batchId, executionId }: ExecutionPathParams) {
   const params = { projectId, batchId, executionId };
-  const jobHref = useCallback((jobId: string) => jobPath({ projectId, batchId, executionId }, jobId), [projectId, batchId, executionId]);
+  const jobHref = useCallback(
+    (jobId: string) => jobPath({ projectId, batchId, executionId }, jobId),
+    [projectId, batchId, executionId],
+  );
   const names = useExecutionContext(projectId, batchId);
   const { state, error, notFound } = useExecutionStream(executionId);
   const stats = state?.stats;
@@ -52,7 +55,13 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
       {!execution || !stats ? (
         <>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Results</h1>
-          {error ? <Alert tone="danger" title="Could not load this execution">{error}</Alert> : <LoadingBlock label="Loading the results…" />}
+          {error ? (
+            <Alert tone="danger" title="Could not load this execution">
+              {error}
+            </Alert>
+          ) : (
+            <LoadingBlock label="Loading the results…" />
+          )}
         </>
       ) : (
         <>
@@ -60,7 +69,11 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
             title={title}
             mode={mode}
             status={execution.status}
-            subtitle={<span>Started {formatDateTime(execution.startedAt)} · ran {formatDuration(elapsedMs(execution, Date.now()))}</span>}
+            subtitle={
+              <span>
+                Started {formatDateTime(execution.startedAt)} · ran {formatDuration(elapsedMs(execution, Date.now()))}
+              </span>
+            }
             actions={
               <div className="flex flex-wrap gap-2">
                 <ExportLinks executionId={executionId} />

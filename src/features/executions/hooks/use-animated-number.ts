@@ -12,7 +12,10 @@ function prefersReducedMotion(): boolean {
  * `target` itself in the very render where `exact` becomes true: final figures must never lag behind
  * (animation frames can stall for seconds in a busy or background tab).
  */
-export function useAnimatedNumber(target: number, { exact = false, durationMs = 450 }: { exact?: boolean; durationMs?: number } = {}): number {
+export function useAnimatedNumber(
+  target: number,
+  { exact = false, durationMs = 450 }: { exact?: boolean; durationMs?: number } = {},
+): number {
   const [value, setValue] = useState(target);
   const shown = useRef(target);
 

@@ -8,13 +8,19 @@ import type { ExecutionStatus } from "@/lib/contract/resources";
  * granted permission (it is asked once, when they execute). Only a finish seen live counts: opening a page of
  * an execution that finished long ago notifies nobody.
  */
-export function useCompletionNotification(status: ExecutionStatus | undefined, title: string, body: string, href: string) {
+export function useCompletionNotification(
+  status: ExecutionStatus | undefined,
+  title: string,
+  body: string,
+  href: string,
+) {
   const previous = useRef<ExecutionStatus | undefined>(undefined);
   useEffect(() => {
     const before = previous.current;
     previous.current = status;
     if (!before || !status || before === status) return;
-    const finishedNow = (status === "completed" || status === "stopped") && before !== "completed" && before !== "stopped";
+    const finishedNow =
+      (status === "completed" || status === "stopped") && before !== "completed" && before !== "stopped";
     if (!finishedNow) return;
     if (typeof document === "undefined" || !document.hidden) return;
     if (typeof Notification === "undefined" || Notification.permission !== "granted") return;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useRef, useState } from "react";
-import { api, ApiError } from "@/lib/client/api";
+import { ApiError, api } from "@/lib/client/api";
 import type { Execution } from "@/lib/contract/resources";
 
 export type ControlAction = "pause" | "resume" | "stop" | "adjust-concurrency";

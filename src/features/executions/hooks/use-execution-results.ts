@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, ApiError } from "@/lib/client/api";
+import { ApiError, api } from "@/lib/client/api";
 import type { Job, JobStatus } from "@/lib/contract/resources";
 
 export type ResultStatus = Extract<JobStatus, "completed" | "failed" | "cancelled">;
@@ -45,7 +45,13 @@ const PAGE = 1000;
 const CATCH_UP_MS = 2000;
 
 function newStore(): Store {
-  return { byId: new Map(), order: [], fields: [], fieldSet: new Set(), counts: { completed: 0, failed: 0, cancelled: 0 } };
+  return {
+    byId: new Map(),
+    order: [],
+    fields: [],
+    fieldSet: new Set(),
+    counts: { completed: 0, failed: 0, cancelled: 0 },
+  };
 }
 
 function add(store: Store, row: ResultRow) {
@@ -84,43 +90,48 @@ export function useExecutionResults(
   const bump = useCallback(() => setVersion((v) => v + 1), []);
 
   /** Pages through the finished jobs, newest first; with `until`, stops once we hold that many. */
-  const fetchAll = useCallback((until?: number): Promise<void> => {
-    if (fetching.current) return fetching.current;
-    const run = (async () => {
-      try {
-        let cursor: string | null = null;
-        do {
-          const params = new URLSearchParams({ status: statusKey, limit: String(PAGE) });
-          if (cursor) params.set("cursor", cursor);
-          const page: { jobs: Job[]; nextCursor: string | null } = await api(`/api/executions/${encodeURIComponent(executionId)}/jobs?${params}`);
-          const s = store.current;
-          let added = false;
-          for (const job of page.jobs) {
-            if (s.byId.has(job.id) || !statuses.includes(job.status as ResultStatus)) continue;
-            const row = rowFromJob(job);
-            add(s, row);
-            added = true;
-          }
-          if (added) {
-            s.order.sort(byCompletedAt);
-            bump();
-          }
-          cursor = page.nextCursor;
-          if (until !== undefined && s.byId.size >= until) break;
-        } while (cursor);
-        setError(null);
-      } catch (e) {
-        setError(e instanceof ApiError ? e.message : "Could not load the results.");
-      } finally {
-        fetching.current = null;
-        setLoading(false);
-      }
-    })();
-    fetching.current = run;
-    return run;
-    // statuses is represented by statusKey
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [executionId, statusKey, bump]);
+  const fetchAll = useCallback(
+    (until?: number): Promise<void> => {
+      if (fetching.current) return fetching.current;
+      const run = (async () => {
+        try {
+          let cursor: string | null = null;
+          do {
+            const params = new URLSearchParams({ status: statusKey, limit: String(PAGE) });
+            if (cursor) params.set("cursor", cursor);
+            const page: { jobs: Job[]; nextCursor: string | null } = await api(
+              `/api/executions/${encodeURIComponent(executionId)}/jobs?${params}`,
+            );
+            const s = store.current;
+            let added = false;
+            for (const job of page.jobs) {
+              if (s.byId.has(job.id) || !statuses.includes(job.status as ResultStatus)) continue;
+              const row = rowFromJob(job);
+              add(s, row);
+              added = true;
+            }
+            if (added) {
+              s.order.sort(byCompletedAt);
+              bump();
+            }
+            cursor = page.nextCursor;
+            if (until !== undefined && s.byId.size >= until) break;
+          } while (cursor);
+          setError(null);
+        } catch (e) {
+          setError(e instanceof ApiError ? e.message : "Could not load the results.");
+        } finally {
+          fetching.current = null;
+          setLoading(false);
+        }
+      })();
+      fetching.current = run;
+      return run;
+      // statuses is represented by statusKey
+      // eslint-disable-next-line react-hooks/exhaustive-deps
+    },
+    [executionId, statusKey, bump],
+  );
 
   // First load, and a fresh store when the execution changes.
   useEffect(() => {

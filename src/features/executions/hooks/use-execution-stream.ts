@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { api, ApiError } from "@/lib/client/api";
-import { applyEvent, initialState, type ExecutionSnapshot, type ExecutionState } from "@/lib/client/execution-state";
+import { ApiError, api } from "@/lib/client/api";
+import { applyEvent, type ExecutionSnapshot, type ExecutionState, initialState } from "@/lib/client/execution-state";
 import { ExecutionStream } from "@/lib/client/execution-stream";
 import type { Execution, Job } from "@/lib/contract/resources";
 
@@ -20,7 +20,13 @@ export interface ExecutionStreamView {
 
 export const WS_PATH = "/api/ws/executions";
 
-const NOTHING_YET: ExecutionStreamView = { state: null, connected: false, error: null, degraded: null, notFound: false };
+const NOTHING_YET: ExecutionStreamView = {
+  state: null,
+  connected: false,
+  error: null,
+  degraded: null,
+  notFound: false,
+};
 
 /** Newest finished jobs held in memory at first; the state keeps at most MAX_FINISHED_JOBS anyway. */
 const FINISHED_SNAPSHOT = 100;

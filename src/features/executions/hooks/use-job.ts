@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { api, ApiError } from "@/lib/client/api";
+import { ApiError, api } from "@/lib/client/api";
 import type { Job, Step } from "@/lib/contract/resources";
 
 /** One job and its step log; refreshed every 2 s while the job is still queued or running. */

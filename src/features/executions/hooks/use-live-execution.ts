@@ -15,7 +15,10 @@ const FIRST_CONNECT_GRACE_MS = 4000;
 export function useLiveExecution(executionId: string) {
   const stream = useExecutionStream(executionId);
   const [answered, setAnswered] = useState<Execution | null>(null);
-  const controls = useExecutionControls(executionId, useCallback((e: Execution) => setAnswered(e), []));
+  const controls = useExecutionControls(
+    executionId,
+    useCallback((e: Execution) => setAnswered(e), []),
+  );
 
   // "Connecting…" only for a first moment: a socket that cannot connect at all is shown as disconnected too.
   const everConnected = useRef(false);

@@ -18,7 +18,12 @@ interface Entry<T> extends Presence<T> {
  * plus the ones that just left (for `exitMs`, in place, counted in `max`), so cards can animate out
  * without the list jumping.
  */
-export function usePresence<T>(items: readonly T[], keyOf: (item: T) => string, max: number, exitMs = 220): Presence<T>[] {
+export function usePresence<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  max: number,
+  exitMs = 220,
+): Presence<T>[] {
   const shown = useRef<Entry<T>[]>([]);
   const [tick, rerender] = useReducer((x: number) => x + 1, 0);
   const now = typeof performance !== "undefined" ? performance.now() : 0;

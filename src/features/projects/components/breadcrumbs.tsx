@@ -16,7 +16,10 @@ export function Breadcrumbs({ items }: { items: Crumb[] }) {
           return (
             <li key={i} className="flex min-w-0 items-center gap-1">
               {item.href && !last ? (
-                <Link href={item.href} className="max-w-[14rem] truncate rounded hover:text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600">
+                <Link
+                  href={item.href}
+                  className="max-w-[14rem] truncate rounded hover:text-slate-900 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
+                >
                   {item.label}
                 </Link>
               ) : (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState, type FormEvent } from "react";
+import { type FormEvent, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { toApiError } from "@/features/batches/lib/errors";
@@ -36,7 +36,12 @@ export function CreateProjectForm() {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="create-project-title" className="flex flex-col gap-3 sm:flex-row sm:items-start">
+    <form
+      onSubmit={onSubmit}
+      noValidate
+      aria-labelledby="create-project-title"
+      className="flex flex-col gap-3 sm:flex-row sm:items-start"
+    >
       <h2 id="create-project-title" className="sr-only">
         Create a project
       </h2>

@@ -36,7 +36,16 @@ export function ProjectView({ projectId }: { projectId: string }) {
         }
       />
       {project.error && (
-        <Alert tone="danger" title="Could not load the project" className="mb-6" action={<Button variant="secondary" size="sm" onClick={() => void project.reload()}>Try again</Button>}>
+        <Alert
+          tone="danger"
+          title="Could not load the project"
+          className="mb-6"
+          action={
+            <Button variant="secondary" size="sm" onClick={() => void project.reload()}>
+              Try again
+            </Button>
+          }
+        >
           {project.error.message}
         </Alert>
       )}
@@ -48,7 +57,15 @@ export function ProjectView({ projectId }: { projectId: string }) {
         {batches.loading ? (
           <LoadingBlock label="Loading batches…" />
         ) : batches.error ? (
-          <Alert tone="danger" title="Could not load the batches" action={<Button variant="secondary" size="sm" onClick={() => void batches.reload()}>Try again</Button>}>
+          <Alert
+            tone="danger"
+            title="Could not load the batches"
+            action={
+              <Button variant="secondary" size="sm" onClick={() => void batches.reload()}>
+                Try again
+              </Button>
+            }
+          >
             {batches.error.message}
           </Alert>
         ) : !batches.data?.length ? (
@@ -82,7 +99,10 @@ export function ProjectView({ projectId }: { projectId: string }) {
                       </span>
                     </span>
                   </span>
-                  <ChevronRight className="h-4 w-4 shrink-0 text-slate-400 group-hover:text-slate-600" aria-hidden="true" />
+                  <ChevronRight
+                    className="h-4 w-4 shrink-0 text-slate-400 group-hover:text-slate-600"
+                    aria-hidden="true"
+                  />
                 </Link>
               </li>
             ))}

@@ -29,7 +29,15 @@ export function ProjectsView() {
         {loading ? (
           <LoadingBlock label="Loading projects…" />
         ) : error ? (
-          <Alert tone="danger" title="Could not load the projects" action={<Button variant="secondary" size="sm" onClick={() => void reload()}>Try again</Button>}>
+          <Alert
+            tone="danger"
+            title="Could not load the projects"
+            action={
+              <Button variant="secondary" size="sm" onClick={() => void reload()}>
+                Try again
+              </Button>
+            }
+          >
             {error.message}
           </Alert>
         ) : !projects?.length ? (
@@ -44,7 +52,10 @@ export function ProjectsView() {
                   href={`/projects/${project.id}`}
                   className="group flex items-center gap-3 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
                 >
-                  <span className="flex h-9 w-9 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-sm font-semibold text-indigo-700" aria-hidden="true">
+                  <span
+                    className="flex h-9 w-9 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-sm font-semibold text-indigo-700"
+                    aria-hidden="true"
+                  >
                     {project.name.trim().charAt(0).toUpperCase() || "P"}
                   </span>
                   <span className="min-w-0 flex-1">

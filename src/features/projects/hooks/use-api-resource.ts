@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ApiError } from "@/lib/client/api";
 import { toApiError } from "@/features/batches/lib/errors";
+import type { ApiError } from "@/lib/client/api";
 
 export interface Resource<T> {
   data: T | null;
@@ -36,7 +36,8 @@ export function useApiResource<T>(key: string | null, fetcher: () => Promise<T>)
       if (ticket === latest.current) setState({ key: forKey, data, error: null, loading: false });
     } catch (e) {
       const error = toApiError(e);
-      if (ticket === latest.current) setState((s) => ({ key: forKey, data: s.key === forKey ? s.data : null, error, loading: false }));
+      if (ticket === latest.current)
+        setState((s) => ({ key: forKey, data: s.key === forKey ? s.data : null, error, loading: false }));
     }
   }, []);
 

@@ -9,7 +9,9 @@ export function useProjects() {
 }
 
 export function useProject(id: string) {
-  return useApiResource(`project:${id}`, () => api<{ project: Project }>(`/api/projects/${encodeURIComponent(id)}`).then((r) => r.project));
+  return useApiResource(`project:${id}`, () =>
+    api<{ project: Project }>(`/api/projects/${encodeURIComponent(id)}`).then((r) => r.project),
+  );
 }
 
 export function createProject(name: string) {

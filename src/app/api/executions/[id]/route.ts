@@ -1,7 +1,9 @@
-import { idOf, type IdParams } from "@/server/http/params";
-import { route } from "@/server/http/respond";
 import { getExecution } from "@/server/executions/service";
+import { type IdParams, idOf } from "@/server/http/params";
+import { route } from "@/server/http/respond";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_request, context: IdParams) => Response.json({ execution: await getExecution(await idOf(context)) }));
+export const GET = route(async (_request, context: IdParams) =>
+  Response.json({ execution: await getExecution(await idOf(context)) }),
+);

@@ -1,6 +1,6 @@
-import { idOf, type IdParams } from "@/server/http/params";
-import { route } from "@/server/http/respond";
 import { getJob } from "@/server/executions/service";
+import { type IdParams, idOf } from "@/server/http/params";
+import { route } from "@/server/http/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { estimateQuerySchema } from "@/lib/contract/queries";
-import { idOf, type IdParams } from "@/server/http/params";
-import { parseWith, queryParams, route } from "@/server/http/respond";
 import { estimateFor } from "@/server/executions/service";
+import { type IdParams, idOf } from "@/server/http/params";
+import { parseWith, queryParams, route } from "@/server/http/respond";
 import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";

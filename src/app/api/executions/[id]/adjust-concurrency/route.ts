@@ -1,7 +1,7 @@
 import { adjustConcurrencySchema } from "@/lib/contract/requests";
-import { idOf, type IdParams } from "@/server/http/params";
-import { controlResponse, readJson, route } from "@/server/http/respond";
 import { adjustConcurrency } from "@/server/executions/controls";
+import { type IdParams, idOf } from "@/server/http/params";
+import { controlResponse, readJson, route } from "@/server/http/respond";
 import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
-import { idOf, type IdParams } from "@/server/http/params";
-import { controlResponse, route } from "@/server/http/respond";
 import { resume } from "@/server/executions/controls";
+import { type IdParams, idOf } from "@/server/http/params";
+import { controlResponse, route } from "@/server/http/respond";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { stopSchema } from "@/lib/contract/requests";
-import { idOf, type IdParams } from "@/server/http/params";
-import { controlResponse, readJson, route } from "@/server/http/respond";
 import { stop } from "@/server/executions/controls";
+import { type IdParams, idOf } from "@/server/http/params";
+import { controlResponse, readJson, route } from "@/server/http/respond";
 
 export const dynamic = "force-dynamic";
 

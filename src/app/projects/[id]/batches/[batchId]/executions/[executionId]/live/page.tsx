@@ -3,7 +3,11 @@ import { LiveExecutionView } from "@/features/executions/components/live-executi
 
 export const metadata: Metadata = { title: "Live execution" };
 
-export default async function LiveExecutionPage({ params }: { params: Promise<{ id: string; batchId: string; executionId: string }> }) {
+export default async function LiveExecutionPage({
+  params,
+}: {
+  params: Promise<{ id: string; batchId: string; executionId: string }>;
+}) {
   const { id, batchId, executionId } = await params;
   return <LiveExecutionView projectId={id} batchId={batchId} executionId={executionId} />;
 }
