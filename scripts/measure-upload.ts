@@ -18,7 +18,7 @@ function makeCsv(count: number): string {
       `C-${i},"Company ${i}, Inc.",www.example-${i}.com/products?ref=${i},Find the flagship product's price,row ${i} of the benchmark`,
     );
   }
-  return lines.join("\r\n") + "\r\n";
+  return `${lines.join("\r\n")}\r\n`;
 }
 
 const csv = makeCsv(rows);

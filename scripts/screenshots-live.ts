@@ -61,7 +61,7 @@ async function main() {
         reducedMotion: "reduce",
       });
       const page = await context.newPage();
-      await page.goto(base + prefix + "/live");
+      await page.goto(`${base + prefix}/live`);
       pages.push(page);
     }
     // Mid-run: some results in, agents at work.
@@ -83,13 +83,13 @@ async function main() {
     const completed = jobs.jobs.find((j) => j.status === "completed") ?? jobs.jobs[0]!;
     for (const [i, w] of WIDTHS.entries()) {
       const page = pages[i]!;
-      await page.goto(base + prefix + "/results");
+      await page.goto(`${base + prefix}/results`);
       await page.getByTestId("result-row").first().waitFor();
       await page.screenshot({ path: path.join(out, `results-${w.name}.png`), fullPage: true });
-      await page.goto(base + prefix + `/jobs/${completed.id}`);
+      await page.goto(`${base + prefix}/jobs/${completed.id}`);
       await page.getByText("Step log").waitFor();
       await page.screenshot({ path: path.join(out, `job-${w.name}.png`), fullPage: true });
-      await page.goto(base + prefix + `/jobs/${failed.id}`);
+      await page.goto(`${base + prefix}/jobs/${failed.id}`);
       await page.getByText("Step log").waitFor();
       await page.screenshot({ path: path.join(out, `job-failed-${w.name}.png`), fullPage: true });
     }

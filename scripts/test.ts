@@ -28,6 +28,26 @@ function ensureChromium() {
   process.exit(1);
 }
 
+/** The static checks run first and count as one test each, so a lint or type error fails `npm test`. */
+function staticChecks(): { passed: number; failed: number } {
+  const checks: [string, string[]][] = [
+    ["format and lint (biome ci)", ["biome", "ci", "--reporter=summary", "."]],
+    ["types (tsc --noEmit)", ["tsc", "--noEmit"]],
+  ];
+  let passed = 0;
+  let failed = 0;
+  for (const [name, args] of checks) {
+    const check = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
+    if (check.status === 0) passed++;
+    else {
+      failed++;
+      console.error(`✗ ${name} failed: see above (npm run lint:fix applies the formatter and safe fixes)`);
+    }
+  }
+  return { passed, failed };
+}
+
+const checks = staticChecks();
 ensureChromium();
 execSync("node scripts/ensure-build.mjs", { cwd: root, stdio: "inherit" });
 
@@ -42,15 +62,15 @@ const args = [
 ];
 const run = spawnSync("npx", args, { cwd: root, stdio: "inherit" });
 
-let passed = 0;
-let failed = 0;
+let passed = checks.passed;
+let failed = checks.failed;
 if (fs.existsSync(report)) {
   const results = JSON.parse(fs.readFileSync(report, "utf8"));
-  passed = results.numPassedTests;
-  failed = results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
+  passed += results.numPassedTests;
+  failed += results.numFailedTests + (results.numRuntimeErrorTestSuites ?? 0);
   fs.rmSync(report, { force: true });
 } else {
-  failed = 1;
+  failed += 1;
 }
 if (passed + failed === 0) failed = 1; // a run that tested nothing is not a pass
 console.log(`${passed} passed, ${failed} failed`);

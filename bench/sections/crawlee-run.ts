@@ -93,7 +93,11 @@ for (const concurrency of levelsArg!.split(",").map(Number)) {
                 args: CHROMIUM_ARGS.filter((a) => a !== "--headless"),
               },
             },
-            preNavigationHooks: [(_ctx, gotoOptions) => void (gotoOptions!.waitUntil = "domcontentloaded")],
+            preNavigationHooks: [
+              (_ctx, gotoOptions) => {
+                if (gotoOptions) gotoOptions.waitUntil = "domcontentloaded";
+              },
+            ],
             requestHandler: async ({ page }) => {
               await page.evaluate(FIELDS);
               ok++;

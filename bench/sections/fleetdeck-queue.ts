@@ -78,7 +78,7 @@ export function completions(runtime: Runtime) {
   const done = new Set<string>();
   let waiter: { ids: string[]; resolve: () => void } | null = null;
   const check = () => {
-    if (waiter && waiter.ids.every((id) => done.has(id))) {
+    if (waiter?.ids.every((id) => done.has(id))) {
       waiter.resolve();
       waiter = null;
     }
@@ -109,7 +109,7 @@ export async function checkExecutions(
 ): Promise<string[]> {
   const problems: string[] = [];
   for (const id of ids) {
-    let events;
+    let events: Awaited<ReturnType<typeof gapFreeLog>>;
     try {
       events = await gapFreeLog(runtime.db, id);
     } catch (e) {

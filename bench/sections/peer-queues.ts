@@ -70,7 +70,7 @@ export async function pgbossDrain(concurrency: number, jobs: number): Promise<Dr
   const startupMs = performance.now() - t0;
   const seen = new Map<number, number>();
   let drainMs = NaN;
-  let activity;
+  let activity: Awaited<ReturnType<ReturnType<typeof sampleActivity>["stop"]>> | undefined;
   let problems: string[] = [];
   let shutdownMs = NaN;
   try {
@@ -178,7 +178,7 @@ export async function graphileDrain(concurrency: number, jobs: number): Promise<
   const startupMs = performance.now() - t0;
   const seen = new Map<number, number>();
   let drainMs = NaN;
-  let activity;
+  let activity: Awaited<ReturnType<ReturnType<typeof sampleActivity>["stop"]>> | undefined;
   let problems: string[] = [];
   let shutdownMs = NaN;
   let runner: Awaited<ReturnType<typeof runGraphile>> | null = null;

@@ -49,9 +49,9 @@ async function allRowIds(page: Page): Promise<string[]> {
     for (let guard = 0; guard < 1000; guard++) {
       await new Promise((r) => setTimeout(r, 30));
       await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      document
-        .querySelectorAll('[data-testid="result-row"]')
-        .forEach((row) => ids.add(row.getAttribute("data-job-id")!));
+      document.querySelectorAll('[data-testid="result-row"]').forEach((row) => {
+        ids.add(row.getAttribute("data-job-id")!);
+      });
       if (region.scrollTop + region.clientHeight >= region.scrollHeight - 1) break;
       region.scrollTop += Math.max(40, region.clientHeight / 2);
     }
@@ -187,8 +187,9 @@ describe("live execution view", () => {
           sockets.push(this);
         }
       } as typeof WebSocket;
-      (window as unknown as { __dropSockets: () => void }).__dropSockets = () =>
-        sockets.forEach((s) => s.readyState <= 1 && s.close());
+      (window as unknown as { __dropSockets: () => void }).__dropSockets = () => {
+        for (const s of sockets) if (s.readyState <= 1) s.close();
+      };
     });
     const page = await newPage(context);
     await page.goto(run.live);

@@ -8,7 +8,7 @@ const axePath = path.resolve(import.meta.dirname, "../../node_modules/axe-core/a
 export async function expectAccessible(page: Page, where: string) {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: axePath });
   const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // biome-ignore lint/suspicious/noExplicitAny: axe-core's global has no types in the page
     const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
     return result.violations.map(
       (v: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }) => ({

@@ -1,5 +1,5 @@
 /** Calls a Next route handler directly with a real Request, as Next would. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: each route types its own params
 type Handler = (request: Request, context: { params: Promise<any> }) => Promise<Response>;
 
 export async function call(
@@ -12,6 +12,7 @@ export async function call(
     body?: BodyInit;
     headers?: Record<string, string>;
   } = {},
+  // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the route answers
 ): Promise<{ status: number; body: any; response: Response }> {
   const headers: Record<string, string> = { ...options.headers };
   let body = options.body;

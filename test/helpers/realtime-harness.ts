@@ -87,7 +87,10 @@ export class TestClient {
   /** Waits for a message matching `match` after index `from`. */
   async next<T extends ServerMessage["type"]>(type: T, from = 0): Promise<Extract<ServerMessage, { type: T }>> {
     let found: ServerMessage | undefined;
-    await this.waitFor(() => (found = this.messages.slice(from).find((m) => m.type === type)) !== undefined);
+    await this.waitFor(() => {
+      found = this.messages.slice(from).find((m) => m.type === type);
+      return found !== undefined;
+    });
     return found as Extract<ServerMessage, { type: T }>;
   }
 

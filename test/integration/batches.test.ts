@@ -384,7 +384,7 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     beforeEach(() => start({ MAX_BATCH_ROWS: "4500" }));
 
     it("answers 413 once the limit is passed mid-file and keeps none of the rows inserted before", async () => {
-      const csv = "url\n" + Array.from({ length: 4501 }, (_, i) => `example.com/${i}`).join("\n");
+      const csv = `url\n${Array.from({ length: 4501 }, (_, i) => `example.com/${i}`).join("\n")}`;
       const res = await upload({ body: multipart({}, { text: csv }) });
       expect(res.status).toBe(413);
       expect(res.body.error.code).toBe("payload_too_large");
@@ -396,7 +396,7 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     beforeEach(() => start({ MAX_BATCH_ROWS: "10", MAX_UPLOAD_BYTES: "2000" }));
 
     it("answers 413 over the row limit and leaves no batch and no input behind", async () => {
-      const rows = (n: number) => "url\n" + Array.from({ length: n }, (_, i) => `example.com/${i}`).join("\n");
+      const rows = (n: number) => `url\n${Array.from({ length: n }, (_, i) => `example.com/${i}`).join("\n")}`;
       const ok = await upload({ json: { csv: rows(10) } });
       expect(ok.status).toBe(201);
       await t.runtime.db.delete(batches);
@@ -410,7 +410,7 @@ describe.each(DATABASES)("batches API on %s", (kind) => {
     });
 
     it("answers 413 over the byte limit, from Content-Length before reading, or while streaming", async () => {
-      const big = "url\n" + "example.com/" + "x".repeat(3000) + "\n";
+      const big = `url\nexample.com/${"x".repeat(3000)}\n`;
       const viaFile = await upload({ body: multipart({}, { text: big }) });
       expect(viaFile.status).toBe(413);
       const viaJson = await upload({ json: { csv: big } });
@@ -434,7 +434,7 @@ describe("a JSON upload, parsed whole on the server's thread", () => {
   it("is capped at MAX_JSON_UPLOAD_BYTES, naming multipart for larger files, which still go through", async () => {
     t = await startTestRuntime("pglite", { MAX_JSON_UPLOAD_BYTES: "4096" });
     const projectId = (await call(projectsRoute.POST, { json: { name: "JSON cap" } })).body.project.id;
-    const csv = "url\n" + Array.from({ length: 300 }, (_, i) => `example.com/${i}`).join("\n");
+    const csv = `url\n${Array.from({ length: 300 }, (_, i) => `example.com/${i}`).join("\n")}`;
     const post = (options: Parameters<typeof call>[1]) =>
       call(projectBatchesRoute.POST, { method: "POST", params: { id: projectId }, ...options });
 

@@ -10,7 +10,7 @@ import { getExecution, listJobs, startExecution } from "@/server/executions/serv
 import { appendEvent } from "@/server/repos/events";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { insertFixture } from "../helpers/fixtures";
-import { type HubServer, startHubServer, waitUntil } from "../helpers/realtime-harness";
+import { startHubServer, waitUntil } from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 const RUNS = 12;

@@ -2,14 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { WebSocket } from "ws";
 import { publishEphemeral, transactWithEvents } from "@/server/events/transaction";
 import { insertFixture } from "../helpers/fixtures";
-import {
-  type HubServer,
-  produceRetained,
-  range,
-  startHubServer,
-  TestClient,
-  waitUntil,
-} from "../helpers/realtime-harness";
+import { type HubServer, produceRetained, startHubServer, TestClient, waitUntil } from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 /** The WebSocket protocol of the contract, message by message, on a real socket and database. */

@@ -124,7 +124,7 @@ describe("readCsv", () => {
   });
 
   it("answers 413 over the row or byte limit", async () => {
-    const text = "url\n" + Array.from({ length: 11 }, (_, i) => `example${i}.com`).join("\n");
+    const text = `url\n${Array.from({ length: 11 }, (_, i) => `example${i}.com`).join("\n")}`;
     expect(await failure(parse(text, { maxBytes: 1e6, maxRows: 10, maxColumns: 1000 }))).toMatchObject({
       code: "payload_too_large",
       status: 413,

@@ -19,6 +19,7 @@ export function LoadingBlock({
     <div role="status" className={cn("space-y-3", className)}>
       <span className="sr-only">{label}</span>
       {Array.from({ length: lines }, (_, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: placeholders are identical and never reorder
         <Skeleton key={i} className={cn("h-12 w-full", i === lines - 1 && lines > 1 ? "w-2/3" : undefined)} />
       ))}
     </div>

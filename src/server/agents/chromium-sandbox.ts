@@ -97,6 +97,7 @@ function unprivilegedWrapper(setpriv: string, chromiumPath: string): { path: str
       "#!/bin/sh",
       "profile=",
       'for arg in "$@"; do',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
       '  case "$arg" in --user-data-dir=*) profile="${arg#--user-data-dir=}" ;; esac',
       "done",
       `if [ -n "$profile" ]; then chown -R ${id}:${id} "$profile" && export HOME="$profile" XDG_CONFIG_HOME="$profile" XDG_CACHE_HOME="$profile"; fi`,

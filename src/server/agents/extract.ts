@@ -165,6 +165,14 @@ function collectionBudget(limits: ExtractionLimits) {
   };
 }
 
+function selectAll($: CheerioAPI, field: FieldQuery) {
+  try {
+    return $(field.selector).toArray();
+  } catch {
+    throw invalidSelector(field);
+  }
+}
+
 /** Raw matches with cheerio (http engine). */
 export function collectWithCheerio(
   $: CheerioAPI,
@@ -173,13 +181,8 @@ export function collectWithCheerio(
 ): RawMatches {
   const budget = collectionBudget(limits);
   return fields.map((field) => {
-    let elements;
-    try {
-      elements = $(field.selector).toArray();
-    } catch {
-      throw invalidSelector(field);
-    }
-    if (!field.multiple) elements = elements.slice(0, 1);
+    const matched = selectAll($, field);
+    const elements = field.multiple ? matched : matched.slice(0, 1);
     const collected: RawField = { values: [], cut: false };
     let fieldLeft = budget.field();
     for (const el of elements) {

@@ -92,7 +92,7 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
     // A proxied plain request names an absolute http URL; https goes through CONNECT.
     if (!/^http:\/\//i.test(target))
       return answer(res, 400, "Only absolute http:// URLs are proxied (https uses CONNECT)");
-    let admitted;
+    let admitted: Awaited<ReturnType<typeof guard.admit>>;
     try {
       admitted = await guard.admit(target);
     } catch (e) {
@@ -133,7 +133,7 @@ export async function startGuardProxy(guard: NetworkGuard): Promise<GuardProxy> 
     if (!hasCredentials(req))
       return answerRaw(client, 407, "Proxy Authentication Required", { "proxy-authenticate": CHALLENGE });
     const url = `https://${req.url}/`;
-    let admitted;
+    let admitted: Awaited<ReturnType<typeof guard.admit>>;
     try {
       admitted = await guard.admit(url);
     } catch (e) {

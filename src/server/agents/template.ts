@@ -31,7 +31,7 @@ export function fillTemplate(template: string, row: Record<string, string>): str
  * one further in is URL-encoded, so "?q={{name}}" survives spaces and ampersands.
  */
 export function fillUrlTemplate(template: string, row: Record<string, string>): string {
-  return template.replace(PLACEHOLDER, (match: string, column: string, offset: number) => {
+  return template.replace(PLACEHOLDER, (match: string, _column: string, offset: number) => {
     const value = fillTemplate(match, row);
     return offset === 0 ? value : encodeURIComponent(value);
   });

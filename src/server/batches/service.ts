@@ -156,7 +156,9 @@ function buildInput(
   const url = normalizeUrl(rawUrl);
   if (!url.ok) return { row: record.row, reason: url.reason };
   const data: Record<string, string> = {};
-  record.cells.forEach((value, i) => (data[names[i]!] = value));
+  record.cells.forEach((value, i) => {
+    data[names[i]!] = value;
+  });
   return {
     rowIndex: record.row,
     inputId: cell(columns.id) || String(record.row),

@@ -17,5 +17,5 @@ export function demoCsv(origin: string = CSV_ORIGIN): string {
       product ? formatPrice(product.priceCents) : "",
     ];
   });
-  return [["sku", "product", "url", "listed_price"], ...rows].map((r) => r.map(quote).join(",")).join("\n") + "\n";
+  return `${[["sku", "product", "url", "listed_price"], ...rows].map((r) => r.map(quote).join(",")).join("\n")}\n`;
 }

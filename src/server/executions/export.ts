@@ -128,7 +128,7 @@ function prefixClashes(fields: Record<string, unknown>, taken: ReadonlySet<strin
 }
 
 function csvLine(values: unknown[]): string {
-  return values.map(csvCell).join(",") + "\r\n";
+  return `${values.map(csvCell).join(",")}\r\n`;
 }
 
 function csvCell(value: unknown): string {

@@ -112,7 +112,9 @@ export class RealtimeHub {
       setInterval(() => this.heartbeat(), options.heartbeatMs),
       setInterval(() => void this.statsTick(), options.statsIntervalMs),
       setInterval(
-        () => this.channels.forEach((c) => c.flushProgress()),
+        () => {
+          for (const c of this.channels.values()) c.flushProgress();
+        },
         Math.max(25, Math.floor(options.progressIntervalMs / 2)),
       ),
     );

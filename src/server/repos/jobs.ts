@@ -272,7 +272,7 @@ export async function listJobs(
   limit: number,
   after: { key: string; id: string } | null,
 ): Promise<JobPage> {
-  const finishedOrder = statuses !== null && statuses.every((s) => FINISHED.includes(s));
+  const finishedOrder = statuses?.every((s) => FINISHED.includes(s));
   const filters: SQL[] = [eq(jobs.executionId, executionId)];
   if (statuses) filters.push(inArray(jobs.status, statuses));
   if (after) {

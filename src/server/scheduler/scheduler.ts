@@ -160,7 +160,7 @@ export class Scheduler implements Service {
           const free = this.freeSlots;
           if (free <= 0 || this.stopping) break;
           this.booked += free;
-          let claimed;
+          let claimed: Awaited<ReturnType<typeof claimJobs>>;
           try {
             claimed = await claimJobs(executionId, this.claimant(free));
           } finally {
@@ -249,7 +249,7 @@ export class Scheduler implements Service {
       // and the free ones, which it books like any claim.
       const extra = this.stopping ? 0 : Math.max(0, this.freeSlots);
       this.booked += extra;
-      let finished;
+      let finished: Awaited<ReturnType<typeof finishJob>>;
       try {
         finished = await finishJob(
           job,

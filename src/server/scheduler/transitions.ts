@@ -336,7 +336,7 @@ export async function releaseJob(job: jobsRepo.JobRow, workerId: string): Promis
   await transactWithEvents(async (tx, events) => {
     await executionsRepo.lockExecution(tx, job.executionId);
     const current = await jobsRepo.findJob(tx, job.id);
-    if (!current || current.status !== "running" || current.workerId !== workerId) return;
+    if (current?.status !== "running" || current.workerId !== workerId) return;
     await requeue(tx, events, current, "The worker shut down before the job finished; it will run again", false);
   });
 }

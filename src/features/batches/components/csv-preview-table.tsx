@@ -36,9 +36,11 @@ export function CsvPreviewTable({
       </THead>
       <TBody>
         {preview.rows.map((row, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: preview rows have no identity beyond their position, and never reorder
           <tr key={i}>
             <TD className="text-right tabular-nums text-slate-500">{i + 1}</TD>
             {row.map((cell, j) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a cell's position is its column
               <TD key={j} className={role(preview.columns[j]!) ? "bg-indigo-50/40" : undefined}>
                 {cell.trim() === "" ? (
                   <span className="text-slate-500 italic">empty</span>

@@ -121,6 +121,7 @@ export function useEstimate(batchId: string, choice: ExecutionChoice | null, del
   });
   const key = choice ? `${choice.mode}:${choice.mode === "test" ? choice.sampleSize : ""}:${choice.concurrency}` : null;
   const ticket = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` is the identity of `choice`: a new object with the same values must not refetch
   useEffect(() => {
     const mine = ++ticket.current;
     if (!key || !choice) {
@@ -140,8 +141,6 @@ export function useEstimate(batchId: string, choice: ExecutionChoice | null, del
       }
     }, delayMs);
     return () => clearTimeout(timer);
-    // `choice` is summed up by `key`.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [batchId, key, delayMs]);
   return state;
 }

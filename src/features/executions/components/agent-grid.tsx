@@ -171,7 +171,7 @@ function Screenshot({
         </div>
       )}
       {showImage && (
-        // eslint-disable-next-line @next/next/no-img-element -- a live, uncached endpoint: next/image adds nothing here
+        // biome-ignore lint/performance/noImgElement: a live, uncached endpoint: next/image adds nothing here
         <img
           src={src}
           alt={`Latest screenshot of input ${inputId} at ${url}`}

@@ -154,6 +154,7 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
             <ol className="space-y-2" data-testid="step-log">
               {steps.map((s, i) => (
                 <li
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the step log only grows at its end
                   key={i}
                   className="grid grid-cols-[5.5rem_minmax(0,1fr)_3rem] items-baseline gap-3 border-b border-slate-100 pb-2 text-sm last:border-0"
                 >
@@ -207,7 +208,7 @@ function FinalScreenshot({ job }: { job: Job }) {
     );
   }
   return (
-    // eslint-disable-next-line @next/next/no-img-element -- served by our API, not worth next/image
+    // biome-ignore lint/performance/noImgElement: served by our API, not worth next/image
     <img
       src={`/api/jobs/${encodeURIComponent(job.id)}/screenshot?t=${encodeURIComponent(job.completedAt ?? String(job.progressPercentage))}`}
       alt={`Final screenshot of ${job.finalUrl ?? job.siteUrl}`}
@@ -240,6 +241,7 @@ function ExtractedData({ data, status }: { data: Record<string, unknown> | null;
             <dd className="min-w-0 text-slate-900">
               {structured ? (
                 <pre
+                  role="region"
                   tabIndex={0}
                   aria-label={`${key} (JSON)`}
                   className="max-h-64 overflow-auto rounded bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap break-words"

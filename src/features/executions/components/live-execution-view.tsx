@@ -54,7 +54,8 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
   const names = useExecutionContext(projectId, batchId);
   const { state, execution, connected, everConnected, error, degraded, notFound, controls } = live;
 
-  const running = useMemo(() => (state ? Object.values(state.runningJobs).sort(byStart) : []), [state?.runningJobs]); // eslint-disable-line react-hooks/exhaustive-deps
+  const runningJobs = state?.runningJobs;
+  const running = useMemo(() => (runningJobs ? Object.values(runningJobs).sort(byStart) : []), [runningJobs]);
   const stats = state?.stats;
   const results = useExecutionResults(executionId, {
     live: state?.completedJobs ?? EMPTY,

@@ -53,13 +53,12 @@ export const ResultsTable = memo(function ResultsTable({
   const scrollRef = useRef<HTMLDivElement>(null);
 
   // Newest first. With no filter the rows are read in place (no copy per update at 10,000 rows).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `rows` may be the same array mutated in place: `version` is the change signal
   const filtered = useMemo(() => {
     if (filter === "all") return null;
     const out: ResultRow[] = [];
     for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.status === filter) out.push(rows[i]!);
     return out;
-    // `rows` may be the same array mutated in place: `version` is the change signal.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [rows, version, filter]);
   const count = filtered ? filtered.length : rows.length;
   const rowAt = (i: number) => (filtered ? filtered[i]! : rows[rows.length - 1 - i]!);
@@ -176,6 +175,7 @@ export const ResultsTable = memo(function ResultsTable({
             </thead>
             <tbody>
               {padTop > 0 && (
+                // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row of the virtual list, never focusable
                 <tr aria-hidden="true">
                   <td colSpan={colCount} style={{ height: padTop, padding: 0 }} />
                 </tr>
@@ -230,6 +230,7 @@ export const ResultsTable = memo(function ResultsTable({
                 );
               })}
               {padBottom > 0 && (
+                // biome-ignore lint/a11y/noAriaHiddenOnFocusable: a spacer row of the virtual list, never focusable
                 <tr aria-hidden="true">
                   <td colSpan={colCount} style={{ height: padBottom, padding: 0 }} />
                 </tr>

@@ -90,6 +90,7 @@ export function useExecutionResults(
   const bump = useCallback(() => setVersion((v) => v + 1), []);
 
   /** Pages through the finished jobs, newest first; with `until`, stops once we hold that many. */
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `statusKey` stands for `statuses`, which callers may rebuild each render
   const fetchAll = useCallback(
     (until?: number): Promise<void> => {
       if (fetching.current) return fetching.current;
@@ -127,8 +128,6 @@ export function useExecutionResults(
       })();
       fetching.current = run;
       return run;
-      // statuses is represented by statusKey
-      // eslint-disable-next-line react-hooks/exhaustive-deps
     },
     [executionId, statusKey, bump],
   );
@@ -142,6 +141,7 @@ export function useExecutionResults(
   }, [fetchAll, bump]);
 
   // Live rows: add the ones we do not hold yet, oldest first so the newest ends on top.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `statusKey` stands for `statuses`, which callers may rebuild each render
   useEffect(() => {
     const s = store.current;
     let added = 0;
@@ -152,7 +152,6 @@ export function useExecutionResults(
       added++;
     }
     if (added) bump();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [live, statusKey, bump]);
 
   // Catch-up: rows the execution says are finished but that never reached us (a dropped socket, a burst larger

@@ -25,7 +25,10 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-const getSnapshot = () => now || (now = Date.now());
+const getSnapshot = () => {
+  if (!now) now = Date.now();
+  return now;
+};
 const getServerSnapshot = () => 0;
 
 /** The current time in ms, updated once a second (0 during server rendering). */

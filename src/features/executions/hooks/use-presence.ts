@@ -50,6 +50,7 @@ export function usePresence<T>(
   shown.current = next;
 
   const leaving = next.some((e) => e.leaving);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: each render may start new exits, so the exit timer restarts on `tick`
   useEffect(() => {
     if (!leaving) return;
     const timer = setTimeout(rerender, exitMs + 10);

@@ -14,6 +14,7 @@ export function Breadcrumbs({ items }: { items: Crumb[] }) {
         {items.map((item, i) => {
           const last = i === items.length - 1;
           return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a trail's position is its identity
             <li key={i} className="flex min-w-0 items-center gap-1">
               {item.href && !last ? (
                 <Link
