@@ -10,7 +10,7 @@ import {
   uniqueHeaders,
 } from "@/features/batches/lib/csv-preview";
 import { describeEstimate, maxFromMessage, wholeNumber } from "@/features/batches/lib/estimate";
-import { formatDuration } from "@/features/batches/lib/format";
+import { formatDurationInWords } from "@/lib/format";
 
 describe("CSV preview", () => {
   it("reads a semicolon file with a BOM, CRLF, blank lines, quoted commas and multi-line cells", () => {
@@ -66,7 +66,7 @@ describe("the Execute dialog's words", () => {
     expect(describeEstimate("production", { totalJobs: 1, estimatedDurationMs: 2_000, estimatedCost: 0 })).toBe(
       "Run 1 job? A few seconds, $0.00.",
     );
-    expect(formatDuration(80 * 60_000)).toBe("1 hour 20 minutes");
+    expect(formatDurationInWords(80 * 60_000)).toBe("1 hour 20 minutes");
   });
 
   it("follows the server's maximum concurrency and reads whole numbers only", () => {

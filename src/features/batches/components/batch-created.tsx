@@ -5,8 +5,8 @@ import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card, CardBody } from "@/components/ui/card";
+import { plural } from "@/lib/format";
 import type { CreateBatchResult } from "../hooks/use-batches";
-import { plural } from "../lib/format";
 
 /** After the upload: how many rows became inputs, which rows were skipped and why, and where to go next. */
 export function BatchCreated({

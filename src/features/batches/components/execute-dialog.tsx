@@ -8,10 +8,10 @@ import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
 import type { Batch, ExecutionMode } from "@/lib/contract/resources";
+import { plural } from "@/lib/format";
 import { type ExecutionChoice, startExecution, useEstimate } from "../hooks/use-batches";
 import { toApiError } from "../lib/errors";
 import { describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
-import { plural } from "../lib/format";
 
 export const DEFAULT_SAMPLE_SIZE = 5;
 export const DEFAULT_CONCURRENCY = 5;

@@ -10,7 +10,7 @@ import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
 import type { Resource } from "@/features/projects/hooks/use-api-resource";
 import type { Execution, ExecutionStatus } from "@/lib/contract/resources";
-import { formatDateTime, formatRelative, plural } from "../lib/format";
+import { formatDateTime, formatRelative, plural } from "@/lib/format";
 import { liveHref } from "./execute-dialog";
 
 const statusTone: Record<ExecutionStatus, Tone> = {

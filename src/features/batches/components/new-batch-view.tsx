@@ -11,6 +11,7 @@ import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import { PageHeader } from "@/features/projects/components/page-header";
 import { useProject } from "@/features/projects/hooks/use-projects";
+import { plural } from "@/lib/format";
 import { type CreateBatchResult, createBatch } from "../hooks/use-batches";
 import {
   batchNameFromFile,
@@ -21,7 +22,6 @@ import {
   looksLikeUrl,
   previewFile,
 } from "../lib/csv-preview";
-import { plural } from "../lib/format";
 import { BatchCreated } from "./batch-created";
 import { CsvDropzone } from "./csv-dropzone";
 import { CsvPreviewTable } from "./csv-preview-table";

@@ -1,11 +1,11 @@
 import type { Estimate, ExecutionMode } from "@/lib/contract/resources";
-import { formatCost, formatDuration, plural } from "./format";
+import { formatCost, formatDurationInWords, plural } from "@/lib/format";
 
 /** "Test 5 jobs? About 2 minutes, $0.40." — the Execute dialog's estimate in words. */
 export function describeEstimate(mode: ExecutionMode, estimate: Estimate): string {
   const jobs = plural(estimate.totalJobs, "job");
   const question = mode === "test" ? `Test ${jobs}?` : estimate.totalJobs === 1 ? `Run ${jobs}?` : `Run all ${jobs}?`;
-  const duration = formatDuration(estimate.estimatedDurationMs);
+  const duration = formatDurationInWords(estimate.estimatedDurationMs);
   const time = /^\d/.test(duration) ? `About ${duration}` : duration.charAt(0).toUpperCase() + duration.slice(1);
   return `${question} ${time}, ${formatCost(estimate.estimatedCost)}.`;
 }

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import type { ExecutionMode, ExecutionStatus } from "@/lib/contract/resources";
 import { ConnectionIndicator } from "./connection-indicator";
-import { executionStatusLabel, executionStatusTone, modeLabel } from "./format";
+import { executionStatusLabel, executionStatusTone, modeLabel } from "./status-labels";
 
 /** The execution's name, mode, status and connection on the left; controls and links on the right. */
 export function ExecutionHeader({

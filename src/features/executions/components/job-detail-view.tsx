@@ -12,10 +12,11 @@ import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import type { Job, Step } from "@/lib/contract/resources";
+import { formatJobDuration, formatPreciseDateTime, formatTime, formatValue } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { useJob } from "../hooks/use-job";
-import { formatDateTime, formatJobDuration, formatTime, formatValue, jobStatusLabel, jobStatusTone } from "./format";
 import { batchPath, type ExecutionPathParams, livePath, projectPath, resultsPath } from "./paths";
+import { jobStatusLabel, jobStatusTone } from "./status-labels";
 
 /** One job: what it was asked, what happened step by step, the final screenshot, the data and the error. */
 export function JobDetailView({ projectId, batchId, executionId, jobId }: ExecutionPathParams & { jobId: string }) {
@@ -114,8 +115,8 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
               {job.finalUrl && job.finalUrl !== job.siteUrl && <Fact label="Final page">{job.finalUrl}</Fact>}
               {job.goal && <Fact label="Goal">{job.goal}</Fact>}
               {job.httpStatus != null && <Fact label="HTTP status">{job.httpStatus}</Fact>}
-              <Fact label="Started">{formatDateTime(job.startedAt)}</Fact>
-              <Fact label="Finished">{formatDateTime(job.completedAt)}</Fact>
+              <Fact label="Started">{formatPreciseDateTime(job.startedAt)}</Fact>
+              <Fact label="Finished">{formatPreciseDateTime(job.completedAt)}</Fact>
               <Fact label="Duration">{formatJobDuration(job.executionDurationMs)}</Fact>
               <Fact label="Retries">
                 {job.retryCount}

@@ -9,6 +9,7 @@ import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import type { RunningJob } from "@/lib/client/execution-state";
+import { shortId } from "@/lib/format";
 import { useCompletionNotification } from "../hooks/use-completion-notification";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
@@ -17,10 +18,10 @@ import { AgentGrid } from "./agent-grid";
 import { CompletionCard, completionSummary } from "./completion-card";
 import { ExecutionControls } from "./execution-controls";
 import { ExecutionHeader } from "./execution-header";
-import { modeLabel, shortId } from "./format";
 import { LiveStatsPanel } from "./live-stats-panel";
 import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath, resultsPath } from "./paths";
 import { ResultsTable } from "./results-table";
+import { modeLabel } from "./status-labels";
 
 const LIVE_STATUSES: readonly ResultStatus[] = ["completed", "failed"];
 

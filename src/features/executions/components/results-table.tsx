@@ -9,8 +9,9 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
+import { formatJobDuration, formatValue } from "@/lib/format";
 import type { ResultRow, ResultStatus } from "../hooks/use-execution-results";
-import { formatJobDuration, formatValue, jobStatusLabel, jobStatusTone } from "./format";
+import { jobStatusLabel, jobStatusTone } from "./status-labels";
 
 const ROW_HEIGHT = 44;
 const MAX_FIELD_COLUMNS = 6;

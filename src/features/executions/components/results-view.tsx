@@ -8,15 +8,16 @@ import { Card } from "@/components/ui/card";
 import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
+import { formatDurationCompact, formatPreciseDateTime, shortId } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useExecutionStream } from "../hooks/use-execution-stream";
 import { ExportLinks } from "./completion-card";
 import { ExecutionHeader } from "./execution-header";
-import { formatDateTime, formatDuration, modeLabel, shortId } from "./format";
 import { elapsedMs } from "./live-stats-panel";
 import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath } from "./paths";
 import { ResultsTable } from "./results-table";
+import { modeLabel } from "./status-labels";
 
 const RESULT_STATUSES: readonly ResultStatus[] = ["completed", "failed", "cancelled"];
 
@@ -71,7 +72,8 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
             status={execution.status}
             subtitle={
               <span>
-                Started {formatDateTime(execution.startedAt)} · ran {formatDuration(elapsedMs(execution, Date.now()))}
+                Started {formatPreciseDateTime(execution.startedAt)} · ran{" "}
+                {formatDurationCompact(elapsedMs(execution, Date.now()))}
               </span>
             }
             actions={

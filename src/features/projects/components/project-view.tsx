@@ -8,7 +8,7 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock, Skeleton } from "@/components/ui/skeleton";
 import { useBatches } from "@/features/batches/hooks/use-batches";
-import { formatDateTime, plural } from "@/features/batches/lib/format";
+import { formatDateTime, plural } from "@/lib/format";
 import { useProject } from "../hooks/use-projects";
 import { Breadcrumbs } from "./breadcrumbs";
 import { NotFound } from "./not-found";

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import { formatDate } from "@/features/batches/lib/format";
+import { formatDate } from "@/lib/format";
 import { useProjects } from "../hooks/use-projects";
 import { CreateProjectForm } from "./create-project-form";
 
