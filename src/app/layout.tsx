@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { projectsPath } from "@/lib/client/paths";
 import "./globals.css";
 
 // Every page carries a fresh script nonce in its Content-Security-Policy (src/server/http/security-headers.ts),
@@ -23,11 +24,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         </a>
         <header className="border-b border-slate-200 bg-white">
           <div className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4">
-            <Link href="/" className="text-lg font-semibold tracking-tight text-slate-900">
+            <Link href={projectsPath} className="text-lg font-semibold tracking-tight text-slate-900">
               fleetdeck
             </Link>
             <nav aria-label="Main">
-              <Link href="/" className="text-sm text-slate-600 hover:text-slate-900">
+              <Link href={projectsPath} className="text-sm text-slate-600 hover:text-slate-900">
                 Projects
               </Link>
             </nav>

@@ -5,6 +5,7 @@ import { useEffect, useRef } from "react";
 import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card, CardBody } from "@/components/ui/card";
+import { batchPath } from "@/lib/client/paths";
 import { plural } from "@/lib/format";
 import type { CreateBatchResult } from "../hooks/use-batches";
 
@@ -66,7 +67,7 @@ export function BatchCreated({
         )}
 
         <div className="flex flex-col gap-3 sm:flex-row">
-          <ButtonLink href={`/projects/${projectId}/batches/${batch.id}`}>Open batch</ButtonLink>
+          <ButtonLink href={batchPath({ projectId, batchId: batch.id })}>Open batch</ButtonLink>
           <Button variant="secondary" onClick={onAnother}>
             Upload another CSV
           </Button>

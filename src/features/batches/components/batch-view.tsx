@@ -8,6 +8,7 @@ import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import { PageHeader } from "@/features/projects/components/page-header";
 import { useProject } from "@/features/projects/hooks/use-projects";
+import { projectPath, projectsPath } from "@/lib/client/paths";
 import type { Batch } from "@/lib/contract/resources";
 import { formatDateTime, plural } from "@/lib/format";
 import { useBatch, useExecutions } from "../hooks/use-batches";
@@ -65,7 +66,7 @@ export function BatchView({ projectId, batchId }: { projectId: string; batchId: 
   const executions = useExecutions(batchId);
 
   if (batch.error?.status === 404 || (batch.data && batch.data.projectId !== projectId)) {
-    return <NotFound what="batch" backHref={`/projects/${projectId}`} backLabel="Back to the project" />;
+    return <NotFound what="batch" backHref={projectPath(projectId)} backLabel="Back to the project" />;
   }
 
   const b = batch.data;
@@ -73,8 +74,8 @@ export function BatchView({ projectId, batchId }: { projectId: string; batchId: 
     <>
       <Breadcrumbs
         items={[
-          { label: "Projects", href: "/" },
-          { label: project.data?.name ?? "Project", href: `/projects/${projectId}` },
+          { label: "Projects", href: projectsPath },
+          { label: project.data?.name ?? "Project", href: projectPath(projectId) },
           { label: b?.name ?? "Batch" },
         ]}
       />

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { livePath } from "@/lib/client/paths";
 import type { Batch, ExecutionMode } from "@/lib/contract/resources";
 import { plural } from "@/lib/format";
 import { type ExecutionChoice, startExecution, useEstimate } from "../hooks/use-batches";
@@ -17,11 +18,6 @@ export const DEFAULT_SAMPLE_SIZE = 5;
 export const DEFAULT_CONCURRENCY = 5;
 export const DEFAULT_MAX_CONCURRENCY = 10;
 const ASKED_KEY = "fleetdeck:notifications-asked";
-
-/** The live view of an execution. */
-export function liveHref(projectId: string, batchId: string, executionId: string): string {
-  return `/projects/${projectId}/batches/${batchId}/executions/${executionId}/live`;
-}
 
 /** Asks once, at execute time, whether the browser may notify the user when a run finishes. */
 function askNotificationPermissionOnce() {
@@ -98,7 +94,7 @@ export function ExecuteDialog({
       const execution = await startExecution(batch.id, choice);
       askNotificationPermissionOnce();
       onStarted?.();
-      router.push(liveHref(projectId, batch.id, execution.id));
+      router.push(livePath({ projectId, batchId: batch.id, executionId: execution.id }));
       // Stays "starting" until the live view replaces this page: a second click cannot start a second run.
     } catch (e) {
       const error = toApiError(e);

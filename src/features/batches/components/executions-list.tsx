@@ -9,9 +9,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
 import type { Resource } from "@/features/projects/hooks/use-api-resource";
+import { livePath, resultsPath } from "@/lib/client/paths";
 import type { Execution, ExecutionStatus } from "@/lib/contract/resources";
 import { formatDateTime, formatRelative, plural } from "@/lib/format";
-import { liveHref } from "./execute-dialog";
 
 const statusTone: Record<ExecutionStatus, Tone> = {
   pending: "neutral",
@@ -33,10 +33,6 @@ const statusLabel: Record<ExecutionStatus, string> = {
 
 export function ExecutionStatusBadge({ status }: { status: ExecutionStatus }) {
   return <Badge tone={statusTone[status] ?? "neutral"}>{statusLabel[status] ?? status}</Badge>;
-}
-
-function resultsHref(projectId: string, batchId: string, executionId: string) {
-  return `/projects/${projectId}/batches/${batchId}/executions/${executionId}/results`;
 }
 
 const linkClass =
@@ -111,14 +107,14 @@ export function ExecutionsList({
             </div>
             <div className="flex gap-4">
               <Link
-                href={liveHref(projectId, batchId, execution.id)}
+                href={livePath({ projectId, batchId, executionId: execution.id })}
                 className={linkClass}
                 aria-label={`Live view of ${label}`}
               >
                 Live view
               </Link>
               <Link
-                href={resultsHref(projectId, batchId, execution.id)}
+                href={resultsPath({ projectId, batchId, executionId: execution.id })}
                 className={linkClass}
                 aria-label={`Results of ${label}`}
               >

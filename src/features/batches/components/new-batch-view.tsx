@@ -11,6 +11,7 @@ import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import { PageHeader } from "@/features/projects/components/page-header";
 import { useProject } from "@/features/projects/hooks/use-projects";
+import { projectPath, projectsPath } from "@/lib/client/paths";
 import { plural } from "@/lib/format";
 import { type CreateBatchResult, createBatch } from "../hooks/use-batches";
 import {
@@ -122,8 +123,8 @@ export function NewBatchView({ projectId }: { projectId: string }) {
   if (project.error?.status === 404) return <NotFound what="project" />;
 
   const crumbs = [
-    { label: "Projects", href: "/" },
-    { label: project.data?.name ?? "Project", href: `/projects/${projectId}` },
+    { label: "Projects", href: projectsPath },
+    { label: project.data?.name ?? "Project", href: projectPath(projectId) },
     { label: "New batch" },
   ];
 

@@ -11,11 +11,18 @@ import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
+import {
+  batchPath,
+  type ExecutionPathParams,
+  livePath,
+  projectPath,
+  projectsPath,
+  resultsPath,
+} from "@/lib/client/paths";
 import type { Job, Step } from "@/lib/contract/resources";
 import { formatJobDuration, formatPreciseDateTime, formatTime, formatValue } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { useJob } from "../hooks/use-job";
-import { batchPath, type ExecutionPathParams, livePath, projectPath, resultsPath } from "./paths";
 import { jobStatusLabel, jobStatusTone } from "./status-labels";
 
 /** One job: what it was asked, what happened step by step, the final screenshot, the data and the error. */
@@ -31,7 +38,7 @@ export function JobDetailView({ projectId, batchId, executionId, jobId }: Execut
     <div className="space-y-6">
       <Breadcrumbs
         items={[
-          { label: "Projects", href: "/" },
+          { label: "Projects", href: projectsPath },
           { label: names.project ?? "Project", href: projectPath(projectId) },
           { label: names.batch ?? "Batch", href: batchPath(params) },
           { label: "Results", href: resultsPath(params) },

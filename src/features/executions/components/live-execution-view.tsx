@@ -9,6 +9,15 @@ import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
 import type { RunningJob } from "@/lib/client/execution-state";
+import {
+  batchPath,
+  type ExecutionPathParams,
+  jobPath,
+  livePath,
+  projectPath,
+  projectsPath,
+  resultsPath,
+} from "@/lib/client/paths";
 import { shortId } from "@/lib/format";
 import { useCompletionNotification } from "../hooks/use-completion-notification";
 import { useExecutionContext } from "../hooks/use-execution-context";
@@ -19,7 +28,6 @@ import { CompletionCard, completionSummary } from "./completion-card";
 import { ExecutionControls } from "./execution-controls";
 import { ExecutionHeader } from "./execution-header";
 import { LiveStatsPanel } from "./live-stats-panel";
-import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath, resultsPath } from "./paths";
 import { ResultsTable } from "./results-table";
 import { modeLabel } from "./status-labels";
 
@@ -80,7 +88,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
   const crumbs = (
     <Breadcrumbs
       items={[
-        { label: "Projects", href: "/" },
+        { label: "Projects", href: projectsPath },
         { label: names.project ?? "Project", href: projectPath(projectId) },
         { label: names.batch ?? "Batch", href: batchPath(params) },
         { label: "Live" },

@@ -8,6 +8,7 @@ import { Card } from "@/components/ui/card";
 import { LoadingBlock } from "@/components/ui/skeleton";
 import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
 import { NotFound } from "@/features/projects/components/not-found";
+import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath, projectsPath } from "@/lib/client/paths";
 import { formatDurationCompact, formatPreciseDateTime, shortId } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
@@ -15,7 +16,6 @@ import { useExecutionStream } from "../hooks/use-execution-stream";
 import { ExportLinks } from "./completion-card";
 import { ExecutionHeader } from "./execution-header";
 import { elapsedMs } from "./live-stats-panel";
-import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath } from "./paths";
 import { ResultsTable } from "./results-table";
 import { modeLabel } from "./status-labels";
 
@@ -47,7 +47,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
     <div className="space-y-6">
       <Breadcrumbs
         items={[
-          { label: "Projects", href: "/" },
+          { label: "Projects", href: projectsPath },
           { label: names.project ?? "Project", href: projectPath(projectId) },
           { label: names.batch ?? "Batch", href: batchPath(params) },
           { label: "Results" },

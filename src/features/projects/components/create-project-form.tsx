@@ -5,6 +5,7 @@ import { type FormEvent, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { toApiError } from "@/features/batches/lib/errors";
+import { projectPath } from "@/lib/client/paths";
 import { createProject } from "../hooks/use-projects";
 
 /** Name a project and create it; on success the new project opens. */
@@ -27,7 +28,7 @@ export function CreateProjectForm() {
     setError(null);
     try {
       const project = await createProject(name.trim());
-      router.push(`/projects/${project.id}`);
+      router.push(projectPath(project.id));
     } catch (e) {
       setError(toApiError(e).message);
       sending.current = false;

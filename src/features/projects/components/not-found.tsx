@@ -1,11 +1,12 @@
 import { SearchX } from "lucide-react";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
+import { projectsPath } from "@/lib/client/paths";
 
 /** Shown when the id in the address does not exist (a 404 from the API). */
 export function NotFound({
   what,
-  backHref = "/",
+  backHref = projectsPath,
   backLabel = "Back to projects",
 }: {
   what: string;

@@ -8,6 +8,7 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock, Skeleton } from "@/components/ui/skeleton";
 import { useBatches } from "@/features/batches/hooks/use-batches";
+import { batchPath, newBatchPath, projectsPath } from "@/lib/client/paths";
 import { formatDateTime, plural } from "@/lib/format";
 import { useProject } from "../hooks/use-projects";
 import { Breadcrumbs } from "./breadcrumbs";
@@ -18,13 +19,13 @@ import { PageHeader } from "./page-header";
 export function ProjectView({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
   const batches = useBatches(projectId);
-  const newBatchHref = `/projects/${projectId}/batches/new`;
+  const newBatchHref = newBatchPath(projectId);
 
   if (project.error?.status === 404) return <NotFound what="project" />;
 
   return (
     <>
-      <Breadcrumbs items={[{ label: "Projects", href: "/" }, { label: project.data?.name ?? "Project" }]} />
+      <Breadcrumbs items={[{ label: "Projects", href: projectsPath }, { label: project.data?.name ?? "Project" }]} />
       <PageHeader
         title={project.data ? project.data.name : project.loading ? <Skeleton className="h-8 w-56" /> : "Project"}
         description={project.data ? "Each batch is a CSV: one row per page for the agents to visit." : undefined}
@@ -85,7 +86,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
             {batches.data.map((batch) => (
               <li key={batch.id}>
                 <Link
-                  href={`/projects/${projectId}/batches/${batch.id}`}
+                  href={batchPath({ projectId, batchId: batch.id })}
                   className="group flex items-center gap-3 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
                 >
                   <FileSpreadsheet className="h-5 w-5 shrink-0 text-slate-500" aria-hidden="true" />

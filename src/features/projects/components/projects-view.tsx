@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
+import { projectPath } from "@/lib/client/paths";
 import { formatDate } from "@/lib/format";
 import { useProjects } from "../hooks/use-projects";
 import { CreateProjectForm } from "./create-project-form";
@@ -49,7 +50,7 @@ export function ProjectsView() {
             {projects.map((project) => (
               <li key={project.id}>
                 <Link
-                  href={`/projects/${project.id}`}
+                  href={projectPath(project.id)}
                   className="group flex items-center gap-3 px-4 py-3 hover:bg-slate-50 focus-visible:bg-slate-50 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
                 >
                   <span

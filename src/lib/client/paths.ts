@@ -1,15 +1,24 @@
-/** The URLs of the execution pages, in one place. */
-export interface ExecutionPathParams {
+/**
+ * Every page address of the app, in one place. Ids are always percent-encoded, so an id with a "/" or "?" in it
+ * names its page and nothing else.
+ */
+
+export interface BatchPathParams {
   projectId: string;
   batchId: string;
+}
+
+export interface ExecutionPathParams extends BatchPathParams {
   executionId: string;
 }
 
 const e = encodeURIComponent;
 
+/** The home page: the list of projects. */
+export const projectsPath = "/";
 export const projectPath = (projectId: string) => `/projects/${e(projectId)}`;
-export const batchPath = (p: Pick<ExecutionPathParams, "projectId" | "batchId">) =>
-  `/projects/${e(p.projectId)}/batches/${e(p.batchId)}`;
+export const newBatchPath = (projectId: string) => `${projectPath(projectId)}/batches/new`;
+export const batchPath = (p: BatchPathParams) => `${projectPath(p.projectId)}/batches/${e(p.batchId)}`;
 export const executionPath = (p: ExecutionPathParams) => `${batchPath(p)}/executions/${e(p.executionId)}`;
 export const livePath = (p: ExecutionPathParams) => `${executionPath(p)}/live`;
 export const resultsPath = (p: ExecutionPathParams) => `${executionPath(p)}/results`;
