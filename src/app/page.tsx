@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { PageHeader } from "@/features/projects/components/page-header";
+import { PageHeader } from "@/components/app/page-header";
 import { ProjectsView } from "@/features/projects/components/projects-view";
 
 export const metadata: Metadata = { title: "Projects" };

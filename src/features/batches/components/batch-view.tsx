@@ -1,12 +1,12 @@
 "use client";
 
+import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { NotFound } from "@/components/app/not-found";
+import { PageHeader } from "@/components/app/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
-import { NotFound } from "@/features/projects/components/not-found";
-import { PageHeader } from "@/features/projects/components/page-header";
 import { useProject } from "@/features/projects/hooks/use-projects";
 import { projectPath, projectsPath } from "@/lib/client/paths";
 import type { Batch } from "@/lib/contract/resources";

@@ -7,11 +7,11 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { toApiError } from "@/lib/client/errors";
 import { livePath } from "@/lib/client/paths";
 import type { Batch, ExecutionMode } from "@/lib/contract/resources";
 import { plural } from "@/lib/format";
 import { type ExecutionChoice, startExecution, useEstimate } from "../hooks/use-batches";
-import { toApiError } from "../lib/errors";
 import { describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
 
 export const DEFAULT_SAMPLE_SIZE = 5;

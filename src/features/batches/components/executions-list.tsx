@@ -8,8 +8,8 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import type { Resource } from "@/features/projects/hooks/use-api-resource";
 import { livePath, resultsPath } from "@/lib/client/paths";
+import type { Resource } from "@/lib/client/use-api-resource";
 import type { Execution, ExecutionStatus } from "@/lib/contract/resources";
 import { formatDateTime, formatRelative, plural } from "@/lib/format";
 

@@ -1,16 +1,16 @@
 "use client";
 
 import { type FormEvent, useRef, useState } from "react";
+import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { NotFound } from "@/components/app/not-found";
+import { PageHeader } from "@/components/app/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
-import { toApiError } from "@/features/batches/lib/errors";
-import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
-import { NotFound } from "@/features/projects/components/not-found";
-import { PageHeader } from "@/features/projects/components/page-header";
 import { useProject } from "@/features/projects/hooks/use-projects";
+import { toApiError } from "@/lib/client/errors";
 import { projectPath, projectsPath } from "@/lib/client/paths";
 import { plural } from "@/lib/format";
 import { type CreateBatchResult, createBatch } from "../hooks/use-batches";

@@ -1,12 +1,12 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { useApiResource } from "@/features/projects/hooks/use-api-resource";
 import { type ApiError, api } from "@/lib/client/api";
+import { toApiError } from "@/lib/client/errors";
+import { useApiResource } from "@/lib/client/use-api-resource";
 import type { AgentConfig } from "@/lib/contract/agent";
 import type { Batch, Estimate, Execution, ExecutionMode, Input, InvalidRow } from "@/lib/contract/resources";
 import { ACTIVE_EXECUTION_STATUSES } from "@/lib/contract/resources";
-import { toApiError } from "../lib/errors";
 
 const enc = encodeURIComponent;
 

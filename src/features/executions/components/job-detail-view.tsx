@@ -2,6 +2,8 @@
 
 import { ImageOff } from "lucide-react";
 import { useState } from "react";
+import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { NotFound } from "@/components/app/not-found";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button-link";
@@ -9,8 +11,6 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
-import { NotFound } from "@/features/projects/components/not-found";
 import {
   batchPath,
   type ExecutionPathParams,

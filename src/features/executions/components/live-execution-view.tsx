@@ -2,12 +2,12 @@
 
 import { ArrowLeft, FileX2, TableProperties } from "lucide-react";
 import { memo, useCallback, useDeferredValue, useMemo } from "react";
+import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { NotFound } from "@/components/app/not-found";
 import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
-import { NotFound } from "@/features/projects/components/not-found";
 import type { RunningJob } from "@/lib/client/execution-state";
 import {
   batchPath,

@@ -2,12 +2,12 @@
 
 import { Radio } from "lucide-react";
 import { useCallback } from "react";
+import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { NotFound } from "@/components/app/not-found";
 import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import { Breadcrumbs } from "@/features/projects/components/breadcrumbs";
-import { NotFound } from "@/features/projects/components/not-found";
 import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath, projectsPath } from "@/lib/client/paths";
 import { formatDurationCompact, formatPreciseDateTime, shortId } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
-import { toApiError } from "@/features/batches/lib/errors";
+import { toApiError } from "@/lib/client/errors";
 import { projectPath } from "@/lib/client/paths";
 import { createProject } from "../hooks/use-projects";
 

@@ -2,6 +2,9 @@
 
 import { ChevronRight, FileSpreadsheet, Plus } from "lucide-react";
 import Link from "next/link";
+import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { NotFound } from "@/components/app/not-found";
+import { PageHeader } from "@/components/app/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
@@ -11,9 +14,6 @@ import { useBatches } from "@/features/batches/hooks/use-batches";
 import { batchPath, newBatchPath, projectsPath } from "@/lib/client/paths";
 import { formatDateTime, plural } from "@/lib/format";
 import { useProject } from "../hooks/use-projects";
-import { Breadcrumbs } from "./breadcrumbs";
-import { NotFound } from "./not-found";
-import { PageHeader } from "./page-header";
 
 /** A project: its batches (newest first) with row counts and dates, and "New batch". */
 export function ProjectView({ projectId }: { projectId: string }) {

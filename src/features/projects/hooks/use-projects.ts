@@ -1,8 +1,8 @@
 "use client";
 
 import { api } from "@/lib/client/api";
+import { useApiResource } from "@/lib/client/use-api-resource";
 import type { Project } from "@/lib/contract/resources";
-import { useApiResource } from "./use-api-resource";
 
 export function useProjects() {
   return useApiResource("projects", () => api<{ projects: Project[] }>("/api/projects").then((r) => r.projects));

@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/client/api";
+import { ApiError } from "./api";
 
 /** Any failure as an ApiError whose message can be shown to a user as it is. */
 export function toApiError(e: unknown): ApiError {

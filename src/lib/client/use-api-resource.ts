@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { toApiError } from "@/features/batches/lib/errors";
-import type { ApiError } from "@/lib/client/api";
+import type { ApiError } from "./api";
+import { toApiError } from "./errors";
 
 export interface Resource<T> {
   data: T | null;
