@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import type { Batch, Input, InvalidRow } from "@/lib/contract/resources";
+import type { CreateBatchResult, InputPage } from "@/lib/contract/responses";
 import { notFound, validationFailed } from "../errors";
 import { parseWith } from "../http/respond";
 import * as repo from "../repos/batches";
@@ -30,16 +31,6 @@ export interface CreateBatchInput {
   goalColumn?: string;
   idColumn?: string;
   agent?: unknown;
-}
-
-export interface CreateBatchResult {
-  batch: Batch;
-  /** Inputs stored (rows with a usable URL), the same as batch.rowCount. */
-  rowCount: number;
-  /** The first 1000 unusable rows. */
-  invalidRows: InvalidRow[];
-  /** All unusable rows, also those beyond the first 1000. */
-  invalidRowCount: number;
 }
 
 export function toBatch(row: repo.BatchRow): Batch {
@@ -205,7 +196,7 @@ export const MAX_INPUTS_PAGE = 500;
 export async function listInputs(
   batchId: string,
   options: { limit?: number; cursor?: string | null } = {},
-): Promise<{ inputs: Input[]; nextCursor: string | null }> {
+): Promise<InputPage> {
   const limit = options.limit ?? DEFAULT_INPUTS_PAGE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INPUTS_PAGE) {
     throw validationFailed(`limit must be an integer from 1 to ${MAX_INPUTS_PAGE}`);

@@ -6,8 +6,8 @@ import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card, CardBody } from "@/components/ui/card";
 import { batchPath } from "@/lib/client/paths";
+import type { CreateBatchResult } from "@/lib/contract/responses";
 import { plural } from "@/lib/format";
-import type { CreateBatchResult } from "../hooks/use-batches";
 
 /** After the upload: how many rows became inputs, which rows were skipped and why, and where to go next. */
 export function BatchCreated({

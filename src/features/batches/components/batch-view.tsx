@@ -7,11 +7,10 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useProject } from "@/features/projects/hooks/use-projects";
 import { projectPath, projectsPath } from "@/lib/client/paths";
 import type { Batch } from "@/lib/contract/resources";
 import { formatDateTime, plural } from "@/lib/format";
-import { useBatch, useExecutions } from "../hooks/use-batches";
+import { useBatch, useBatchProject, useExecutions } from "../hooks/use-batches";
 import { ExecuteDialog } from "./execute-dialog";
 import { ExecutionsList } from "./executions-list";
 import { InputsTable } from "./inputs-table";
@@ -61,7 +60,7 @@ function Summary({ batch }: { batch: Batch }) {
 
 /** A batch: what it holds, its runs, its input rows, and "Execute Batch". */
 export function BatchView({ projectId, batchId }: { projectId: string; batchId: string }) {
-  const project = useProject(projectId);
+  const project = useBatchProject(projectId);
   const batch = useBatch(batchId);
   const executions = useExecutions(batchId);
 

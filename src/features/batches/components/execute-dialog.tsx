@@ -7,11 +7,12 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { startExecution } from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { livePath } from "@/lib/client/paths";
 import type { Batch, ExecutionMode } from "@/lib/contract/resources";
 import { plural } from "@/lib/format";
-import { type ExecutionChoice, startExecution, useEstimate } from "../hooks/use-batches";
+import { type ExecutionChoice, executionRequest, useEstimate } from "../hooks/use-batches";
 import { describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
 
 export const DEFAULT_SAMPLE_SIZE = 5;
@@ -91,7 +92,7 @@ export function ExecuteDialog({
     setStarting(true);
     setSubmitError(null);
     try {
-      const execution = await startExecution(batch.id, choice);
+      const { execution } = await startExecution(batch.id, executionRequest(choice));
       askNotificationPermissionOnce();
       onStarted?.();
       router.push(livePath({ projectId, batchId: batch.id, executionId: execution.id }));

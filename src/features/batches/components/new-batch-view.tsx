@@ -9,11 +9,12 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useProject } from "@/features/projects/hooks/use-projects";
+import { createBatch } from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { projectPath, projectsPath } from "@/lib/client/paths";
+import type { CreateBatchResult } from "@/lib/contract/responses";
 import { plural } from "@/lib/format";
-import { type CreateBatchResult, createBatch } from "../hooks/use-batches";
+import { useBatchProject } from "../hooks/use-batches";
 import {
   batchNameFromFile,
   type CsvPreview,
@@ -32,7 +33,7 @@ const AUTO = "";
 
 /** New batch: pick or drop a CSV, preview it, choose its columns, name it, create it, see what was accepted. */
 export function NewBatchView({ projectId }: { projectId: string }) {
-  const project = useProject(projectId);
+  const project = useBatchProject(projectId);
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<CsvPreview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);

@@ -1,52 +1,27 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { type ApiError, api } from "@/lib/client/api";
+import type { ApiError } from "@/lib/client/api";
+import {
+  getBatch,
+  getEstimate,
+  getProject,
+  listExecutions,
+  listInputs,
+  type StartExecutionRequest,
+} from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { useApiResource } from "@/lib/client/use-api-resource";
-import type { AgentConfig } from "@/lib/contract/agent";
-import type { Batch, Estimate, Execution, ExecutionMode, Input, InvalidRow } from "@/lib/contract/resources";
+import type { Estimate, ExecutionMode } from "@/lib/contract/resources";
 import { ACTIVE_EXECUTION_STATUSES } from "@/lib/contract/resources";
 
-const enc = encodeURIComponent;
-
-export function useBatches(projectId: string) {
-  return useApiResource(`batches:${projectId}`, () =>
-    api<{ batches: Batch[] }>(`/api/projects/${enc(projectId)}/batches`).then((r) => r.batches),
-  );
+/** The project a batch page sits in: its name for the breadcrumbs, and a 404 when the address names none. */
+export function useBatchProject(projectId: string) {
+  return useApiResource(`project:${projectId}`, () => getProject(projectId).then((r) => r.project));
 }
 
 export function useBatch(batchId: string) {
-  return useApiResource(`batch:${batchId}`, () =>
-    api<{ batch: Batch }>(`/api/batches/${enc(batchId)}`).then((r) => r.batch),
-  );
-}
-
-export interface CreateBatchInput {
-  file: File;
-  name?: string;
-  urlColumn?: string | null;
-  goalColumn?: string | null;
-  idColumn?: string | null;
-  agent?: Partial<AgentConfig>;
-}
-
-export interface CreateBatchResult {
-  batch: Batch;
-  rowCount: number;
-  invalidRows: InvalidRow[];
-}
-
-/** Uploads the CSV as multipart/form-data, the contract's first form of POST /api/projects/:id/batches. */
-export function createBatch(projectId: string, input: CreateBatchInput): Promise<CreateBatchResult> {
-  const form = new FormData();
-  form.set("file", input.file, input.file.name);
-  if (input.name?.trim()) form.set("name", input.name.trim());
-  if (input.urlColumn) form.set("urlColumn", input.urlColumn);
-  if (input.goalColumn) form.set("goalColumn", input.goalColumn);
-  if (input.idColumn) form.set("idColumn", input.idColumn);
-  if (input.agent) form.set("agent", JSON.stringify(input.agent));
-  return api<CreateBatchResult>(`/api/projects/${enc(projectId)}/batches`, { method: "POST", body: form });
+  return useApiResource(`batch:${batchId}`, () => getBatch(batchId).then((r) => r.batch));
 }
 
 export const INPUTS_PAGE_SIZE = 25;
@@ -59,11 +34,9 @@ export function useInputsPage(batchId: string, pageSize = INPUTS_PAGE_SIZE) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const page = cursors.length - 1;
   const cursor = cursors[page] ?? null;
-  const resource = useApiResource(`inputs:${batchId}:${pageSize}:${cursor ?? ""}`, () => {
-    const query = new URLSearchParams({ limit: String(pageSize) });
-    if (cursor) query.set("cursor", cursor);
-    return api<{ inputs: Input[]; nextCursor: string | null }>(`/api/batches/${enc(batchId)}/inputs?${query}`);
-  });
+  const resource = useApiResource(`inputs:${batchId}:${pageSize}:${cursor ?? ""}`, () =>
+    listInputs(batchId, { limit: pageSize, cursor }),
+  );
   const nextCursor = resource.data?.nextCursor ?? null;
   const next = useCallback(() => {
     if (nextCursor) setCursors((c) => [...c, nextCursor]);
@@ -74,9 +47,7 @@ export function useInputsPage(batchId: string, pageSize = INPUTS_PAGE_SIZE) {
 
 /** A batch's executions, newest first; refreshed every few seconds while one of them is still active. */
 export function useExecutions(batchId: string, pollMs = 4000) {
-  const resource = useApiResource(`executions:${batchId}`, () =>
-    api<{ executions: Execution[] }>(`/api/batches/${enc(batchId)}/executions`).then((r) => r.executions),
-  );
+  const resource = useApiResource(`executions:${batchId}`, () => listExecutions(batchId).then((r) => r.executions));
   const active = resource.data?.some((e) => ACTIVE_EXECUTION_STATUSES.includes(e.status)) ?? false;
   const { reload } = resource;
   useEffect(() => {
@@ -95,12 +66,11 @@ export interface ExecutionChoice {
   concurrency: number;
 }
 
-export function startExecution(batchId: string, choice: ExecutionChoice): Promise<Execution> {
-  const body: ExecutionChoice = { mode: choice.mode, concurrency: choice.concurrency };
+/** The body that starts a choice: a sample size only for a test run. */
+export function executionRequest(choice: ExecutionChoice): StartExecutionRequest {
+  const body: StartExecutionRequest = { mode: choice.mode, concurrency: choice.concurrency };
   if (choice.mode === "test") body.sampleSize = choice.sampleSize;
-  return api<{ execution: Execution }>(`/api/batches/${enc(batchId)}/executions`, { method: "POST", json: body }).then(
-    (r) => r.execution,
-  );
+  return body;
 }
 
 /**
@@ -130,10 +100,12 @@ export function useEstimate(batchId: string, choice: ExecutionChoice | null, del
     }
     setState((s) => ({ ...s, loading: true }));
     const timer = setTimeout(async () => {
-      const query = new URLSearchParams({ mode: choice.mode, concurrency: String(choice.concurrency) });
-      if (choice.mode === "test" && choice.sampleSize !== undefined) query.set("sampleSize", String(choice.sampleSize));
       try {
-        const estimate = await api<Estimate>(`/api/batches/${enc(batchId)}/estimate?${query}`);
+        const estimate = await getEstimate(batchId, {
+          mode: choice.mode,
+          concurrency: choice.concurrency,
+          sampleSize: choice.mode === "test" ? choice.sampleSize : undefined,
+        });
         if (mine === ticket.current) setState({ estimate, mode: choice.mode, error: null, loading: false });
       } catch (e) {
         const error = toApiError(e);

@@ -7,6 +7,7 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Progress } from "@/components/ui/progress";
+import { screenshotUrl } from "@/lib/client/endpoints";
 import type { ExecutionStatus } from "@/lib/contract/resources";
 import { useNow } from "../hooks/use-now";
 import { usePresence } from "../hooks/use-presence";
@@ -153,7 +154,7 @@ function Screenshot({
   url: string;
   inputId: string;
 }) {
-  const src = stamp ? `/api/jobs/${encodeURIComponent(jobId)}/screenshot?t=${encodeURIComponent(stamp)}` : null;
+  const src = stamp ? screenshotUrl(jobId, stamp) : null;
   const [failedSrc, setFailedSrc] = useState<string | null>(null);
   const [loadedSrc, setLoadedSrc] = useState<string | null>(null);
   const failed = src !== null && failedSrc === src;

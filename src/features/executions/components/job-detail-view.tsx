@@ -11,6 +11,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
+import { screenshotUrl } from "@/lib/client/endpoints";
 import {
   batchPath,
   type ExecutionPathParams,
@@ -218,7 +219,7 @@ function FinalScreenshot({ job }: { job: Job }) {
   return (
     // biome-ignore lint/performance/noImgElement: served by our API, not worth next/image
     <img
-      src={`/api/jobs/${encodeURIComponent(job.id)}/screenshot?t=${encodeURIComponent(job.completedAt ?? String(job.progressPercentage))}`}
+      src={screenshotUrl(job.id, job.completedAt ?? String(job.progressPercentage))}
       alt={`Final screenshot of ${job.finalUrl ?? job.siteUrl}`}
       className="aspect-[16/9] w-full rounded-md border border-slate-200 bg-slate-100 object-cover object-top"
       onError={() => setFailed(true)}

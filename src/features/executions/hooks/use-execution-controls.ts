@@ -1,16 +1,12 @@
 "use client";
 
 import { useCallback, useRef, useState } from "react";
-import { ApiError, api } from "@/lib/client/api";
+import { ApiError } from "@/lib/client/api";
+import { adjustConcurrency, pauseExecution, resumeExecution, stopExecution } from "@/lib/client/endpoints";
 import type { Execution } from "@/lib/contract/resources";
+import type { ControlResponse } from "@/lib/contract/responses";
 
 export type ControlAction = "pause" | "resume" | "stop" | "adjust-concurrency";
-
-interface ControlResponse {
-  success: boolean;
-  execution: Execution;
-  message: string;
-}
 
 /**
  * The execution's controls. One action at a time: while one is in flight the others (and a second click)
@@ -24,40 +20,41 @@ export function useExecutionControls(executionId: string, onExecution?: (executi
   const onExecutionRef = useRef(onExecution);
   onExecutionRef.current = onExecution;
 
-  const run = useCallback(
-    async (action: ControlAction, body?: unknown): Promise<boolean> => {
-      if (inFlight.current) return false;
-      inFlight.current = true;
-      setPending(action);
-      setError(null);
-      setMessage(null);
-      try {
-        const response = await api<ControlResponse>(`/api/executions/${encodeURIComponent(executionId)}/${action}`, {
-          method: "POST",
-          ...(body !== undefined ? { json: body } : {}),
-        });
-        if (response?.execution) onExecutionRef.current?.(response.execution);
-        setMessage(response?.message ?? null);
-        return true;
-      } catch (e) {
-        setError(e instanceof ApiError ? e.message : "The action failed. Try again.");
-        return false;
-      } finally {
-        inFlight.current = false;
-        setPending(null);
-      }
-    },
-    [executionId],
-  );
+  const run = useCallback(async (action: ControlAction, send: () => Promise<ControlResponse>): Promise<boolean> => {
+    if (inFlight.current) return false;
+    inFlight.current = true;
+    setPending(action);
+    setError(null);
+    setMessage(null);
+    try {
+      const response = await send();
+      if (response?.execution) onExecutionRef.current?.(response.execution);
+      setMessage(response?.message ?? null);
+      return true;
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : "The action failed. Try again.");
+      return false;
+    } finally {
+      inFlight.current = false;
+      setPending(null);
+    }
+  }, []);
 
   return {
     pending,
     error,
     message,
     clearError: useCallback(() => setError(null), []),
-    pause: useCallback(() => run("pause"), [run]),
-    resume: useCallback(() => run("resume"), [run]),
-    stop: useCallback((reason?: string) => run("stop", reason?.trim() ? { reason: reason.trim() } : {}), [run]),
-    adjustConcurrency: useCallback((concurrency: number) => run("adjust-concurrency", { concurrency }), [run]),
+    pause: useCallback(() => run("pause", () => pauseExecution(executionId)), [run, executionId]),
+    resume: useCallback(() => run("resume", () => resumeExecution(executionId)), [run, executionId]),
+    stop: useCallback(
+      (reason?: string) =>
+        run("stop", () => stopExecution(executionId, reason?.trim() ? { reason: reason.trim() } : {})),
+      [run, executionId],
+    ),
+    adjustConcurrency: useCallback(
+      (concurrency: number) => run("adjust-concurrency", () => adjustConcurrency(executionId, concurrency)),
+      [run, executionId],
+    ),
   };
 }

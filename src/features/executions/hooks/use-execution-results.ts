@@ -1,7 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { ApiError, api } from "@/lib/client/api";
+import { ApiError } from "@/lib/client/api";
+import { listJobs } from "@/lib/client/endpoints";
 import type { Job, JobStatus } from "@/lib/contract/resources";
 
 export type ResultStatus = Extract<JobStatus, "completed" | "failed" | "cancelled">;
@@ -98,11 +99,7 @@ export function useExecutionResults(
         try {
           let cursor: string | null = null;
           do {
-            const params = new URLSearchParams({ status: statusKey, limit: String(PAGE) });
-            if (cursor) params.set("cursor", cursor);
-            const page: { jobs: Job[]; nextCursor: string | null } = await api(
-              `/api/executions/${encodeURIComponent(executionId)}/jobs?${params}`,
-            );
+            const page = await listJobs(executionId, { statuses, limit: PAGE, cursor });
             const s = store.current;
             let added = false;
             for (const job of page.jobs) {

@@ -1,12 +1,13 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { ApiError, api } from "@/lib/client/api";
-import type { Job, Step } from "@/lib/contract/resources";
+import { ApiError } from "@/lib/client/api";
+import { getJob } from "@/lib/client/endpoints";
+import type { JobResponse } from "@/lib/contract/responses";
 
 /** One job and its step log; refreshed every 2 s while the job is still queued or running. */
 export function useJob(jobId: string) {
-  const [data, setData] = useState<{ job: Job; steps: Step[] } | null>(null);
+  const [data, setData] = useState<JobResponse | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
@@ -14,7 +15,7 @@ export function useJob(jobId: string) {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const load = async () => {
       try {
-        const result = await api<{ job: Job; steps: Step[] }>(`/api/jobs/${encodeURIComponent(jobId)}`);
+        const result = await getJob(jobId);
         if (cancelled) return;
         setData(result);
         setError(null);

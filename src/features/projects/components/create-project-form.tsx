@@ -4,9 +4,9 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { createProject } from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { projectPath } from "@/lib/client/paths";
-import { createProject } from "../hooks/use-projects";
 
 /** Name a project and create it; on success the new project opens. */
 export function CreateProjectForm() {
@@ -27,7 +27,7 @@ export function CreateProjectForm() {
     setSaving(true);
     setError(null);
     try {
-      const project = await createProject(name.trim());
+      const { project } = await createProject({ name: name.trim() });
       router.push(projectPath(project.id));
     } catch (e) {
       setError(toApiError(e).message);

@@ -10,15 +10,14 @@ import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock, Skeleton } from "@/components/ui/skeleton";
-import { useBatches } from "@/features/batches/hooks/use-batches";
 import { batchPath, newBatchPath, projectsPath } from "@/lib/client/paths";
 import { formatDateTime, plural } from "@/lib/format";
-import { useProject } from "../hooks/use-projects";
+import { useProject, useProjectBatches } from "../hooks/use-projects";
 
 /** A project: its batches (newest first) with row counts and dates, and "New batch". */
 export function ProjectView({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
-  const batches = useBatches(projectId);
+  const batches = useProjectBatches(projectId);
   const newBatchHref = newBatchPath(projectId);
 
   if (project.error?.status === 404) return <NotFound what="project" />;

@@ -1,0 +1,155 @@
+import type { z } from "zod";
+import type { agentConfigSchema } from "@/lib/contract/agent";
+import type { estimateQuerySchema, exportQuerySchema } from "@/lib/contract/queries";
+import type { createExecutionSchema, createProjectSchema, stopSchema } from "@/lib/contract/requests";
+import type { JobStatus } from "@/lib/contract/resources";
+import type {
+  BatchListResponse,
+  BatchResponse,
+  ControlResponse,
+  CreateBatchResult,
+  EstimateResponse,
+  ExecutionListResponse,
+  ExecutionResponse,
+  HealthResponse,
+  InputPage,
+  JobPage,
+  JobResponse,
+  LiveStatsResponse,
+  ProjectListResponse,
+  ProjectResponse,
+} from "@/lib/contract/responses";
+import { api } from "./api";
+
+/**
+ * The public HTTP API (CONTRACT.md), one typed function per route: the only place that spells an `/api/...` path.
+ * Each answers the route's whole body as src/lib/contract/responses.ts types it, and throws ApiError otherwise.
+ */
+
+export type CreateProjectRequest = z.input<typeof createProjectSchema>;
+export type StartExecutionRequest = z.input<ReturnType<typeof createExecutionSchema>>;
+export type StopRequest = z.input<typeof stopSchema>;
+/** Missing values take the server's defaults (production, the default sample size and concurrency). */
+export type EstimateQuery = Partial<z.output<ReturnType<typeof estimateQuerySchema>>>;
+export type ExportFormat = z.output<typeof exportQuerySchema>["format"];
+export type AgentConfigRequest = z.input<typeof agentConfigSchema>;
+
+/** The CSV as a file, the contract's multipart form of POST /api/projects/:id/batches (how the browser uploads). */
+export interface CreateBatchUpload {
+  file: File;
+  name?: string;
+  urlColumn?: string | null;
+  goalColumn?: string | null;
+  idColumn?: string | null;
+  agent?: AgentConfigRequest;
+}
+
+/** The CSV as text, the contract's JSON form of POST /api/projects/:id/batches (for scripts; 4 MiB at most). */
+export interface CreateBatchJson {
+  csv: string;
+  name?: string;
+  fileName?: string;
+  urlColumn?: string;
+  goalColumn?: string;
+  idColumn?: string;
+  agent?: AgentConfigRequest;
+}
+
+export interface PageQuery {
+  limit?: number;
+  cursor?: string | null;
+}
+
+export interface JobListQuery extends PageQuery {
+  /** Only jobs in these states; all of them when absent. */
+  statuses?: readonly JobStatus[];
+}
+
+const e = encodeURIComponent;
+
+/** `path?a=1&b=2` with the given values in order; absent ones (undefined, null, "") are left out. */
+function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+const post = { method: "POST" } as const;
+
+// Projects
+
+export const listProjects = () => api<ProjectListResponse>("/api/projects");
+export const getProject = (projectId: string) => api<ProjectResponse>(`/api/projects/${e(projectId)}`);
+export const createProject = (body: CreateProjectRequest) =>
+  api<ProjectResponse>("/api/projects", { ...post, json: body });
+
+// Batches
+
+export const listBatches = (projectId: string) => api<BatchListResponse>(`/api/projects/${e(projectId)}/batches`);
+
+export function createBatch(projectId: string, upload: CreateBatchUpload): Promise<CreateBatchResult> {
+  const form = new FormData();
+  form.set("file", upload.file, upload.file.name);
+  if (upload.name?.trim()) form.set("name", upload.name.trim());
+  if (upload.urlColumn) form.set("urlColumn", upload.urlColumn);
+  if (upload.goalColumn) form.set("goalColumn", upload.goalColumn);
+  if (upload.idColumn) form.set("idColumn", upload.idColumn);
+  if (upload.agent) form.set("agent", JSON.stringify(upload.agent));
+  return api<CreateBatchResult>(`/api/projects/${e(projectId)}/batches`, { ...post, body: form });
+}
+
+export const createBatchFromText = (projectId: string, body: CreateBatchJson) =>
+  api<CreateBatchResult>(`/api/projects/${e(projectId)}/batches`, { ...post, json: body });
+
+export const getBatch = (batchId: string) => api<BatchResponse>(`/api/batches/${e(batchId)}`);
+
+export const listInputs = (batchId: string, { limit, cursor }: PageQuery = {}) =>
+  api<InputPage>(withQuery(`/api/batches/${e(batchId)}/inputs`, { limit, cursor }));
+
+export const getEstimate = (batchId: string, { mode, concurrency, sampleSize }: EstimateQuery = {}) =>
+  api<EstimateResponse>(withQuery(`/api/batches/${e(batchId)}/estimate`, { mode, concurrency, sampleSize }));
+
+// Executions
+
+export const listExecutions = (batchId: string) => api<ExecutionListResponse>(`/api/batches/${e(batchId)}/executions`);
+export const startExecution = (batchId: string, body: StartExecutionRequest) =>
+  api<ExecutionResponse>(`/api/batches/${e(batchId)}/executions`, { ...post, json: body });
+export const getExecution = (executionId: string) => api<ExecutionResponse>(`/api/executions/${e(executionId)}`);
+
+export const listJobs = (executionId: string, { statuses, limit, cursor }: JobListQuery = {}) =>
+  api<JobPage>(withQuery(`/api/executions/${e(executionId)}/jobs`, { status: statuses?.join(","), limit, cursor }));
+
+export const getLiveStats = (executionId: string) =>
+  api<LiveStatsResponse>(`/api/executions/${e(executionId)}/live-stats`);
+
+/** A plain link, not a fetch: the server answers with an attachment the browser downloads. */
+export const exportUrl = (executionId: string, format: ExportFormat) =>
+  `/api/executions/${e(executionId)}/export?format=${format}`;
+
+// Controls
+
+export const pauseExecution = (executionId: string) =>
+  api<ControlResponse>(`/api/executions/${e(executionId)}/pause`, post);
+export const resumeExecution = (executionId: string) =>
+  api<ControlResponse>(`/api/executions/${e(executionId)}/resume`, post);
+export const stopExecution = (executionId: string, body: StopRequest = {}) =>
+  api<ControlResponse>(`/api/executions/${e(executionId)}/stop`, { ...post, json: body });
+export const adjustConcurrency = (executionId: string, concurrency: number) =>
+  api<ControlResponse>(`/api/executions/${e(executionId)}/adjust-concurrency`, { ...post, json: { concurrency } });
+
+// Jobs
+
+export const getJob = (jobId: string) => api<JobResponse>(`/api/jobs/${e(jobId)}`);
+
+/**
+ * The job's latest screenshot as an <img> source. `version` (when it was taken, or anything that changes with it)
+ * makes a new screenshot a new address, so the browser never shows a stale one.
+ */
+export const screenshotUrl = (jobId: string, version: string) => `/api/jobs/${e(jobId)}/screenshot?t=${e(version)}`;
+
+// Health
+
+export const getHealth = () => api<HealthResponse>("/api/health");
