@@ -2,14 +2,13 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import next from "next";
+import { EXECUTIONS_WS_PATH } from "./src/lib/contract/events";
 import { afterListen, startBackground, upgradeHandler } from "./src/server/boot";
 import { isDatabaseUnavailable } from "./src/server/db/unavailable";
 import { loadEnv } from "./src/server/env";
 import { exposureNotice, frontDoor } from "./src/server/http/front-door";
 import { log } from "./src/server/log";
 import { type Runtime, startRuntime, stopRuntime } from "./src/server/runtime";
-
-const WS_PATH = "/api/ws/executions";
 
 async function main() {
   const env = loadEnv();
@@ -87,7 +86,7 @@ async function serveHttp(
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!door.admitUpgrade(req, socket)) return;
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
-    if (pathname === WS_PATH) return upgradeExecutions(req, socket, head);
+    if (pathname === EXECUTIONS_WS_PATH) return upgradeExecutions(req, socket, head);
     if (dev && pathname.startsWith("/_next/")) {
       setTimeout(() => {
         if ((socket as Socket).bytesWritten === 0) socket.destroy(); // nobody answered it

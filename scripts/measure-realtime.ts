@@ -11,7 +11,7 @@ import { loadEnv } from "../src/server/env";
 import { transactWithEvents } from "../src/server/events/transaction";
 import { startRuntime, stopRuntime } from "../src/server/runtime";
 import { insertFixture } from "../test/helpers/fixtures";
-import { startHubServer } from "../test/helpers/realtime-harness";
+import { jobStartedData, startHubServer } from "../test/helpers/realtime-harness";
 
 const EVENTS = Number(process.argv[2] ?? 200);
 const INTERVAL_MS = Number(process.argv[3] ?? 10);
@@ -64,7 +64,7 @@ async function main() {
     const watchers: Watcher[] = [];
     const onEvent = (w: Watcher, m: Extract<ServerMessage, { type: "execution_event" }>) => {
       if (m.event.type !== "job_started") return;
-      latencies.push(performance.now() - (m.event.data.t as number));
+      latencies.push(performance.now() - ((m.event.data as { t?: number }).t ?? 0));
       w.lastSeq = m.event.seq;
     };
     // Connect in waves of 100, as tabs opening at about the same time.
@@ -79,7 +79,7 @@ async function main() {
     }
     for (let i = 0; i < EVENTS; i++) {
       await transactWithEvents((_tx, events) =>
-        events.emit(executionId, "job_started", { jobId: `job-${i}`, t: performance.now() }),
+        events.emit(executionId, "job_started", jobStartedData(`job-${i}`, { t: performance.now() })),
       );
       await sleep(INTERVAL_MS);
     }
@@ -95,7 +95,9 @@ async function main() {
   const executionId = (await insertFixture(runtime.db, { rows: 1, execution: {} })).execution!.id;
   const missed = 1000;
   for (let i = 0; i < missed; i++)
-    await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", { jobId: `job-${i}`, t: 0 }));
+    await transactWithEvents((_tx, events) =>
+      events.emit(executionId, "job_started", jobStartedData(`job-${i}`, { t: 0 })),
+    );
   const catchUps: number[] = [];
   for (let run = 0; run < 10; run++) {
     const started = performance.now();

@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks";
 import { WebSocket } from "ws";
 import { transactWithEvents } from "@/server/events/transaction";
 import { insertFixture } from "../../test/helpers/fixtures";
-import { startHubServer } from "../../test/helpers/realtime-harness";
+import { jobStartedData, startHubServer } from "../../test/helpers/realtime-harness";
 import { type Distribution, distribution, sleep, until } from "../lib/stats";
 import { type DbKind, freshRuntime } from "./fleetdeck-queue";
 
@@ -72,10 +72,11 @@ export async function measureRealtime(
         const wait = t0 + (i * 1000) / rate - performance.now();
         if (wait > 0) await sleep(wait);
         await transactWithEvents((_tx, events) =>
-          events.emit(executionId, "job_started", {
-            jobId: `bench-${i}`,
-            t: performance.timeOrigin + performance.now(),
-          }),
+          events.emit(
+            executionId,
+            "job_started",
+            jobStartedData(`bench-${i}`, { t: performance.timeOrigin + performance.now() }),
+          ),
         );
       }
     };

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
-import type { ExecutionEvent, ServerMessage } from "@/lib/contract/events";
+import type { EventData, ExecutionEvent, ServerMessage } from "@/lib/contract/events";
 import { transactWithEvents } from "@/server/events/transaction";
 import { type Hub, type HubOptions, startHub } from "@/server/realtime";
 import type { Runtime } from "@/server/runtime";
@@ -152,11 +152,25 @@ export function waitUntil(
   });
 }
 
+/** A whole job_started payload (the browser's stream drops what does not fit the contract), plus test fields. */
+export function jobStartedData(jobId: string, extra: Record<string, unknown> = {}): EventData<"job_started"> {
+  return {
+    jobId,
+    inputId: `input-${jobId}`,
+    siteUrl: "https://example.test/",
+    goal: null,
+    startedAt: new Date().toISOString(),
+    attempt: 1,
+    workerId: "test-worker",
+    ...extra,
+  };
+}
+
 /** Appends `count` retained job_started events, one transaction each, like the engine does. */
 export async function produceRetained(
   executionId: string,
   count: number,
-  data: (i: number) => Record<string, unknown> = (i) => ({ jobId: `job-${i}`, i }),
+  data: (i: number) => EventData<"job_started"> = (i) => jobStartedData(`job-${i}`, { i }),
 ) {
   for (let i = 0; i < count; i++) {
     await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", data(i)));

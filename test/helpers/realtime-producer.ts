@@ -5,6 +5,7 @@
 import { loadEnv } from "@/server/env";
 import { publishEphemeral, transactWithEvents } from "@/server/events/transaction";
 import { startRuntime, stopRuntime } from "@/server/runtime";
+import { jobStartedData } from "./realtime-harness";
 
 const [databaseUrl, countText, ...executionIds] = process.argv.slice(2);
 const count = Number(countText);
@@ -18,12 +19,11 @@ await startRuntime({ env, databaseUrl, role: "worker" });
 for (let i = 0; i < count; i++) {
   for (const executionId of executionIds) {
     // Some events are bigger than a NOTIFY payload may be: they travel as markers, read from the log.
-    const data = {
-      jobId: `${process.pid}-${i}`,
+    const data = jobStartedData(`${process.pid}-${i}`, {
       producer: process.pid,
       i,
       ...(i % 25 === 0 ? { bulky: "x".repeat(9000) } : {}),
-    };
+    });
     await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", data));
     publishEphemeral(executionId, "job_progress", {
       jobId: data.jobId,

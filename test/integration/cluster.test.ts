@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { eventOf } from "@/lib/contract/events";
 import { getExecution, startExecution } from "@/server/executions/service";
 import { listWorkers } from "@/server/repos/workers";
 import { countersAndTruth, gapFreeLog, peakRunning } from "../helpers/engine";
@@ -69,7 +70,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("cluster mode on PostgreSQL", () =
     const completed = events.filter((e) => e.type === "job_completed").map((e) => e.data.jobId as string);
     expect(completed).toHaveLength(6);
     expect(new Set(completed).size).toBe(6);
-    const requeued = events.filter((e) => e.type === "job_failed" && e.data.willRetry === true);
+    const requeued = events.filter(eventOf("job_failed")).filter((e) => e.data.willRetry);
     expect(requeued).toHaveLength(3);
     // The lease is 30 s; the heartbeat (dead after 3 s) is what returned them.
     for (const e of requeued)

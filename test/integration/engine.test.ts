@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AgentConfig } from "@/lib/contract/agent";
+import { eventOf } from "@/lib/contract/events";
 import { simulatedAgent } from "@/server/agents/simulated";
 import { type Agent, AgentError } from "@/server/agents/types";
 import { workers } from "@/server/db/schema";
@@ -281,7 +282,7 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     const events = await gapFreeLog(t.runtime.db, executionId);
     expect(events.filter((e) => e.type === "job_completed" && e.data.jobId === jobId)).toHaveLength(1);
     expect((await countersAndTruth(t.runtime.db, executionId)).truth.completed).toBe(3);
-    const requeued = events.filter((e) => e.type === "job_failed" && e.data.jobId === jobId);
+    const requeued = events.filter(eventOf("job_failed")).filter((e) => e.data.jobId === jobId);
     expect(requeued).toHaveLength(1);
     expect(requeued[0]!.data).toMatchObject({ willRetry: true });
     return String(requeued[0]!.data.error);

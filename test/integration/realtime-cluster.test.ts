@@ -85,7 +85,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("realtime across processes on post
         live
           .events(a)
           .filter((e) => e.type === "job_started")
-          .map((e) => e.data.producer),
+          .map((e) => (e.data as { producer?: number }).producer),
       ).size,
     ).toBe(2);
     live.close();

@@ -108,7 +108,12 @@ describe.each(DATABASES)("realtime database health on %s", (kind) => {
     expect(statuses.at(-1)).toEqual({ connected: true, error: null, degraded: REASON });
 
     // An event whose notification was lost while the database was away: it is only in the log.
-    await t.runtime.db.insert(executionEvents).values({ executionId, seq: 1, type: "execution_paused", data: {} });
+    await t.runtime.db.insert(executionEvents).values({
+      executionId,
+      seq: 1,
+      type: "execution_paused",
+      data: { pausedAt: new Date().toISOString(), running: 0 },
+    });
     await t.runtime.db
       .update(executions)
       .set({ lastEventSeq: sql`${executions.lastEventSeq} + 1` })

@@ -1,22 +1,23 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { applyEvent, type ExecutionState, type ExecutionStats, initialState } from "@/lib/client/execution-state";
+import { applyEvent, type ExecutionState, initialState } from "@/lib/client/execution-state";
 import { ExecutionStream, type SocketLike } from "@/lib/client/execution-stream";
 import type { ExecutionEvent } from "@/lib/contract/events";
+import type { JobCounts } from "@/lib/contract/stats";
 import { executions, jobs } from "@/server/db/schema";
 import { publishEphemeral } from "@/server/events/transaction";
 import { getExecution, listJobs, startExecution } from "@/server/executions/service";
 import { appendEvent } from "@/server/repos/events";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { insertFixture } from "../helpers/fixtures";
-import { startHubServer, waitUntil } from "../helpers/realtime-harness";
+import { jobStartedData, startHubServer, waitUntil } from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 const RUNS = 12;
 const JOBS = 30;
 const wsSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
-const show = (stats: ExecutionStats) => JSON.stringify(stats);
+const show = (stats: JobCounts) => JSON.stringify(stats);
 
 /**
  * The live view's counters against the truth (issue 10, finding 14). The client side is the page's
@@ -41,7 +42,7 @@ describe.each(DATABASES)("live view consistency on %s", (kind) => {
     let state: ExecutionState = initialState({ execution, runningJobs: running.jobs, finishedJobs: [] });
     let reference = state;
     const problems: string[] = [];
-    let atCompletion: ExecutionStats | null = null;
+    let atCompletion: JobCounts | null = null;
     let statsUpdates = 0;
     let statsUpdatesAfterCompletion = 0;
     const stream = new ExecutionStream({
@@ -72,7 +73,7 @@ describe.each(DATABASES)("live view consistency on %s", (kind) => {
       get state() {
         return state;
       },
-      get atCompletion(): ExecutionStats | null {
+      get atCompletion(): JobCounts | null {
         return atCompletion;
       },
       get statsUpdates() {
@@ -131,7 +132,7 @@ describe.each(DATABASES)("live view consistency on %s", (kind) => {
         await tx.update(jobs).set({ status: "running", startedAt: new Date() }).where(eq(jobs.id, job!.id));
         await tx.update(executions).set({ runningCount: 1, queuedCount: 2 }).where(eq(executions.id, execution!.id));
         await appendEvent(tx, execution!.id, "job_started", {
-          jobId: job!.id,
+          ...jobStartedData(job!.id),
           inputId: job!.inputId,
           siteUrl: job!.siteUrl,
         });

@@ -1,11 +1,18 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { ExecutionStream, type SocketLike } from "@/lib/client/execution-stream";
-import type { ExecutionEvent } from "@/lib/contract/events";
+import type { EventData, ExecutionEvent } from "@/lib/contract/events";
 import { publishEphemeral, transactWithEvents } from "@/server/events/transaction";
 import { eventsAfter } from "@/server/repos/events";
 import { insertFixture } from "../helpers/fixtures";
-import { type HubServer, range, startHubServer, TestClient, waitUntil } from "../helpers/realtime-harness";
+import {
+  type HubServer,
+  jobStartedData,
+  range,
+  startHubServer,
+  TestClient,
+  waitUntil,
+} from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 const wsSocket = (url: string) => new WebSocket(url) as unknown as SocketLike;
@@ -54,7 +61,7 @@ describe.each(DATABASES)("realtime delivery under load on %s", (kind) => {
   /** Two concurrent producers of retained events with a progress report after each: `total` retained events in all. */
   async function produce(
     total: number,
-    dataOf: (i: number) => Record<string, unknown> = (i) => ({ jobId: `job-${i}`, i }),
+    dataOf: (i: number) => EventData<"job_started"> = (i) => jobStartedData(`job-${i}`, { i }),
     pauseMs = 0,
   ) {
     let next = 0;
@@ -146,7 +153,7 @@ describe.each(DATABASES)("realtime delivery under load on %s", (kind) => {
     // more than the kernel's socket buffers and the hard bound together, for the one that does not read.
     const total = 600;
     const bulky = "x".repeat(30_000);
-    await produce(total, (i) => ({ jobId: `job-${i}`, i, bulky }), 3);
+    await produce(total, (i) => jobStartedData(`job-${i}`, { i, bulky }), 3);
     for (const c of fast) {
       await c.waitFor(() => c.retainedSeqs().length === total);
       expect(c.retainedSeqs()).toEqual(range(1, total));

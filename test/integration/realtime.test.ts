@@ -2,7 +2,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { WebSocket } from "ws";
 import { publishEphemeral, transactWithEvents } from "@/server/events/transaction";
 import { insertFixture } from "../helpers/fixtures";
-import { type HubServer, produceRetained, startHubServer, TestClient, waitUntil } from "../helpers/realtime-harness";
+import {
+  type HubServer,
+  jobStartedData,
+  produceRetained,
+  startHubServer,
+  TestClient,
+  waitUntil,
+} from "../helpers/realtime-harness";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
 /** The WebSocket protocol of the contract, message by message, on a real socket and database. */
@@ -67,8 +74,12 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
   it("replays from lastSeq, then sends each running job's state, then goes live", async () => {
     const { jobs } = await insertFixture(t.runtime.db, { rows: 2, execution: {} });
     const other = jobs[0]!.executionId;
-    await transactWithEvents((_tx, events) => events.emit(other, "execution_started", {}));
-    await transactWithEvents((_tx, events) => events.emit(other, "job_started", { jobId: jobs[0]!.id, inputId: "1" }));
+    await transactWithEvents((_tx, events) =>
+      events.emit(other, "execution_started", { mode: "production", totalJobs: 2, concurrency: 1, sampleSize: null }),
+    );
+    await transactWithEvents((_tx, events) =>
+      events.emit(other, "job_started", jobStartedData(jobs[0]!.id, { inputId: "1" })),
+    );
     // The job row holds the latest progress, as the engine keeps it.
     const { jobs: jobsTable } = await import("@/server/db/schema");
     const { eq } = await import("drizzle-orm");
@@ -197,7 +208,16 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
         .update(executions)
         .set({ completedCount: 3, failedCount: 1, runningCount: 0, queuedCount: 0, totalDurationMs: 4000 })
         .where(eq(executions.id, executionId));
-      await events.emit(executionId, "job_completed", { jobId: "j1", inputId: "1", success: true, durationMs: 1000 });
+      await events.emit(executionId, "job_completed", {
+        jobId: "j1",
+        inputId: "1",
+        siteUrl: "https://example.test/",
+        success: true,
+        extractedData: {},
+        durationMs: 1000,
+        finalUrl: null,
+        completedAt: new Date().toISOString(),
+      });
     });
     const isFinal = (e: { type: string; data: Record<string, unknown> }) =>
       e.type === "stats_update" && e.data.completed === 3;

@@ -3,11 +3,11 @@ import {
   applyEvent,
   type ExecutionSnapshot,
   type ExecutionState,
-  eventFit,
   initialState,
   MAX_FINISHED_JOBS,
+  skipUnreadable,
 } from "@/lib/client/execution-state";
-import type { EventType, ExecutionEvent } from "@/lib/contract/events";
+import { decodeEvent, type EventType, type ExecutionEvent, seqFit } from "@/lib/contract/events";
 import type { Execution, Job } from "@/lib/contract/resources";
 
 const ID = "exec-1";
@@ -68,13 +68,60 @@ const snapshot = (): ExecutionSnapshot => ({
   finishedJobs: [job("j0", { status: "completed", completedAt: "2026-01-01T00:00:02.000Z", executionDurationMs: 900 })],
 });
 
-const ev = (type: EventType, seq: number, data: Record<string, unknown> = {}): ExecutionEvent => ({
-  type,
-  executionId: ID,
-  seq,
-  data,
-  timestamp: "2026-01-01T00:01:00.000Z",
-});
+const AT = "2026-01-01T00:01:00.000Z";
+
+/** What a test leaves out of an event's data: the contract requires a whole payload. */
+function defaultsOf(type: EventType, data: Record<string, unknown>): Record<string, unknown> {
+  const job = { jobId: "", inputId: `in-${String(data.jobId)}` };
+  const counts = { running: 0, queued: 0, completed: 0, failed: 0, cancelled: 0, totalJobs: 10 };
+  switch (type) {
+    case "execution_started":
+      return { mode: "production", totalJobs: 10, concurrency: 2, sampleSize: null };
+    case "execution_paused":
+      return { pausedAt: AT, running: 1 };
+    case "execution_resumed":
+      return { resumedAt: AT };
+    case "execution_stopped":
+      return { status: "stopped", stoppedAt: AT, reason: null, cancelled: 0, running: 0 };
+    case "execution_completed":
+      return { status: "completed", completedAt: AT, ...counts };
+    case "concurrency_changed":
+      return { concurrency: 2, previous: 2 };
+    case "job_started":
+      return { ...job, siteUrl: "https://example.com/", goal: null, startedAt: AT, attempt: 1, workerId: "w1" };
+    case "job_completed":
+      return {
+        ...job,
+        siteUrl: "https://example.com/",
+        success: true,
+        extractedData: {},
+        durationMs: 0,
+        finalUrl: null,
+        completedAt: AT,
+      };
+    case "job_failed":
+      return { ...job, error: "failed", willRetry: false };
+    case "job_cancelled":
+      return { count: 1, allQueued: true };
+    case "job_progress":
+      return { jobId: "", currentStep: null, currentUrl: null, progress: 0 };
+    case "stats_update":
+      return { ...counts, successRate: 0, avgDurationMs: 0, status: "running" };
+  }
+}
+
+/** An event as the browser gets it: decoded against the contract, so a test event that does not fit fails here. */
+function ev(type: EventType, seq: number, data: Record<string, unknown> = {}): ExecutionEvent {
+  const decoded = decodeEvent({
+    type,
+    executionId: ID,
+    seq,
+    data: { ...defaultsOf(type, data), ...data },
+    timestamp: AT,
+  });
+  if (!decoded.ok) throw new Error(`the test's ${type} event does not fit the contract`);
+  return decoded.event;
+}
 
 const applyAll = (state: ExecutionState, events: ExecutionEvent[]) => events.reduce(applyEvent, state);
 
@@ -112,10 +159,11 @@ describe("execution state", () => {
 
   it("applies retained events only in seq order: older ignored, a jump leaves the state as it was", () => {
     const s = initialState(snapshot());
-    expect(eventFit(s, ev("job_started", 5))).toBe("old");
-    expect(eventFit(s, ev("job_started", 7))).toBe("gap");
-    expect(eventFit(s, ev("job_started", 6))).toBe("next");
-    expect(eventFit(s, ev("job_progress", 0))).toBe("ephemeral");
+    const at = s.execution.lastEventSeq;
+    expect(seqFit(at, ev("job_started", 5))).toBe("old");
+    expect(seqFit(at, ev("job_started", 7))).toBe("gap");
+    expect(seqFit(at, ev("job_started", 6))).toBe("next");
+    expect(seqFit(at, ev("job_progress", 0))).toBe("ephemeral");
     expect(applyEvent(s, ev("job_started", 5, { jobId: "x" }))).toBe(s);
     expect(applyEvent(s, ev("job_started", 7, { jobId: "x" }))).toBe(s);
     const next = applyEvent(
@@ -190,7 +238,7 @@ describe("execution state", () => {
       stoppedAt: "2026-01-01T00:02:00.000Z",
       stopReason: "enough",
     });
-    s = applyEvent(s, ev("job_cancelled", 10, { jobId: "q1" }));
+    s = applyEvent(s, ev("job_cancelled", 10, { count: 1 }));
     expect(s.stats).toMatchObject({ queued: 6, cancelled: 1 });
     const done = applyEvent(initialState(snapshot()), ev("execution_completed", 6));
     expect(done.execution.status).toBe("completed");
@@ -238,7 +286,7 @@ describe("execution state", () => {
     expect(applyEvent(base, ev("job_progress", 5, { ...card, jobId: "j0" }))).toBe(base);
   });
 
-  it("takes stats_update as the truth for counters and metrics", () => {
+  it("takes stats_update as the truth for counters", () => {
     const s = applyEvent(
       initialState(snapshot()),
       ev("stats_update", 5, {
@@ -253,7 +301,6 @@ describe("execution state", () => {
       }),
     );
     expect(s.stats).toEqual({ total: 10, running: 2, queued: 3, completed: 4, failed: 1, cancelled: 0 });
-    expect(s.metrics).toEqual({ successRate: 80, avgDurationMs: 1500 });
   });
 
   it("takes a stats_update only at the seq its counts belong to: counts of another moment would contradict the events applied", () => {
@@ -299,7 +346,29 @@ describe("execution state", () => {
       successRate: 100,
       avgDurationMs: 10,
     };
-    expect(applyEvent(done, ev("stats_update", 7, final)).metrics).toEqual({ successRate: 100, avgDurationMs: 10 });
+    const truth = applyEvent(done, ev("stats_update", 7, { ...final, running: 0, completed: 3 }));
+    expect(truth).not.toBe(done);
+    expect(truth.stats).toEqual({ total: 10, running: 0, queued: 0, completed: 3, failed: 0, cancelled: 7 });
+  });
+
+  it("decodes only events that fit the contract, and lets an unreadable retained event take its seq as a no-op", () => {
+    const s = initialState(snapshot()); // at seq 5
+    const wire = { type: "job_started", executionId: ID, seq: 6, timestamp: AT };
+    expect(decodeEvent({ ...wire, data: { jobId: "j2" } })).toEqual({
+      ok: false,
+      unreadable: { type: "job_started", executionId: ID, seq: 6, retained: true },
+    });
+    expect(decodeEvent({ ...wire, type: "job_teleported", data: {} })).toMatchObject({
+      ok: false,
+      unreadable: { seq: 6, retained: true },
+    });
+    expect(decodeEvent({ ...wire, seq: "six", data: {} })).toEqual({ ok: false, unreadable: null });
+    const skipped = skipUnreadable(s, 6);
+    expect(skipped.execution.lastEventSeq).toBe(6);
+    expect(skipped.stats).toEqual(s.stats);
+    // Only the next seq: an old one or one past a gap changes nothing.
+    expect(skipUnreadable(s, 5)).toBe(s);
+    expect(skipUnreadable(s, 7)).toBe(s);
   });
 
   it("keeps at most the newest MAX_FINISHED_JOBS finished jobs however long the execution runs", () => {

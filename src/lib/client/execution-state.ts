@@ -1,19 +1,11 @@
-import { type ExecutionEvent, isRetained } from "@/lib/contract/events";
+import { type ExecutionEvent, seqFit } from "@/lib/contract/events";
 import type { Execution, ExecutionMode, ExecutionStatus, Job } from "@/lib/contract/resources";
+import type { JobCounts } from "@/lib/contract/stats";
 
 /**
  * The Live Execution Viewer's state, and the one pure function that moves it: a REST snapshot, then
  * every event applied in seq order. Framework-free so it can be tested without a browser.
  */
-
-export interface ExecutionStats {
-  total: number;
-  running: number;
-  queued: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-}
 
 export interface RunningJob {
   jobId: string;
@@ -54,9 +46,7 @@ export interface ExecutionView {
 
 export interface ExecutionState {
   execution: ExecutionView;
-  stats: ExecutionStats;
-  /** Extra figures of the latest stats_update (success rate, average duration). */
-  metrics: { successRate: number; avgDurationMs: number };
+  stats: JobCounts;
   runningJobs: Record<string, RunningJob>;
   /** Newest first, at most MAX_FINISHED_JOBS: the results table pages older ones from REST. */
   completedJobs: FinishedJob[];
@@ -102,7 +92,6 @@ export function initialState(snapshot: ExecutionSnapshot): ExecutionState {
         completedAt: job.completedAt,
       }),
     );
-  const finished = e.stats.completed + e.stats.failed;
   return {
     execution: {
       id: e.id,
@@ -118,140 +107,112 @@ export function initialState(snapshot: ExecutionSnapshot): ExecutionState {
       stopReason: e.stopReason,
     },
     stats: { ...e.stats },
-    metrics: { successRate: finished === 0 ? 0 : (e.stats.completed / finished) * 100, avgDurationMs: 0 },
     runningJobs,
     completedJobs,
   };
 }
 
-/** What applyEvent concluded, for the stream: a retained event past lastSeq + 1 means events were missed. */
-export type EventFit = "next" | "old" | "gap" | "ephemeral";
-
-export function eventFit(state: ExecutionState, event: ExecutionEvent): EventFit {
-  if (!isRetained(event.type)) return "ephemeral";
-  if (event.seq <= state.execution.lastEventSeq) return "old";
-  return event.seq === state.execution.lastEventSeq + 1 ? "next" : "gap";
-}
-
 /**
- * Applies one event. Retained events apply only in order (seq === lastEventSeq + 1); an old one is
- * ignored and a gap leaves the state unchanged (the stream resubscribes from lastEventSeq).
+ * Applies one event. Retained events apply only in order (seq === lastEventSeq + 1, the contract's seq rule); an
+ * old one is ignored and a gap leaves the state unchanged (the stream resubscribes from lastEventSeq).
  * Ephemeral events only touch running jobs and stats. Returns the same object when nothing changed.
  */
 export function applyEvent(state: ExecutionState, event: ExecutionEvent): ExecutionState {
   if (event.executionId !== state.execution.id) return state;
-  const fit = eventFit(state, event);
+  const fit = seqFit(state.execution.lastEventSeq, event);
   if (fit === "old" || fit === "gap") return state;
   if (fit === "ephemeral") return applyEphemeral(state, event);
   const next = applyRetained(state, event);
   return { ...next, execution: { ...next.execution, lastEventSeq: event.seq } };
 }
 
-const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+/** A retained event this build cannot read (a newer server's type, an older log's shape) still takes its seq. */
+export function skipUnreadable(state: ExecutionState, seq: number): ExecutionState {
+  if (seq !== state.execution.lastEventSeq + 1) return state;
+  return withExecution(state, { lastEventSeq: seq });
+}
+
 const clamp = (n: number) => Math.max(0, n);
 
 function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionState {
-  const d = event.data;
-  const jobId = str(d.jobId);
   const at = event.timestamp;
   switch (event.type) {
     case "execution_started":
       return withExecution(state, { status: "running", startedAt: state.execution.startedAt ?? at });
     case "execution_paused":
-      return withExecution(state, { status: "paused", pausedAt: str(d.pausedAt) ?? at });
+      return withExecution(state, { status: "paused", pausedAt: event.data.pausedAt });
     case "execution_resumed":
       return withExecution(state, { status: "running", pausedAt: null });
-    case "execution_stopped": {
-      // "stopping" while running jobs finish, then "stopped": the event may say which.
-      const status = (str(d.status) as ExecutionStatus | null) ?? "stopped";
+    case "execution_stopped":
+      // "stopping" while running jobs finish, then "stopped".
       return withExecution(state, {
-        status,
-        stoppedAt: str(d.stoppedAt) ?? at,
-        stopReason: str(d.reason) ?? state.execution.stopReason,
+        status: event.data.status,
+        stoppedAt: event.data.stoppedAt,
+        stopReason: event.data.reason ?? state.execution.stopReason,
       });
-    }
     case "execution_completed": {
       // The terminal event of every execution: its status says completed or stopped, its counts are final.
-      const status = str(d.status) === "stopped" ? "stopped" : "completed";
+      const d = event.data;
       const stats = {
         ...state.stats,
         running: 0,
         queued: 0,
-        completed: num(d.completed) ?? state.stats.completed,
-        failed: num(d.failed) ?? state.stats.failed,
-        cancelled: num(d.cancelled) ?? state.stats.cancelled,
+        completed: d.completed,
+        failed: d.failed,
+        cancelled: d.cancelled,
       };
-      return { ...withExecution(state, { status, completedAt: str(d.completedAt) ?? at }), stats, runningJobs: {} };
+      return { ...withExecution(state, { status: d.status, completedAt: d.completedAt }), stats, runningJobs: {} };
     }
-    case "concurrency_changed": {
-      const concurrency = num(d.concurrency);
-      return concurrency === null ? state : withExecution(state, { concurrency });
-    }
+    case "concurrency_changed":
+      return withExecution(state, { concurrency: event.data.concurrency });
     case "job_started": {
-      if (!jobId) return state;
-      const already = state.runningJobs[jobId];
+      const d = event.data;
+      const already = state.runningJobs[d.jobId];
       const job: RunningJob = {
-        jobId,
-        inputId: str(d.inputId) ?? already?.inputId ?? null,
-        siteUrl: str(d.siteUrl) ?? already?.siteUrl ?? null,
-        goal: str(d.goal) ?? already?.goal ?? null,
+        jobId: d.jobId,
+        inputId: d.inputId,
+        siteUrl: d.siteUrl,
+        goal: d.goal,
         currentStep: already?.currentStep ?? null,
         currentUrl: already?.currentUrl ?? null,
         progress: already?.progress ?? 0,
-        startedAt: str(d.startedAt) ?? already?.startedAt ?? at,
+        startedAt: d.startedAt,
       };
       // Counted even if the job is already listed: the running list may be newer than the counters
       // (read after the execution in the snapshot), but each seq is applied once.
       const stats = { ...state.stats, queued: clamp(state.stats.queued - 1), running: state.stats.running + 1 };
-      return { ...state, stats, runningJobs: { ...state.runningJobs, [jobId]: job } };
+      return { ...state, stats, runningJobs: { ...state.runningJobs, [d.jobId]: job } };
     }
     case "job_completed":
     case "job_failed": {
-      if (!jobId) return state;
-      const willRetry = event.type === "job_failed" && d.willRetry === true;
-      const { [jobId]: job, ...runningJobs } = state.runningJobs;
+      const d = event.data;
+      const { [d.jobId]: job, ...runningJobs } = state.runningJobs;
       const stats = { ...state.stats, running: clamp(state.stats.running - 1) };
-      if (willRetry) {
+      if (event.type === "job_failed" && event.data.willRetry) {
         stats.queued += 1;
         return { ...state, stats, runningJobs };
       }
       if (event.type === "job_completed") stats.completed += 1;
       else stats.failed += 1;
       const finished: FinishedJob = {
-        jobId,
-        inputId: str(d.inputId) ?? job?.inputId ?? null,
-        siteUrl: job?.siteUrl ?? str(d.siteUrl),
+        jobId: d.jobId,
+        inputId: d.inputId,
+        siteUrl: job?.siteUrl ?? d.siteUrl ?? null,
         status: event.type === "job_completed" ? "completed" : "failed",
-        error: str(d.error),
-        durationMs: num(d.durationMs),
-        extractedData: (d.extractedData as Record<string, unknown> | undefined) ?? null,
+        error: event.type === "job_failed" ? event.data.error : null,
+        durationMs: d.durationMs ?? null,
+        extractedData: event.type === "job_completed" ? event.data.extractedData : null,
         completedAt: at,
       };
       return { ...state, stats, runningJobs, completedJobs: prependBounded(state.completedJobs, finished) };
     }
     case "job_cancelled": {
-      if (!jobId) {
-        // A stop cancels every queued job in one statement and says how many.
-        const count = num(d.count) ?? 1;
-        return {
-          ...state,
-          stats: {
-            ...state.stats,
-            queued: clamp(state.stats.queued - count),
-            cancelled: state.stats.cancelled + count,
-          },
-        };
-      }
-      const wasRunning = jobId in state.runningJobs;
-      const { [jobId]: _gone, ...runningJobs } = state.runningJobs;
-      const stats = {
-        ...state.stats,
-        running: wasRunning ? clamp(state.stats.running - 1) : state.stats.running,
-        queued: wasRunning ? state.stats.queued : clamp(state.stats.queued - 1),
-        cancelled: state.stats.cancelled + 1,
+      // A stop cancels every queued job in one statement and says how many.
+      const count = event.data.count;
+      return {
+        ...state,
+        stats: { ...state.stats, queued: clamp(state.stats.queued - count), cancelled: state.stats.cancelled + count },
       };
-      return { ...state, stats, runningJobs };
     }
     default:
       return state;
@@ -259,46 +220,41 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
 }
 
 function applyEphemeral(state: ExecutionState, event: ExecutionEvent): ExecutionState {
-  const d = event.data;
   if (event.type === "stats_update") {
     // The row's counters are the truth, but only for the moment they were read: the state after the
     // retained event whose seq they carry. Applied to a state at another seq they would undo events
     // applied since (the panel showing 29/30 beside a card saying 30 completed) or count some twice.
     if (event.seq !== state.execution.lastEventSeq) return state;
-    const stats: ExecutionStats = {
-      total: num(d.totalJobs) ?? state.stats.total,
-      running: num(d.running) ?? state.stats.running,
-      queued: num(d.queued) ?? state.stats.queued,
-      completed: num(d.completed) ?? state.stats.completed,
-      failed: num(d.failed) ?? state.stats.failed,
-      cancelled: num(d.cancelled) ?? state.stats.cancelled,
+    const d = event.data;
+    const stats: JobCounts = {
+      total: d.totalJobs,
+      running: d.running,
+      queued: d.queued,
+      completed: d.completed,
+      failed: d.failed,
+      cancelled: d.cancelled,
     };
-    const metrics = {
-      successRate: num(d.successRate) ?? state.metrics.successRate,
-      avgDurationMs: num(d.avgDurationMs) ?? state.metrics.avgDurationMs,
-    };
-    return { ...state, stats, metrics };
+    return { ...state, stats };
   }
   if (event.type !== "job_progress") return state;
-  const jobId = str(d.jobId);
-  if (!jobId) return state;
-  const known = state.runningJobs[jobId];
+  const d = event.data;
+  const known = state.runningJobs[d.jobId];
   // A report for a job not seen starting is only trusted when it carries the whole card (the
   // server's post-replay snapshot); otherwise it may be a late report of a job already finished.
-  if (!known && (d.snapshot !== true || state.completedJobs.some((j) => j.jobId === jobId))) return state;
+  if (!known && (d.snapshot !== true || state.completedJobs.some((j) => j.jobId === d.jobId))) return state;
   const job: RunningJob = {
-    jobId,
-    inputId: known?.inputId ?? str(d.inputId),
-    siteUrl: known?.siteUrl ?? str(d.siteUrl),
-    goal: known?.goal ?? str(d.goal),
-    startedAt: known?.startedAt ?? str(d.startedAt),
-    currentStep: str(d.currentStep) ?? known?.currentStep ?? null,
-    currentUrl: str(d.currentUrl) ?? known?.currentUrl ?? null,
-    progress: num(d.progress) ?? known?.progress ?? 0,
-    screenshotAt: str(d.screenshotAt) ?? known?.screenshotAt,
+    jobId: d.jobId,
+    inputId: known?.inputId ?? d.inputId ?? null,
+    siteUrl: known?.siteUrl ?? d.siteUrl ?? null,
+    goal: known?.goal ?? d.goal ?? null,
+    startedAt: known?.startedAt ?? d.startedAt ?? null,
+    currentStep: d.currentStep ?? known?.currentStep ?? null,
+    currentUrl: d.currentUrl ?? known?.currentUrl ?? null,
+    progress: d.progress,
   };
-  if (job.screenshotAt === undefined) delete job.screenshotAt;
-  return { ...state, runningJobs: { ...state.runningJobs, [jobId]: job } };
+  const screenshotAt = d.screenshotAt ?? known?.screenshotAt;
+  if (screenshotAt !== undefined) job.screenshotAt = screenshotAt;
+  return { ...state, runningJobs: { ...state.runningJobs, [d.jobId]: job } };
 }
 
 function withExecution(state: ExecutionState, patch: Partial<ExecutionView>): ExecutionState {

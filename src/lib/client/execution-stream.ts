@@ -1,4 +1,12 @@
-import { type ClientMessage, type ExecutionEvent, isRetained, type ServerMessage } from "@/lib/contract/events";
+import {
+  type ClientMessage,
+  decodeEvent,
+  type ExecutionEvent,
+  retainedSeqFit,
+  type SeqFit,
+  type ServerMessage,
+  seqFit,
+} from "@/lib/contract/events";
 
 /**
  * One execution's live stream over /api/ws/executions, without any framework: it subscribes from
@@ -33,6 +41,8 @@ export interface ExecutionStreamOptions {
   /** The seq the caller's state is at (the REST snapshot's lastEventSeq): replay starts after it. */
   lastSeq: number;
   onEvent(event: ExecutionEvent): void;
+  /** A retained event this build cannot read took the next seq: the caller moves its seq on without applying it. */
+  onUnreadable?(seq: number): void;
   onStatus?(status: StreamStatus): void;
   createSocket?(url: string): SocketLike;
   /** First reconnect delay (before jitter); it doubles per failed attempt up to maxBackoffMs. */
@@ -60,7 +70,8 @@ export class ExecutionStream {
   private error: string | null = null;
   private degraded: string | null = null;
   private lastReported: StreamStatus = { connected: false, error: null, degraded: null };
-  private readonly o: Required<Omit<ExecutionStreamOptions, "onStatus">> & Pick<ExecutionStreamOptions, "onStatus">;
+  private readonly o: Required<Omit<ExecutionStreamOptions, "onStatus" | "onUnreadable">> &
+    Pick<ExecutionStreamOptions, "onStatus" | "onUnreadable">;
 
   constructor(options: ExecutionStreamOptions) {
     this.o = {
@@ -163,21 +174,28 @@ export class ExecutionStream {
     }
   }
 
-  private handleEvent(event: ExecutionEvent) {
-    if (!isRetained(event.type)) {
-      this.o.onEvent(event);
+  private handleEvent(raw: unknown) {
+    const decoded = decodeEvent(raw);
+    if (decoded.ok) {
+      const fit = seqFit(this.lastSeq, decoded.event);
+      if (!this.inOrder(fit)) return;
+      if (fit === "next") this.lastSeq = decoded.event.seq;
+      this.o.onEvent(decoded.event);
       return;
     }
-    if (event.seq <= this.lastSeq) return; // already applied (replay overlapping live)
-    if (event.seq !== this.lastSeq + 1) {
-      if (!this.resyncing) {
-        this.resyncing = true;
-        this.subscribe();
-      }
-      return;
+    const odd = decoded.unreadable;
+    if (!odd?.retained || !this.inOrder(retainedSeqFit(this.lastSeq, odd.seq))) return;
+    this.lastSeq = odd.seq;
+    this.o.onUnreadable?.(odd.seq);
+  }
+
+  /** Retained events pass strictly in seq order: an old one (replay overlapping live) is dropped, a gap resubscribes. */
+  private inOrder(fit: SeqFit): boolean {
+    if (fit === "gap" && !this.resyncing) {
+      this.resyncing = true;
+      this.subscribe();
     }
-    this.lastSeq = event.seq;
-    this.o.onEvent(event);
+    return fit === "next" || fit === "ephemeral";
   }
 
   private subscribe() {

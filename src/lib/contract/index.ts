@@ -2,3 +2,4 @@ export * from "./agent";
 export * from "./events";
 export * from "./requests";
 export * from "./resources";
+export * from "./stats";

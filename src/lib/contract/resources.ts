@@ -1,4 +1,5 @@
 import type { AgentConfig } from "./agent";
+import type { JobCounts } from "./stats";
 
 export type ExecutionStatus = "pending" | "running" | "paused" | "stopping" | "stopped" | "completed";
 export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
@@ -61,7 +62,7 @@ export interface Execution {
   estimatedDurationMs: number | null;
   estimatedCost: number | null;
   lastEventSeq: number;
-  stats: LiveStats["stats"];
+  stats: JobCounts;
   lastActivityAt: string | null;
 }
 
@@ -99,7 +100,7 @@ export interface LiveStats {
   executionId: string;
   status: ExecutionStatus;
   concurrency: number;
-  stats: { total: number; running: number; queued: number; completed: number; failed: number; cancelled: number };
+  stats: JobCounts;
   metrics: {
     successRate: number;
     elapsedMs: number;

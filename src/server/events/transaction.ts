@@ -1,11 +1,11 @@
-import type { EventType, ExecutionEvent } from "@/lib/contract/events";
+import type { EphemeralEventType, EventData, ExecutionEvent, RetainedEventType } from "@/lib/contract/events";
 import type { Tx } from "../db/client";
 import { appendEvent } from "../repos/events";
 import { getRuntime } from "../runtime";
 
 export interface EventSink {
   /** Records a retained event in this transaction; it is published once the transaction commits. */
-  emit(executionId: string, type: EventType, data: Record<string, unknown>): Promise<ExecutionEvent>;
+  emit<T extends RetainedEventType>(executionId: string, type: T, data: EventData<T>): Promise<ExecutionEvent<T>>;
 }
 
 /**
@@ -19,7 +19,7 @@ export async function transactWithEvents<T>(fn: (tx: Tx, events: EventSink) => P
     const value = await fn(tx, {
       async emit(executionId, type, data) {
         const event = await appendEvent(tx, executionId, type, data);
-        pending.push(event);
+        pending.push(event as ExecutionEvent);
         return event;
       },
     });
@@ -32,10 +32,7 @@ export async function transactWithEvents<T>(fn: (tx: Tx, events: EventSink) => P
 }
 
 /** Ephemeral events are not stored; the hub stamps them with the latest seq it has delivered. */
-export function publishEphemeral(
-  executionId: string,
-  type: "job_progress" | "execution_progress" | "stats_update",
-  data: Record<string, unknown>,
-) {
-  getRuntime().bus.publish({ type, executionId, seq: 0, data, timestamp: new Date().toISOString() });
+export function publishEphemeral<T extends EphemeralEventType>(executionId: string, type: T, data: EventData<T>) {
+  const event = { type, executionId, seq: 0, data, timestamp: new Date().toISOString() } as ExecutionEvent<T>;
+  getRuntime().bus.publish(event as ExecutionEvent);
 }

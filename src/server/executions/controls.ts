@@ -122,7 +122,7 @@ export function adjustConcurrency(id: string, concurrency: number): Promise<Cont
 /** The terminal event of every execution, whether it completed or was stopped. */
 export async function emitCompleted(events: EventSink, row: executionsRepo.ExecutionRow) {
   await events.emit(row.id, "execution_completed", {
-    status: row.status,
+    status: row.status === "stopped" ? "stopped" : "completed",
     completedAt: (row.completedAt ?? new Date()).toISOString(),
     totalJobs: row.totalJobs,
     completed: row.completedCount,

@@ -7,6 +7,7 @@ import type {
   LiveStats,
   Step,
 } from "@/lib/contract/resources";
+import { averageDurationMs, successRate } from "@/lib/contract/stats";
 import type { ExecutionRow } from "../repos/executions";
 import type { JobRow, StepRow } from "../repos/jobs";
 
@@ -77,9 +78,9 @@ export function toStep(row: StepRow): Step {
 
 /** Success rate, average duration and ETA, all from the counters: no scan of the jobs table. */
 export function liveStatsOf(row: ExecutionRow, now = new Date()): LiveStats {
-  const finished = row.completedCount + row.failedCount;
-  const successRate = finished === 0 ? 0 : Math.round((row.completedCount / finished) * 1000) / 10;
-  const avgDurationMs = finished === 0 ? 0 : Math.round(row.totalDurationMs / finished);
+  const counts = { completed: row.completedCount, failed: row.failedCount };
+  const finished = counts.completed + counts.failed;
+  const avgDurationMs = averageDurationMs(counts, row.totalDurationMs);
   const end = row.completedAt ?? (row.status === "stopped" ? (row.lastActivityAt ?? now) : now);
   const elapsedMs = row.startedAt ? Math.max(0, end.getTime() - row.startedAt.getTime()) : 0;
   const remaining = row.queuedCount + row.runningCount;
@@ -99,7 +100,7 @@ export function liveStatsOf(row: ExecutionRow, now = new Date()): LiveStats {
     concurrency: row.concurrency,
     stats: statsOf(row),
     metrics: {
-      successRate,
+      successRate: successRate(counts, 1),
       elapsedMs,
       avgDurationMs,
       estimatedRemainingMs,

@@ -5,6 +5,7 @@ import { transactWithEvents } from "../events/transaction";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { getRuntime } from "../runtime";
+import { emitCompleted } from "./controls";
 import { DEFAULT_SAMPLE_SIZE, estimate } from "./estimate";
 import { liveStatsOf, toExecution, toJob, toStep } from "./serialize";
 
@@ -60,13 +61,7 @@ export async function startExecution(batchId: string, request: StartRequest): Pr
         status: "completed",
         completedAt: new Date(),
       });
-      await events.emit(created.id, "execution_completed", {
-        status: "completed",
-        completed: 0,
-        failed: 0,
-        cancelled: 0,
-        totalJobs: 0,
-      });
+      await emitCompleted(events, done);
       return done;
     }
     return (await executionsRepo.findExecution(tx, created.id))!;

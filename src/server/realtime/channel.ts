@@ -1,4 +1,4 @@
-import { type ExecutionEvent, isRetained } from "@/lib/contract/events";
+import { type ExecutionEvent, jobIdOf, retainedSeqFit, type SeqFit, seqFit } from "@/lib/contract/events";
 import { type EventMarker, isMarker } from "../events/bus";
 import { log } from "../log";
 import type { ExecutionHead } from "../repos/realtime";
@@ -105,15 +105,16 @@ export class Channel {
 
   private async accept(event: ExecutionEvent | EventMarker) {
     if (this.closed || this.missing || this.broken) return;
-    if (isMarker(event) || isRetained(event.type)) {
-      if (event.seq <= this.delivered) return;
-      if (!isMarker(event) && event.seq === this.delivered + 1) return this.deliverRetained(event);
-      return this.readMissing();
-    }
+    // A marker stands for a retained event too big for NOTIFY: never "next", it is read from the log.
+    const fit = isMarker(event) ? marked(retainedSeqFit(this.delivered, event.seq)) : seqFit(this.delivered, event);
+    if (fit === "old") return;
+    if (fit === "next") return this.deliverRetained(event as ExecutionEvent);
+    if (fit === "gap") return this.readMissing();
+    const ephemeral = event as ExecutionEvent;
     this.activity = true;
     // The hub makes stats_update itself from the execution row, at most every 2 s.
-    if (event.type === "stats_update") return;
-    this.throttleProgress(event);
+    if (ephemeral.type === "stats_update") return;
+    this.throttleProgress(ephemeral);
   }
 
   /** Delivers the logged events after the delivered seq, up to `upToSeq` when given. */
@@ -129,9 +130,9 @@ export class Channel {
   private deliverRetained(event: ExecutionEvent) {
     this.delivered = event.seq;
     this.activity = true;
-    const jobId = event.data.jobId;
+    const jobId = jobIdOf(event);
     // A progress report still waiting must not arrive after the job's end and bring it back to life.
-    if (typeof jobId === "string" && FINISHED_JOB_EVENTS.has(event.type)) this.progress.delete(jobId);
+    if (jobId !== undefined && FINISHED_JOB_EVENTS.has(event.type)) this.progress.delete(jobId);
     if (this.subscribers.size === 0) return;
     const frame = encodeEvent(event);
     for (const subscription of this.subscribers) subscription.offerRetained(event.seq, frame);
@@ -139,7 +140,7 @@ export class Channel {
 
   /** Latest wins per job: sent at once if the job's last report is old enough, else kept for flushProgress. */
   private throttleProgress(event: ExecutionEvent) {
-    const key = typeof event.data.jobId === "string" ? event.data.jobId : EXECUTION_KEY;
+    const key = jobIdOf(event) ?? EXECUTION_KEY;
     const now = Date.now();
     let entry = this.progress.get(key);
     // Notifications from a pool of connections may arrive out of order: never go back to an older report.
@@ -178,3 +179,6 @@ export class Channel {
     for (const subscription of this.subscribers) subscription.offerEphemeral(frame);
   }
 }
+
+/** A marker is never applied as it is: even the next seq is read from the log, where the whole event is. */
+const marked = (fit: SeqFit): SeqFit => (fit === "next" ? "gap" : fit);

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
-import { type ClientMessage, channelOf, type ExecutionEvent } from "@/lib/contract/events";
+import { type ClientMessage, channelOf, type ExecutionEvent, executionIdOfChannel } from "@/lib/contract/events";
 import type { Database, DatabaseHealth } from "../db/client";
 import type { EventMarker } from "../events/bus";
 import { log } from "../log";
@@ -12,7 +12,7 @@ import { AddressQuota } from "./address-quota";
 import { Channel, type ChannelDeps } from "./channel";
 import { CLOSE_TOO_SLOW, Connection, type SendLimits } from "./connection";
 import { Gate } from "./gate";
-import { encode, executionIdOfChannel, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "./protocol";
+import { encode, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "./protocol";
 import { type ReplayDeps, replay } from "./replay";
 import { Subscription } from "./subscription";
 

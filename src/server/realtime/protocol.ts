@@ -1,19 +1,9 @@
-import { z } from "zod";
-import type { ClientMessage, ExecutionEvent, ServerMessage } from "@/lib/contract/events";
+import { CLIENT_MESSAGES, type ClientMessage, type ExecutionEvent, type ServerMessage } from "@/lib/contract/events";
 
 /** The contract: a client message over 1 MiB closes the connection with 1009 (ws enforces it via maxPayload). */
 export const MAX_CLIENT_MESSAGE_BYTES = 1024 * 1024;
 
-const schemas = {
-  subscribe: z.object({
-    type: z.literal("subscribe"),
-    executionId: z.string().min(1, "executionId is required").max(200),
-    // null is accepted as "no lastSeq": some clients serialize an unset number that way.
-    lastSeq: z.number().int().min(0).nullish(),
-  }),
-  unsubscribe: z.object({ type: z.literal("unsubscribe"), channel: z.string().min(1, "channel is required").max(300) }),
-  ping: z.object({ type: z.literal("ping") }),
-} as const;
+const schemas = CLIENT_MESSAGES;
 
 export type ParseResult =
   | { ok: true; message: ClientMessage }
@@ -49,13 +39,6 @@ export function parseClientMessage(text: string): ParseResult {
   const message = parsed.data as ClientMessage & { lastSeq?: number | null };
   if (message.type === "subscribe" && message.lastSeq === null) delete message.lastSeq;
   return { ok: true, message: message as ClientMessage };
-}
-
-/** channel "execution:<id>" → id, or undefined for any other shape. */
-export function executionIdOfChannel(channel: string): string | undefined {
-  return channel.startsWith("execution:") && channel.length > "execution:".length
-    ? channel.slice("execution:".length)
-    : undefined;
 }
 
 export const encode = (message: ServerMessage): string => JSON.stringify(message);

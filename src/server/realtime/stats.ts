@@ -1,9 +1,11 @@
-import type { ExecutionEvent, StatsCounts } from "@/lib/contract/events";
+import type { EventData, ExecutionEvent } from "@/lib/contract/events";
+import type { ExecutionStatus } from "@/lib/contract/resources";
+import { averageDurationMs, successRate } from "@/lib/contract/stats";
 import type { ExecutionHead } from "../repos/realtime";
 
 /** The contract's stats_update data, from the execution row's counters. */
-export function statsFromHead(head: ExecutionHead): StatsCounts {
-  const finished = head.completedCount + head.failedCount;
+export function statsFromHead(head: ExecutionHead): EventData<"stats_update"> {
+  const counts = { completed: head.completedCount, failed: head.failedCount };
   return {
     running: head.runningCount,
     queued: head.queuedCount,
@@ -11,17 +13,18 @@ export function statsFromHead(head: ExecutionHead): StatsCounts {
     failed: head.failedCount,
     cancelled: head.cancelledCount,
     totalJobs: head.totalJobs,
-    successRate: finished === 0 ? 0 : (head.completedCount / finished) * 100,
-    avgDurationMs: finished === 0 ? 0 : Math.round(head.totalDurationMs / finished),
+    successRate: successRate(counts),
+    avgDurationMs: averageDurationMs(counts, head.totalDurationMs),
+    status: head.status as ExecutionStatus,
   };
 }
 
-export function statsUpdateEvent(head: ExecutionHead): ExecutionEvent {
+export function statsUpdateEvent(head: ExecutionHead): ExecutionEvent<"stats_update"> {
   return {
     type: "stats_update",
     executionId: head.id,
     seq: 0, // stamped by the channel
-    data: { ...statsFromHead(head), status: head.status },
+    data: statsFromHead(head),
     timestamp: new Date().toISOString(),
   };
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from "drizzle-orm";
-import type { EventType, ExecutionEvent } from "@/lib/contract/events";
+import type { EventData, ExecutionEvent, RetainedEventType } from "@/lib/contract/events";
 import type { DbOrTx } from "../db/client";
 import { executionEvents, executions } from "../db/schema";
 
@@ -8,12 +8,12 @@ import { executionEvents, executions } from "../db/schema";
  * lock, so seqs are gap-free and in commit order; call it inside the transaction that makes the
  * change the event reports.
  */
-export async function appendEvent(
+export async function appendEvent<T extends RetainedEventType>(
   tx: DbOrTx,
   executionId: string,
-  type: EventType,
-  data: Record<string, unknown>,
-): Promise<ExecutionEvent> {
+  type: T,
+  data: EventData<T>,
+): Promise<ExecutionEvent<T>> {
   const [row] = await tx
     .update(executions)
     .set({ lastEventSeq: sql`${executions.lastEventSeq} + 1`, lastActivityAt: sql`now()` })
@@ -24,7 +24,7 @@ export async function appendEvent(
     .insert(executionEvents)
     .values({ executionId, seq: row.seq, type, data })
     .returning({ createdAt: executionEvents.createdAt });
-  return { type, executionId, seq: row.seq, data, timestamp: stored!.createdAt.toISOString() };
+  return { type, executionId, seq: row.seq, data, timestamp: stored!.createdAt.toISOString() } as ExecutionEvent<T>;
 }
 
 /** Retained events with seq > afterSeq, in order. */
@@ -40,11 +40,15 @@ export async function eventsAfter(
     .where(and(eq(executionEvents.executionId, executionId), gt(executionEvents.seq, afterSeq)))
     .orderBy(asc(executionEvents.seq))
     .limit(limit);
-  return rows.map((r) => ({
-    type: r.type as EventType,
-    executionId: r.executionId,
-    seq: r.seq,
-    data: r.data,
-    timestamp: r.createdAt.toISOString(),
-  }));
+  // The log holds only what appendEvent wrote, so its rows are events of their type.
+  return rows.map(
+    (r) =>
+      ({
+        type: r.type,
+        executionId: r.executionId,
+        seq: r.seq,
+        data: r.data,
+        timestamp: r.createdAt.toISOString(),
+      }) as ExecutionEvent,
+  );
 }

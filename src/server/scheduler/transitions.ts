@@ -69,7 +69,7 @@ async function claimWithin(
       inputId: job.inputId,
       siteUrl: job.siteUrl,
       goal: job.goal,
-      startedAt: job.startedAt?.toISOString(),
+      startedAt: (job.startedAt ?? new Date()).toISOString(),
       attempt: job.retryCount + 1,
       workerId: claimant.workerId,
     });
@@ -172,7 +172,7 @@ export async function finishJob(
         extractedData: outcome.extractedData ?? {},
         durationMs: common.executionDurationMs,
         finalUrl: common.finalUrl,
-        completedAt: done.completedAt?.toISOString(),
+        completedAt: (done.completedAt ?? new Date()).toISOString(),
       });
       await finishExecutionIfDone(tx, counters, events);
       await claimAfter(tx, events, counters);

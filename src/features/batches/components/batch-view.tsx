@@ -1,10 +1,9 @@
 "use client";
 
+import { LoadError } from "@/components/app/load-error";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
 import { NotFound } from "@/components/app/not-found";
 import { PageHeader } from "@/components/app/page-header";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
 import { Card, CardBody } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { projectPath, projectsPath } from "@/lib/client/paths";
@@ -91,17 +90,7 @@ export function BatchView({ projectId, batchId }: { projectId: string; batchId: 
         actions={b ? <ExecuteDialog projectId={projectId} batch={b} /> : undefined}
       />
       {batch.error ? (
-        <Alert
-          tone="danger"
-          title="Could not load the batch"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => void batch.reload()}>
-              Try again
-            </Button>
-          }
-        >
-          {batch.error.message}
-        </Alert>
+        <LoadError title="Could not load the batch" message={batch.error.message} onRetry={batch.reload} />
       ) : !b ? (
         <div role="status" className="space-y-4">
           <span className="sr-only">Loading the batch…</span>

@@ -2,9 +2,8 @@
 
 import { History } from "lucide-react";
 import Link from "next/link";
-import { Alert } from "@/components/ui/alert";
+import { LoadError } from "@/components/app/load-error";
 import { Badge, type Tone } from "@/components/ui/badge";
-import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Progress } from "@/components/ui/progress";
 import { LoadingBlock } from "@/components/ui/skeleton";
@@ -52,17 +51,7 @@ export function ExecutionsList({
   if (loading) return <LoadingBlock label="Loading executions…" lines={2} />;
   if (error && !data) {
     return (
-      <Alert
-        tone="danger"
-        title="Could not load the executions"
-        action={
-          <Button variant="secondary" size="sm" onClick={() => void reload()}>
-            Try again
-          </Button>
-        }
-      >
-        {error.message}
-      </Alert>
+      <LoadError title="Could not load the executions" message={error.message} onRetry={reload} />
     );
   }
   if (!data?.length) {

@@ -2,6 +2,7 @@
 
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import { useRef } from "react";
+import { LoadError } from "@/components/app/load-error";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { LoadingBlock } from "@/components/ui/skeleton";
@@ -23,17 +24,7 @@ export function InputsTable({ batch }: { batch: Batch }) {
 
   if (inputs.error && !shown) {
     return (
-      <Alert
-        tone="danger"
-        title="Could not load the inputs"
-        action={
-          <Button variant="secondary" size="sm" onClick={() => void inputs.reload()}>
-            Try again
-          </Button>
-        }
-      >
-        {inputs.error.message}
-      </Alert>
+      <LoadError title="Could not load the inputs" message={inputs.error.message} onRetry={inputs.reload} />
     );
   }
   if (!shown) return <LoadingBlock label="Loading inputs…" lines={4} />;

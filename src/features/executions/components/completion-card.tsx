@@ -2,18 +2,15 @@ import { CheckCircle2, Download, OctagonX, TableProperties } from "lucide-react"
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
+import { exportUrl } from "@/lib/client/endpoints";
 import type { ExecutionStatus } from "@/lib/contract/resources";
-import type { StatsCounts } from "./live-stats-panel";
+import type { JobCounts } from "@/lib/contract/stats";
 
-export function completionSummary(status: ExecutionStatus, stats: StatsCounts): { title: string; body: string } {
+export function completionSummary(status: ExecutionStatus, stats: JobCounts): { title: string; body: string } {
   const counts = `${stats.completed} completed, ${stats.failed} failed${stats.cancelled ? `, ${stats.cancelled} cancelled` : ""}`;
   return status === "stopped"
     ? { title: "Execution stopped", body: counts }
     : { title: "Execution complete", body: counts };
-}
-
-export function exportHref(executionId: string, format: "csv" | "json") {
-  return `/api/executions/${encodeURIComponent(executionId)}/export?format=${format}`;
 }
 
 /** Shown when an execution has finished: what happened, the results, and the exports. It never navigates by itself. */
@@ -26,7 +23,7 @@ export function CompletionCard({
 }: {
   executionId: string;
   status: ExecutionStatus;
-  stats: StatsCounts;
+  stats: JobCounts;
   stopReason?: string | null;
   resultsHref?: string;
 }) {
@@ -76,11 +73,11 @@ const linkClass =
 export function ExportLinks({ executionId }: { executionId: string }) {
   return (
     <>
-      <a href={exportHref(executionId, "csv")} download className={linkClass}>
+      <a href={exportUrl(executionId, "csv")} download className={linkClass}>
         <Download className="h-4 w-4" aria-hidden="true" />
         Export CSV
       </a>
-      <a href={exportHref(executionId, "json")} download className={linkClass}>
+      <a href={exportUrl(executionId, "json")} download className={linkClass}>
         <Download className="h-4 w-4" aria-hidden="true" />
         Export JSON
       </a>

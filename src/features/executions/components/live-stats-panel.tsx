@@ -6,18 +6,10 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Progress } from "@/components/ui/progress";
 import type { Execution } from "@/lib/contract/resources";
+import { type JobCounts, successRate } from "@/lib/contract/stats";
 import { useAnimatedNumber } from "../hooks/use-animated-number";
 import { useNow } from "../hooks/use-now";
 import { formatDuration } from "./format";
-
-export interface StatsCounts {
-  total: number;
-  running: number;
-  queued: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-}
 
 type Timing = Pick<Execution, "status" | "concurrency" | "startedAt" | "completedAt" | "stoppedAt">;
 
@@ -70,13 +62,13 @@ function Stat({
 }
 
 /** Progress, success rate, running / queued, failures, concurrency, elapsed and ETA. Numbers glide rather than jump. */
-export function LiveStatsPanel({ stats, execution }: { stats: StatsCounts; execution: Timing }) {
+export function LiveStatsPanel({ stats, execution }: { stats: JobCounts; execution: Timing }) {
   const now = useNow();
   const done = stats.completed + stats.failed;
   const finishedTotal = done + stats.cancelled;
   const total = Math.max(stats.total, 0);
   const percentDone = total > 0 ? (finishedTotal / total) * 100 : 0;
-  const successRate = done > 0 ? (stats.completed / done) * 100 : 0;
+  const success = successRate(stats);
   const failureRate = done > 0 ? (stats.failed / done) * 100 : 0;
 
   // Once finished, the figures are final and shown as they are, in the same render as the completion card.
@@ -85,7 +77,7 @@ export function LiveStatsPanel({ stats, execution }: { stats: StatsCounts; execu
   const aRunning = useAnimatedNumber(stats.running, { exact: finished });
   const aQueued = useAnimatedNumber(stats.queued, { exact: finished });
   const aFailed = useAnimatedNumber(stats.failed, { exact: finished });
-  const aSuccess = useAnimatedNumber(successRate, { exact: finished });
+  const aSuccess = useAnimatedNumber(success, { exact: finished });
   const aFailure = useAnimatedNumber(failureRate, { exact: finished });
 
   const elapsed = elapsedMs(execution, now);

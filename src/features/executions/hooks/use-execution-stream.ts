@@ -2,8 +2,15 @@
 
 import { useEffect, useState } from "react";
 import { ApiError, api } from "@/lib/client/api";
-import { applyEvent, type ExecutionSnapshot, type ExecutionState, initialState } from "@/lib/client/execution-state";
+import {
+  applyEvent,
+  type ExecutionSnapshot,
+  type ExecutionState,
+  initialState,
+  skipUnreadable,
+} from "@/lib/client/execution-state";
 import { ExecutionStream } from "@/lib/client/execution-stream";
+import { EXECUTIONS_WS_PATH } from "@/lib/contract/events";
 import type { Execution, Job } from "@/lib/contract/resources";
 
 export interface ExecutionStreamView {
@@ -17,8 +24,6 @@ export interface ExecutionStreamView {
   /** The execution does not exist: nothing to retry. */
   notFound: boolean;
 }
-
-export const WS_PATH = "/api/ws/executions";
 
 const NOTHING_YET: ExecutionStreamView = {
   state: null,
@@ -45,7 +50,7 @@ export async function loadExecutionSnapshot(executionId: string): Promise<Execut
 
 function socketUrl(): string {
   const { protocol, host } = window.location;
-  return `${protocol === "https:" ? "wss" : "ws"}://${host}${WS_PATH}`;
+  return `${protocol === "https:" ? "wss" : "ws"}://${host}${EXECUTIONS_WS_PATH}`;
 }
 
 /**
@@ -81,6 +86,7 @@ export function useExecutionStream(executionId: string): ExecutionStreamView {
         lastSeq: snapshot.execution.lastEventSeq,
         // React batches these updates, so a burst of events renders once.
         onEvent: (event) => setView((v) => (v.state ? { ...v, state: applyEvent(v.state, event) } : v)),
+        onUnreadable: (seq) => setView((v) => (v.state ? { ...v, state: skipUnreadable(v.state, seq) } : v)),
         onStatus: ({ connected, error, degraded }) => setView((v) => ({ ...v, connected, error, degraded })),
       });
       stream.start();

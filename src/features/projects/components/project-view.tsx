@@ -2,10 +2,10 @@
 
 import { ChevronRight, FileSpreadsheet, Plus } from "lucide-react";
 import Link from "next/link";
+import { LoadError } from "@/components/app/load-error";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
 import { NotFound } from "@/components/app/not-found";
 import { PageHeader } from "@/components/app/page-header";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -36,18 +36,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
         }
       />
       {project.error && (
-        <Alert
-          tone="danger"
-          title="Could not load the project"
-          className="mb-6"
-          action={
-            <Button variant="secondary" size="sm" onClick={() => void project.reload()}>
-              Try again
-            </Button>
-          }
-        >
-          {project.error.message}
-        </Alert>
+        <LoadError title="Could not load the project" message={project.error.message} onRetry={project.reload} className="mb-6" />
       )}
 
       <section aria-labelledby="batches-title" className="space-y-3">
@@ -57,17 +46,7 @@ export function ProjectView({ projectId }: { projectId: string }) {
         {batches.loading ? (
           <LoadingBlock label="Loading batches…" />
         ) : batches.error ? (
-          <Alert
-            tone="danger"
-            title="Could not load the batches"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => void batches.reload()}>
-                Try again
-              </Button>
-            }
-          >
-            {batches.error.message}
-          </Alert>
+          <LoadError title="Could not load the batches" message={batches.error.message} onRetry={batches.reload} />
         ) : !batches.data?.length ? (
           <EmptyState
             icon={FileSpreadsheet}

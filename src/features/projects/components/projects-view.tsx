@@ -2,8 +2,7 @@
 
 import { ChevronRight, FolderOpen } from "lucide-react";
 import Link from "next/link";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { LoadError } from "@/components/app/load-error";
 import { Card, CardBody } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
@@ -30,17 +29,7 @@ export function ProjectsView() {
         {loading ? (
           <LoadingBlock label="Loading projects…" />
         ) : error ? (
-          <Alert
-            tone="danger"
-            title="Could not load the projects"
-            action={
-              <Button variant="secondary" size="sm" onClick={() => void reload()}>
-                Try again
-              </Button>
-            }
-          >
-            {error.message}
-          </Alert>
+          <LoadError title="Could not load the projects" message={error.message} onRetry={reload} />
         ) : !projects?.length ? (
           <EmptyState icon={FolderOpen} title="No projects yet">
             A project holds your CSV batches and their runs. Name your first one above.
