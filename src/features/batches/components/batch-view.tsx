@@ -1,7 +1,7 @@
 "use client";
 
-import { LoadError } from "@/components/app/load-error";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { LoadError } from "@/components/app/load-error";
 import { NotFound } from "@/components/app/not-found";
 import { PageHeader } from "@/components/app/page-header";
 import { Card, CardBody } from "@/components/ui/card";

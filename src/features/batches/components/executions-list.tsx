@@ -50,9 +50,7 @@ export function ExecutionsList({
   const { data, error, loading, reload } = executions;
   if (loading) return <LoadingBlock label="Loading executions…" lines={2} />;
   if (error && !data) {
-    return (
-      <LoadError title="Could not load the executions" message={error.message} onRetry={reload} />
-    );
+    return <LoadError title="Could not load the executions" message={error.message} onRetry={reload} />;
   }
   if (!data?.length) {
     return (

@@ -23,9 +23,7 @@ export function InputsTable({ batch }: { batch: Batch }) {
   const last = inputs.page * inputs.pageSize + (shown?.inputs.length ?? 0);
 
   if (inputs.error && !shown) {
-    return (
-      <LoadError title="Could not load the inputs" message={inputs.error.message} onRetry={inputs.reload} />
-    );
+    return <LoadError title="Could not load the inputs" message={inputs.error.message} onRetry={inputs.reload} />;
   }
   if (!shown) return <LoadingBlock label="Loading inputs…" lines={4} />;
 

@@ -2,11 +2,10 @@
 
 import { ChevronRight, FileSpreadsheet, Plus } from "lucide-react";
 import Link from "next/link";
-import { LoadError } from "@/components/app/load-error";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
+import { LoadError } from "@/components/app/load-error";
 import { NotFound } from "@/components/app/not-found";
 import { PageHeader } from "@/components/app/page-header";
-import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock, Skeleton } from "@/components/ui/skeleton";
@@ -36,7 +35,12 @@ export function ProjectView({ projectId }: { projectId: string }) {
         }
       />
       {project.error && (
-        <LoadError title="Could not load the project" message={project.error.message} onRetry={project.reload} className="mb-6" />
+        <LoadError
+          title="Could not load the project"
+          message={project.error.message}
+          onRetry={project.reload}
+          className="mb-6"
+        />
       )}
 
       <section aria-labelledby="batches-title" className="space-y-3">
