@@ -7,9 +7,9 @@ import {
   guessUrlColumn,
   looksLikeUrl,
   parsePreview,
-  uniqueHeaders,
 } from "@/features/batches/lib/csv-preview";
 import { describeEstimate, maxFromMessage, wholeNumber } from "@/features/batches/lib/estimate";
+import { uniqueColumnNames } from "@/lib/contract/columns";
 import { formatDurationInWords } from "@/lib/format";
 
 describe("CSV preview", () => {
@@ -28,7 +28,7 @@ describe("CSV preview", () => {
   });
 
   it("names columns as the server does: repeated and empty headers made unique", () => {
-    expect(uniqueHeaders(["name", " name ", "", "column_3", "url"])).toEqual([
+    expect(uniqueColumnNames(["name", " name ", "", "column_3", "url"])).toEqual([
       "name",
       "name_2",
       "column_3_2",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { uniqueHeaders } from "@/features/batches/lib/csv-preview";
-import { type CsvLimits, type CsvSource, readCsv, uniqueColumnNames } from "@/server/batches/csv";
+import { parsePreview } from "@/features/batches/lib/csv-preview";
+import { uniqueColumnNames } from "@/lib/contract/columns";
+import { type CsvLimits, type CsvSource, readCsv } from "@/server/batches/csv";
 
 /**
  * Wide rows: a 24 KB row of 12,000 cells once took 15 s of one event-loop turn (every extra cell renamed every
@@ -101,13 +102,9 @@ describe("wide CSV rows", () => {
     expect(uniqueColumnNames(["a", "", "a", "column_2", "a_2"])).toEqual(["a", "column_2_2", "a_3", "column_2", "a_2"]);
   });
 
-  it("the browser preview names 30,000 repeated or empty headers as the server does, in one pass", {
-    timeout: 10_000,
-  }, () => {
-    const repeated = uniqueHeaders(Array.from({ length: 30_000 }, () => "a"));
+  it("the browser preview names 30,000 repeated headers in one pass", { timeout: 10_000 }, () => {
+    const repeated = parsePreview(`${Array.from({ length: 30_000 }, () => "a").join(",")}\n`).columns;
     expect(repeated.at(-1)).toBe("a_30000");
     expect(new Set(repeated).size).toBe(30_000);
-    const mixed = ["a", "", "a", "column_2", "a_2", " ", "column_6"];
-    expect(uniqueHeaders(mixed)).toEqual(uniqueColumnNames(mixed));
   });
 });

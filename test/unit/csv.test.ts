@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { uniqueColumnNames } from "@/lib/contract/columns";
 import { detectUrlColumn, normalizeUrl, resolveColumns } from "@/server/batches/columns";
-import { type CsvSource, readCsv, uniqueColumnNames } from "@/server/batches/csv";
+import { type CsvSource, readCsv } from "@/server/batches/csv";
 
 const limits = { maxBytes: 10 * 1024 * 1024, maxRows: 1000, maxColumns: 1000 };
 

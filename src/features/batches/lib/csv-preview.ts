@@ -1,4 +1,5 @@
 import Papa from "papaparse";
+import { uniqueColumnNames } from "@/lib/contract/columns";
 
 /** What the new-batch page shows before upload: the header and the first rows, parsed in the browser. */
 export interface CsvPreview {
@@ -12,30 +13,6 @@ export interface CsvPreview {
 export const PREVIEW_ROWS = 20;
 /** Enough bytes for 20 ordinary rows; the whole file goes to the server, this is only for the preview. */
 const PREVIEW_BYTES = 256 * 1024;
-
-/**
- * Header names as the server makes them: trimmed, an empty one becomes `column_<n>` (1-based position) and a repeated
- * one gets `_2`, `_3`… so that the column a user picks here is the column the server knows.
- */
-export function uniqueHeaders(raw: string[]): string[] {
-  const trimmed = raw.map((name) => name.trim());
-  const taken = new Set(trimmed.filter(Boolean));
-  const used = new Set<string>();
-  // The next suffix to try per base name: a suffix once refused stays refused, so thousands of repeats stay linear.
-  const nextSuffix = new Map<string, number>();
-  return trimmed.map((name, i) => {
-    const base = name || `column_${i + 1}`;
-    let candidate = base;
-    // The first occurrence keeps its name; repeats and generated names take the next free suffix.
-    if (used.has(candidate) || (candidate !== name && taken.has(candidate))) {
-      let n = nextSuffix.get(base) ?? 2;
-      for (candidate = `${base}_${n}`; used.has(candidate) || taken.has(candidate); candidate = `${base}_${++n}`);
-      nextSuffix.set(base, n + 1);
-    }
-    used.add(candidate);
-    return candidate;
-  });
-}
 
 /** Parses the first records of CSV text: any of comma, semicolon, tab; BOM, quotes, CRLF and blank lines handled. */
 export function parsePreview(text: string, maxRows = PREVIEW_ROWS): CsvPreview {
@@ -55,7 +32,7 @@ export function parsePreview(text: string, maxRows = PREVIEW_ROWS): CsvPreview {
     return i + 1;
   };
   const width = Math.max(header!.length, ...body.slice(0, maxRows).map(lastFilled));
-  const columns = uniqueHeaders(Array.from({ length: width }, (_, i) => header![i] ?? ""));
+  const columns = uniqueColumnNames(Array.from({ length: width }, (_, i) => header![i] ?? ""));
   const rows = body.slice(0, maxRows).map((r) => Array.from({ length: width }, (_, i) => String(r[i] ?? "")));
   return { columns, rows, delimiter: result.meta.delimiter || ",", truncated: body.length > maxRows };
 }
