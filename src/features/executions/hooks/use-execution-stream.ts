@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { ApiError, api } from "@/lib/client/api";
+import { ApiError } from "@/lib/client/api";
+import { getExecution, listJobs } from "@/lib/client/endpoints";
 import {
   applyEvent,
   type ExecutionSnapshot,
@@ -11,7 +12,6 @@ import {
 } from "@/lib/client/execution-state";
 import { ExecutionStream } from "@/lib/client/execution-stream";
 import { EXECUTIONS_WS_PATH } from "@/lib/contract/events";
-import type { Execution, Job } from "@/lib/contract/resources";
 
 export interface ExecutionStreamView {
   /** null until the first snapshot has loaded. */
@@ -37,13 +37,12 @@ const NOTHING_YET: ExecutionStreamView = {
 const FINISHED_SNAPSHOT = 100;
 
 export async function loadExecutionSnapshot(executionId: string): Promise<ExecutionSnapshot> {
-  const id = encodeURIComponent(executionId);
   // The execution first: its lastEventSeq and counters are where the stream resumes, and the job
   // lists read after it can only be as new or newer, which applying events tolerates.
-  const { execution } = await api<{ execution: Execution }>(`/api/executions/${id}`);
+  const { execution } = await getExecution(executionId);
   const [running, finished] = await Promise.all([
-    api<{ jobs: Job[] }>(`/api/executions/${id}/jobs?status=running`),
-    api<{ jobs: Job[] }>(`/api/executions/${id}/jobs?status=completed,failed&limit=${FINISHED_SNAPSHOT}`),
+    listJobs(executionId, { statuses: ["running"] }),
+    listJobs(executionId, { statuses: ["completed", "failed"], limit: FINISHED_SNAPSHOT }),
   ]);
   return { execution, runningJobs: running.jobs, finishedJobs: finished.jobs };
 }
