@@ -2,4 +2,5 @@ export * from "./agent";
 export * from "./events";
 export * from "./requests";
 export * from "./resources";
+export * from "./responses";
 export * from "./stats";

@@ -7,9 +7,9 @@ import { cn } from "@/components/ui/cn";
 import { Progress } from "@/components/ui/progress";
 import type { Execution } from "@/lib/contract/resources";
 import { type JobCounts, successRate } from "@/lib/contract/stats";
+import { formatDurationCompact } from "@/lib/format";
 import { useAnimatedNumber } from "../hooks/use-animated-number";
 import { useNow } from "../hooks/use-now";
-import { formatDuration } from "./format";
 
 type Timing = Pick<Execution, "status" | "concurrency" | "startedAt" | "completedAt" | "stoppedAt">;
 
@@ -88,7 +88,7 @@ export function LiveStatsPanel({ stats, execution }: { stats: JobCounts; executi
   else if (execution.status === "paused") eta = "Paused";
   else if (execution.status === "stopping") eta = "Stopping";
   else if (done === 0 || elapsed === 0 || !active) eta = "Estimating…";
-  else eta = `about ${formatDuration((remaining * elapsed) / done)} left`;
+  else eta = `about ${formatDurationCompact((remaining * elapsed) / done)} left`;
 
   return (
     <section aria-labelledby="stats-heading">
@@ -149,7 +149,7 @@ export function LiveStatsPanel({ stats, execution }: { stats: JobCounts; executi
         <Stat
           label="Elapsed"
           icon={<Clock className="h-4 w-4 text-slate-500" aria-hidden="true" />}
-          value={now === 0 && active ? "—" : formatDuration(elapsed)}
+          value={now === 0 && active ? "—" : formatDurationCompact(elapsed)}
           sub={<span data-testid="stat-eta">{eta}</span>}
           testId="stat-elapsed"
           className="col-span-2 md:col-span-1"
