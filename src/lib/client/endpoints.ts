@@ -1,7 +1,12 @@
 import type { z } from "zod";
 import type { agentConfigSchema } from "@/lib/contract/agent";
 import type { estimateQuerySchema, exportQuerySchema } from "@/lib/contract/queries";
-import type { createExecutionSchema, createProjectSchema, stopSchema } from "@/lib/contract/requests";
+import type {
+  createBatchJsonSchema,
+  createExecutionSchema,
+  createProjectSchema,
+  stopSchema,
+} from "@/lib/contract/requests";
 import type { JobStatus } from "@/lib/contract/resources";
 import type {
   BatchListResponse,
@@ -45,15 +50,8 @@ export interface CreateBatchUpload {
 }
 
 /** The CSV as text, the contract's JSON form of POST /api/projects/:id/batches (for scripts; 4 MiB at most). */
-export interface CreateBatchJson {
-  csv: string;
-  name?: string;
-  fileName?: string;
-  urlColumn?: string;
-  goalColumn?: string;
-  idColumn?: string;
-  agent?: AgentConfigRequest;
-}
+/** The JSON form of batch creation; the route takes any `agent` and validates it as an agent config. */
+export type CreateBatchJson = Omit<z.input<typeof createBatchJsonSchema>, "agent"> & { agent?: AgentConfigRequest };
 
 export interface PageQuery {
   limit?: number;

@@ -47,3 +47,14 @@ export const jobsQuerySchema = z.object({
 export const exportQuerySchema = z.object({
   format: z.enum(["csv", "json"], { error: 'format must be "csv" or "json"' }).default("csv"),
 });
+
+/** GET /api/batches/:id/inputs. */
+export const listInputsQuerySchema = z.object({
+  limit: z.coerce
+    .number({ error: "limit must be an integer from 1 to 500" })
+    .int("limit must be an integer from 1 to 500")
+    .min(1, "limit must be an integer from 1 to 500")
+    .max(500, "limit must be an integer from 1 to 500")
+    .optional(),
+  cursor: z.string().optional(),
+});

@@ -1,12 +1,12 @@
 import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
+import { createBatchFieldsSchema, createBatchJsonSchema } from "@/lib/contract/requests";
 import { AppError, validationFailed } from "../errors";
 import { boundaryOf, multipartEvents } from "../http/multipart";
 import { parseJsonObject, parseWith } from "../http/respond";
 import { getRuntime } from "../runtime";
 import { type CsvSource, formatBytes } from "./csv";
-import { createBatchFieldsSchema, createBatchJsonSchema } from "./requests";
 import { ownUploadDir } from "./upload-dir";
 
 /**

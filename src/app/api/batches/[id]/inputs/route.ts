@@ -1,4 +1,4 @@
-import { listInputsQuerySchema } from "@/server/batches/requests";
+import { listInputsQuerySchema } from "@/lib/contract/queries";
 import { listInputs } from "@/server/batches/service";
 import { parseWith, queryParams, route } from "@/server/http/respond";
 
