@@ -1,4 +1,5 @@
 import type { AgentConfig } from "@/lib/contract/agent";
+import type { ExecutionStatus } from "@/lib/contract/resources";
 import type { Db } from "@/server/db/client";
 import { batches, batchInputs, executions, jobs, projects } from "@/server/db/schema";
 
@@ -8,7 +9,11 @@ import { batches, batchInputs, executions, jobs, projects } from "@/server/db/sc
  */
 export async function insertFixture(
   db: Db,
-  options: { rows?: number; agent?: Partial<AgentConfig>; execution?: { concurrency?: number; status?: string } } = {},
+  options: {
+    rows?: number;
+    agent?: Partial<AgentConfig>;
+    execution?: { concurrency?: number; status?: ExecutionStatus };
+  } = {},
 ) {
   const rows = options.rows ?? 3;
   const [project] = await db.insert(projects).values({ name: "Fixture project" }).returning();

@@ -53,7 +53,7 @@ describe("CSV export and spreadsheet formulas", () => {
         rowIndex: input.rowIndex,
         inputId: input.inputId,
         siteUrl: input.siteUrl,
-        status: "completed",
+        status: "completed" as const,
         extractedData: { title: CASES[i]?.[1] ?? "ok" },
       })),
     );

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { ExecutionMode, ExecutionStatus, JobStatus } from "@/lib/contract/resources";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -72,8 +73,9 @@ export const executions = pgTable(
     batchId: uuid("batch_id")
       .notNull()
       .references(() => batches.id, { onDelete: "cascade" }),
-    status: text("status").notNull().default("pending"),
-    mode: text("mode").notNull(),
+    // The statuses are text columns: the types say what they hold, the state machines what may be written.
+    status: text("status").$type<ExecutionStatus>().notNull().default("pending"),
+    mode: text("mode").$type<ExecutionMode>().notNull(),
     sampleSize: integer("sample_size"),
     concurrency: integer("concurrency").notNull().default(5),
     totalJobs: integer("total_jobs").notNull().default(0),
@@ -115,7 +117,7 @@ export const jobs = pgTable(
     inputId: text("input_id").notNull(),
     siteUrl: text("site_url").notNull(),
     goal: text("goal"),
-    status: text("status").notNull().default("queued"),
+    status: text("status").$type<JobStatus>().notNull().default("queued"),
     currentStep: text("current_step"),
     currentUrl: text("current_url"),
     progressPercentage: smallint("progress_percentage").notNull().default(0),
@@ -180,6 +182,9 @@ export const jobSteps = pgTable(
   (t) => [index("job_steps_job_idx").on(t.jobId, t.id)],
 );
 
+/** alive: claims jobs; stopping: finishing its jobs on SIGTERM, claims none; stopped and dead: gone. */
+export type WorkerStatus = "alive" | "stopping" | "stopped" | "dead";
+
 /**
  * The scheduler processes: each registers at start, beats every WORKER_HEARTBEAT_MS, and is declared dead
  * after WORKER_DEAD_AFTER_MS of silence (its running jobs go back to the queue). `status` is alive, stopping
@@ -192,7 +197,7 @@ export const workers = pgTable("workers", {
   slots: integer("slots").notNull(),
   runningCount: integer("running_count").notNull().default(0),
   version: text("version").notNull(),
-  status: text("status").notNull().default("alive"),
+  status: text("status").$type<WorkerStatus>().notNull().default("alive"),
   startedAt: ts("started_at").notNull().defaultNow(),
   lastBeatAt: ts("last_beat_at").notNull().defaultNow(),
   stoppedAt: ts("stopped_at"),

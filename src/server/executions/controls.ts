@@ -1,4 +1,4 @@
-import type { Execution, ExecutionStatus } from "@/lib/contract/resources";
+import type { Execution } from "@/lib/contract/resources";
 import type { Tx } from "../db/client";
 import { invalidState, notFound } from "../errors";
 import { type EventSink, transactWithEvents } from "../events/transaction";
@@ -33,8 +33,7 @@ async function control(id: string, apply: Control): Promise<ControlResult> {
 }
 
 function refuseWhenFinished(row: executionsRepo.ExecutionRow, action: string) {
-  if (isFinished(row.status as ExecutionStatus))
-    throw invalidState(`Cannot ${action} an execution that is ${row.status}`);
+  if (isFinished(row.status)) throw invalidState(`Cannot ${action} an execution that is ${row.status}`);
 }
 
 export function pause(id: string): Promise<ControlResult> {

@@ -1,12 +1,4 @@
-import type {
-  Execution,
-  ExecutionMode,
-  ExecutionStatus,
-  Job,
-  JobStatus,
-  LiveStats,
-  Step,
-} from "@/lib/contract/resources";
+import type { Execution, Job, LiveStats, Step } from "@/lib/contract/resources";
 import { averageDurationMs, successRate } from "@/lib/contract/stats";
 import type { ExecutionRow } from "../repos/executions";
 import type { JobRow, StepRow } from "../repos/jobs";
@@ -28,8 +20,8 @@ export function toExecution(row: ExecutionRow): Execution {
   return {
     id: row.id,
     batchId: row.batchId,
-    status: row.status as ExecutionStatus,
-    mode: row.mode as ExecutionMode,
+    status: row.status,
+    mode: row.mode,
     sampleSize: row.sampleSize,
     concurrency: row.concurrency,
     totalJobs: row.totalJobs,
@@ -56,7 +48,7 @@ export function toJob(row: JobRow): Job {
     rowIndex: row.rowIndex,
     siteUrl: row.siteUrl,
     goal: row.goal,
-    status: row.status as JobStatus,
+    status: row.status,
     currentStep: row.currentStep,
     currentUrl: row.currentUrl,
     progressPercentage: row.progressPercentage,
@@ -96,7 +88,7 @@ export function liveStatsOf(row: ExecutionRow, now = new Date()): LiveStats {
   }
   return {
     executionId: row.id,
-    status: row.status as ExecutionStatus,
+    status: row.status,
     concurrency: row.concurrency,
     stats: statsOf(row),
     metrics: {

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import type { JobStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
-import { batchInputs, executions, jobScreenshots, jobSteps, jobs, workers } from "../db/schema";
+import { batchInputs, executions, jobScreenshots, jobSteps, jobs, type WorkerStatus, workers } from "../db/schema";
 import { isUuid } from "./projects";
 
 export type JobRow = typeof jobs.$inferSelect;
@@ -156,7 +156,7 @@ export async function expiredLeases(db: DbOrTx, limit = 500): Promise<{ id: stri
 export async function runningOfGoneWorkers(
   db: DbOrTx,
   limit = 500,
-): Promise<{ id: string; executionId: string; workerId: string; workerStatus: string }[]> {
+): Promise<{ id: string; executionId: string; workerId: string; workerStatus: WorkerStatus }[]> {
   return db
     .select({
       id: jobs.id,

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import type { ExecutionStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
 import { executions, jobScreenshots, jobs } from "../db/schema";
 import { isUuid } from "./projects";
@@ -6,7 +7,7 @@ import { isUuid } from "./projects";
 /** What the hub needs of an execution: where its event log ends and its live counters. */
 export interface ExecutionHead {
   id: string;
-  status: string;
+  status: ExecutionStatus;
   lastEventSeq: number;
   totalJobs: number;
   runningCount: number;

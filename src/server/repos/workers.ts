@@ -1,10 +1,8 @@
 import { and, asc, eq, inArray, lt, ne, notInArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
-import { workers } from "../db/schema";
+import { type WorkerStatus, workers } from "../db/schema";
 
 export type WorkerRow = typeof workers.$inferSelect;
-/** alive: claims jobs; stopping: finishing its jobs on SIGTERM, claims none; stopped and dead: gone. */
-export type WorkerStatus = "alive" | "stopping" | "stopped" | "dead";
 
 /** The statuses of a worker that is still there (its running jobs are its own). */
 const PRESENT: WorkerStatus[] = ["alive", "stopping"];

@@ -1,4 +1,3 @@
-import type { ExecutionStatus } from "@/lib/contract/resources";
 import type { Tx } from "../db/client";
 import { type EventSink, transactWithEvents } from "../events/transaction";
 import { emitCompleted } from "../executions/controls";
@@ -352,7 +351,7 @@ export async function finishExecutionIfDone(
 ): Promise<void> {
   const executionId = row.id;
   if (row.runningCount > 0 || row.queuedCount > 0) return;
-  const status = row.status as ExecutionStatus;
+  const status = row.status;
   if (status !== "running" && status !== "paused" && status !== "stopping") return;
   const finalStatus = status === "stopping" ? "stopped" : "completed";
   const updated = await executionsRepo.updateExecution(tx, executionId, {
