@@ -18,8 +18,8 @@ import { fillTemplate, gotoTarget } from "./template";
 import { type Agent, type AgentContext, AgentError, type AgentJob, type AgentResult } from "./types";
 
 /** Layout as a laptop sees it; the device scale makes every screenshot a ~480x300 thumbnail without resizing. */
-const VIEWPORT = { width: 1280, height: 800 };
-const THUMBNAIL_SCALE = 480 / VIEWPORT.width;
+export const VIEWPORT = { width: 1280, height: 800 };
+export const THUMBNAIL_SCALE = 480 / VIEWPORT.width;
 /** While a step waits, the live card still moves: a new thumbnail at most this often. */
 const THUMBNAIL_EVERY_MS = 2_000;
 
@@ -231,7 +231,7 @@ async function collectInPage(
 }
 
 /** JPEG thumbnails for the live card: after each step, and while a step waits, at most every couple of seconds. */
-class Thumbnails {
+export class Thumbnails {
   private lastAt = 0;
   private inFlight: Promise<void> | null = null;
   private ticker: NodeJS.Timeout | null = null;

@@ -19,6 +19,46 @@ export interface ProgressReport {
   url?: string;
   /** 0-100. */
   percent?: number;
+  /** What a goal-driven agent adds to a step: the model's reason, and the job's spend so far. */
+  detail?: ProgressDetail;
+}
+
+export interface ProgressDetail {
+  /** The model's one-line reason for the action. */
+  reason?: string;
+  /** The action in short form: "click e12", "type e7 'SW1A 1AA'". */
+  action?: string;
+  /** The job's totals so far (not this step's): the latest report is the spend so far. */
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+}
+
+/** A language model's spend on one job: tokens as the provider counted them, cost from the configured prices. */
+export interface AgentUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** 0 when no price is configured for the model. */
+  costUsd: number;
+  model: string;
+  /** True when the provider reported no usage and the tokens were estimated (about 4 characters a token). */
+  estimated?: boolean;
+}
+
+/** One step of a goal-driven agent, for the job's transcript. Every text is short (cut). */
+export interface TranscriptStep {
+  /** 1-based. */
+  step: number;
+  /** What the agent saw: the page title, URL and how many elements it could act on. */
+  observation: string;
+  reason: string;
+  /** The action in short form, as in ProgressDetail.action. */
+  action: string;
+  /** What came of it: "clicked", "refused: private address", an error. */
+  result: string;
+  url: string;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 export interface AgentContext {
@@ -34,6 +74,19 @@ export interface AgentResult {
   extractedData: Record<string, unknown>;
   finalUrl?: string;
   httpStatus?: number;
+  /** Goal-driven agents: the model's spend on the job. */
+  usage?: AgentUsage;
+  /** Goal-driven agents: what was seen, decided and done, step by step. */
+  transcript?: TranscriptStep[];
+}
+
+/** What a failed job had already done: a goal-driven agent's spend is real even when it fails. */
+export interface AgentErrorDetails {
+  usage?: AgentUsage;
+  transcript?: TranscriptStep[];
+  finalUrl?: string;
+  /** How long the cause asked to wait before a retry (a model's 429 Retry-After), for the scheduler's backoff. */
+  retryAfterMs?: number;
 }
 
 export interface Agent {
@@ -49,6 +102,7 @@ export class AgentError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly kind: string = "agent",
+    readonly details?: AgentErrorDetails,
   ) {
     super(capText(message));
     this.name = "AgentError";

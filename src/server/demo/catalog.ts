@@ -109,6 +109,27 @@ export const findProduct = (slug: string) => PRODUCTS.find((p) => p.slug === slu
 
 export const formatPrice = (cents: number) => `$${(cents / 100).toFixed(2)}`;
 
+/** The quantities the product page's delivery estimate offers. */
+export const ESTIMATE_QUANTITIES = [1, 2, 3, 4, 5] as const;
+
+/**
+ * What the product page's "Estimate delivery" form answers for an order of `quantity` (deterministic, so goal tests
+ * can check a model's answer): the page's own delivery days, one more for three items or more; shipping $4.95 plus
+ * $1.50 per extra item. An out-of-stock product has no estimate.
+ */
+export function deliveryEstimate(product: DemoProduct, quantity: number): { days: number; costCents: number } | null {
+  if (product.stock <= 0) return null;
+  return { days: 2 + (product.reviews % 4) + (quantity >= 3 ? 1 : 0), costCents: 495 + 150 * (quantity - 1) };
+}
+
+/** The sentence the estimate form shows, e.g. "2 items to SW1A 1AA: 4 working days, shipping $6.45". */
+export function deliveryEstimateText(product: DemoProduct, quantity: number, postcode: string): string {
+  const estimate = deliveryEstimate(product, quantity);
+  if (!estimate) return "Out of stock: no delivery estimate until it is back";
+  const items = `${quantity} item${quantity === 1 ? "" : "s"}`;
+  return `${items} to ${postcode}: ${estimate.days} working days, shipping ${formatPrice(estimate.costCents)}`;
+}
+
 /** Every page of the demo CSV: the 48 products, then the misbehaving ones. */
 export function demoPagePaths(): string[] {
   return [

@@ -1,5 +1,7 @@
 import {
   type DemoProduct,
+  deliveryEstimateText,
+  ESTIMATE_QUANTITIES,
   FAILING_SLUG,
   findProduct,
   formatPrice,
@@ -56,6 +58,11 @@ const STYLE = `
   .pagination { display: flex; gap: 8px; align-items: center; margin: 24px 0; }
   .pagination a, .pagination span { padding: 6px 12px; border: 1px solid var(--line); border-radius: 6px; text-decoration: none; color: var(--ink); background: #fff; }
   .pagination [aria-current] { background: var(--accent); color: #fff; border-color: var(--accent); }
+  form.estimate { margin-top: 24px; padding: 16px; background: #fff; border: 1px solid var(--line); border-radius: 10px; display: flex; flex-wrap: wrap; gap: 8px 12px; align-items: center; }
+  form.estimate h2 { flex-basis: 100%; font-size: 1.05rem; margin: 0; }
+  form.estimate select, form.estimate input { padding: 6px 8px; border: 1px solid var(--line); border-radius: 6px; font: inherit; }
+  form.estimate input { width: 9em; }
+  .estimate-result { flex-basis: 100%; margin: 0; font-weight: 600; }
   footer { color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); margin-top: 40px; }
 `;
 
@@ -163,6 +170,7 @@ function productPage(p: DemoProduct): string {
     <ul class="categories">${p.categories.map((c) => `<li class="category">${esc(c)}</li>`).join("")}</ul>
     <p class="delivery" aria-live="polite">Checking delivery…</p>
     <button type="button" ${p.stock > 0 ? "" : "disabled"}>Add to basket</button>
+    ${estimateForm(p)}
   </div>
 </article>
 <script>
@@ -174,6 +182,41 @@ function productPage(p: DemoProduct): string {
   }, ${800 + ((p.reviews * 37) % 1200)});
 </script>`,
   });
+}
+
+/** Placeholder the estimate sentences carry for the postcode, which the page fills in as text. */
+const POSTCODE_SLOT = "{postcode}";
+
+/**
+ * A small form for goal-driven agents to work: pick a quantity, type a postcode, press "Estimate delivery", read the
+ * answer that appears (computed in the page from sentences made here, so catalog.ts stays the one source of them).
+ */
+function estimateForm(p: DemoProduct): string {
+  const sentences = Object.fromEntries(ESTIMATE_QUANTITIES.map((q) => [q, deliveryEstimateText(p, q, POSTCODE_SLOT)]));
+  return `<form class="estimate" aria-labelledby="estimate-title">
+      <h2 id="estimate-title">Delivery estimate</h2>
+      <label for="estimate-quantity">Quantity</label>
+      <select id="estimate-quantity" name="quantity">${ESTIMATE_QUANTITIES.map((q) => `<option value="${q}">${q}</option>`).join("")}</select>
+      <label for="estimate-postcode">Postcode</label>
+      <input id="estimate-postcode" name="postcode" autocomplete="postal-code">
+      <button type="submit">Estimate delivery</button>
+      <p class="estimate-result" role="status"></p>
+    </form>
+    <script>
+      (() => {
+        const sentences = ${JSON.stringify(sentences).replace(/</g, "\\u003c")};
+        const form = document.currentScript.previousElementSibling;
+        form.addEventListener("submit", (event) => {
+          event.preventDefault();
+          const postcode = form.elements.postcode.value.trim();
+          const result = form.querySelector(".estimate-result");
+          result.textContent = postcode
+            ? sentences[form.elements.quantity.value].replace(${JSON.stringify(POSTCODE_SLOT)}, postcode)
+            : "Enter a postcode to see an estimate";
+          result.classList.add("ready");
+        });
+      })();
+    </script>`;
 }
 
 function searchPage(q: string): string {
