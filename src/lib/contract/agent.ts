@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 /** The result key that lists the fields cut at MAX_FIELD_BYTES / MAX_RESULT_BYTES; no field may take its name. */
 export const TRUNCATED_KEY = "_truncated";

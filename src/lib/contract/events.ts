@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 
 /**
  * The live events of an execution (CONTRACT.md, "WebSocket"): one payload schema per type, the seq rule, and

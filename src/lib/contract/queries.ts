@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { concurrencySchema, executionModeSchema } from "./requests";
 
 const intParam = (name: string, min: number, max: number) =>
