@@ -42,6 +42,7 @@ beforeAll(async () => {
       res.end(`<!doctype html><html lang="en"><head><title>Spring promo</title></head><body>
         <h1>Spring promo</h1><p>${INJECTION}</p>
         <p><a href="http://169.254.169.254/latest/meta-data/">Claim your discount</a></p>
+        <p><a href="/demo" target="_blank">Open the shop in a new window</a></p>
         <p class="price">Promo price: $12.50</p></body></html>`);
       return;
     }
@@ -370,7 +371,11 @@ describe("goal-driven agent", () => {
       if (lastResult?.startsWith("refused: private address"))
         return { action: "click", args: { ref: page.ref("link", "Claim your discount") }, reason: "Try the link" };
       if (lastResult?.includes("refused: the page tried to open http://169.254.169.254/"))
+        return { action: "click", args: { ref: page.ref("link", "new window") }, reason: "Look at the shop" };
+      if (lastResult?.includes("a new window was opened and closed"))
         return { action: "answer", args: { answer: "Promo price: $12.50" }, reason: "The price is on the page" };
+      // The popup's event may arrive a moment after the click: it is then told with the next observation.
+      if (lastResult === "clicked") return { action: "wait_for", args: { seconds: 0.5 }, reason: "Let it settle" };
       throw new Error(`unexpected turn: ${lastResult}`);
     };
     const run = await runGoal({ policy: gullible, startPath: "/demo/promo", agent: { outputSchema: undefined } });
@@ -381,6 +386,9 @@ describe("goal-driven agent", () => {
     expect(results[0]).toBe("refused: private address: agents may not open http://169.254.169.254/latest/meta-data/");
     expect(results[1]).toContain("refused: the page tried to open http://169.254.169.254/latest/meta-data/");
     expect(results[1]).toContain("went back");
+    expect(results.slice(2, -1).join("; ")).toMatch(
+      /^clicked(; waited 0.5 s)?; a new window was opened and closed \(agents work in one window\)$/,
+    );
     expect(run.result!.finalUrl).toBe(`${origin}/demo/promo`);
     // The injected text reached the model only as page data.
     const sent = run.fake.requests[0]!.body.messages.map((m) => m.content ?? "").join("\n");

@@ -133,7 +133,8 @@ function refusalWords(kind: string, url: string, message: string): string {
 
 /**
  * What the page did on its own after the action: a navigation the guard refused (a link or redirect to a private
- * address: the agent is taken back), a popup that was closed, a new page that opened.
+ * address: the agent is taken back), a new page that opened. (A popup is told with the next observation: its event
+ * arrives a moment after the click.)
  */
 async function afterAction(session: GoalSession, navigationsBefore: number): Promise<string> {
   const { page, mainFrame, proxy } = session;
@@ -149,7 +150,6 @@ async function afterAction(session: GoalSession, navigationsBefore: number): Pro
       notes.push(`now at ${page.url()}`);
     }
   }
-  if (session.takeBlockedPopup()) notes.push("a new window was opened and closed (agents work in one window)");
   return notes.join("; ");
 }
 

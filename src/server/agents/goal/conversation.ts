@@ -52,6 +52,11 @@ export class Conversation {
     this.pendingResult = result;
   }
 
+  /** Something the page did after the last action's result was written (a popup closed). */
+  amendResult(note: string): void {
+    this.pendingResult = this.pendingResult === null ? note : `${this.pendingResult}; ${note}`;
+  }
+
   /** The decision cannot be used (malformed, or an answer that does not fit): tell the model at once. */
   reject(problem: string): void {
     this.entries.push({ type: "reply", text: problem });

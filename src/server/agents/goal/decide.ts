@@ -45,7 +45,7 @@ export class Decider {
       const reply = await this.ask();
       const { parsed, call } = this.parse(reply);
       conversation.decided(call, reply.content);
-      if (parsed.ok) return parsed.action;
+      if (parsed.ok) return this.jsonMode ? parsed.action : withReason(parsed.action, reply.content);
       if (corrected) {
         throw new AgentError(
           `The model did not choose a well-formed action, twice: ${parsed.problem}`,
@@ -98,4 +98,11 @@ export class Decider {
     const { action, ...args } = parsed.action;
     return { parsed, call: { name: action, arguments: JSON.stringify(args) } };
   }
+}
+
+/** Some models explain in the text beside the tool call instead of in its `reason`: that text is the reason then. */
+function withReason(action: Action, content: string | null): Action {
+  const text = content?.trim();
+  if (action.reason || !text) return action;
+  return { ...action, reason: text.split("\n")[0]!.slice(0, 300) };
 }

@@ -10,7 +10,7 @@ export interface Observation {
   snapshot: PageSnapshot;
 }
 
-/** ≈ 4,000 tokens: the demo shop's pages need a tenth of it; a long page is cut (and the model is told). */
+/** ≈ 4,000 tokens: the demo shop's pages need 1,000-2,000 characters; a longer page is cut (and the model is told). */
 export const DEFAULT_SNAPSHOT_CHARS = 16_000;
 
 const SNAPSHOT_TIMEOUT_MS = 10_000;

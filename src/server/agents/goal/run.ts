@@ -118,6 +118,12 @@ export async function runGoal(job: AgentJob, ctx: AgentContext, options: RunOpti
         signal: ctx.signal,
       });
       url = observation.url;
+      if (session.takeBlockedPopup()) {
+        const note = "a new window was opened and closed (agents work in one window)";
+        conversation.amendResult(note);
+        const last = transcript.at(-1);
+        if (last) last.result = cut(`${last.result}; ${note}`);
+      }
       conversation.present(observationText(observation, tag, step, config.maxSteps), summarize(observation));
       ctx.progress({ step: `Thinking about step ${step}`, url, percent: percentAt(step), detail: spend() });
       const before = spend();

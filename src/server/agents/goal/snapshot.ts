@@ -2,7 +2,7 @@
  * The page as the model reads it: Playwright's AI aria snapshot (public API: `page.ariaSnapshotJSON({ mode: "ai" })`,
  * acted on with `page.getByRef(ref)`), rendered compactly. Only elements one can act on keep their ref; wrappers
  * without a name or text disappear; a link's target and a select's options sit on the element's own line. On the demo
- * shop this is about a third of the size of Playwright's own YAML, and a tenth of the HTML (scripts/measure-goal-agent.ts).
+ * shop this is about half the size of Playwright's own YAML and a fifth of the HTML (scripts/measure-goal-agent.ts).
  */
 
 /** What Playwright's ariaSnapshotJSON gives per node (the properties used here; it is a free-form JSON value). */
