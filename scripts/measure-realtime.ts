@@ -78,7 +78,7 @@ async function main() {
       }
     }
     for (let i = 0; i < EVENTS; i++) {
-      await transactWithEvents((_tx, events) =>
+      await transactWithEvents(runtime, (_tx, events) =>
         events.emit(executionId, "job_started", jobStartedData(`job-${i}`, { t: performance.now() })),
       );
       await sleep(INTERVAL_MS);
@@ -95,7 +95,7 @@ async function main() {
   const executionId = (await insertFixture(runtime.db, { rows: 1, execution: {} })).execution!.id;
   const missed = 1000;
   for (let i = 0; i < missed; i++)
-    await transactWithEvents((_tx, events) =>
+    await transactWithEvents(runtime, (_tx, events) =>
       events.emit(executionId, "job_started", jobStartedData(`job-${i}`, { t: 0 })),
     );
   const catchUps: number[] = [];

@@ -71,7 +71,7 @@ export async function measureRealtime(
       for (let i = 0; i < count; i++) {
         const wait = t0 + (i * 1000) / rate - performance.now();
         if (wait > 0) await sleep(wait);
-        await transactWithEvents((_tx, events) =>
+        await transactWithEvents(runtime, (_tx, events) =>
           events.emit(
             executionId,
             "job_started",

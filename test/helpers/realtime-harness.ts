@@ -4,7 +4,7 @@ import { WebSocket } from "ws";
 import type { EventData, ExecutionEvent, ServerMessage } from "@/lib/contract/events";
 import { transactWithEvents } from "@/server/events/transaction";
 import { type Hub, type HubOptions, startHub } from "@/server/realtime";
-import type { Runtime } from "@/server/runtime";
+import { getRuntime, type Runtime } from "@/server/runtime";
 
 /** A plain HTTP server whose upgrades go to the current hub; `restartHub` swaps in a new one (a restart). */
 export interface HubServer {
@@ -173,7 +173,7 @@ export async function produceRetained(
   data: (i: number) => EventData<"job_started"> = (i) => jobStartedData(`job-${i}`, { i }),
 ) {
   for (let i = 0; i < count; i++) {
-    await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", data(i)));
+    await transactWithEvents(getRuntime(), (_tx, events) => events.emit(executionId, "job_started", data(i)));
   }
 }
 

@@ -15,7 +15,7 @@ if (!databaseUrl || !Number.isInteger(count) || executionIds.length === 0) {
 }
 
 const env = loadEnv({ ...process.env, LOG_LEVEL: "silent", SEED_DEMO: "false", FLEETDECK_ROLE: "worker" });
-await startRuntime({ env, databaseUrl, role: "worker" });
+const runtime = await startRuntime({ env, databaseUrl, role: "worker" });
 for (let i = 0; i < count; i++) {
   for (const executionId of executionIds) {
     // Some events are bigger than a NOTIFY payload may be: they travel as markers, read from the log.
@@ -24,8 +24,8 @@ for (let i = 0; i < count; i++) {
       i,
       ...(i % 25 === 0 ? { bulky: "x".repeat(9000) } : {}),
     });
-    await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", data));
-    publishEphemeral(executionId, "job_progress", {
+    await transactWithEvents(runtime, (_tx, events) => events.emit(executionId, "job_started", data));
+    publishEphemeral(runtime.bus, executionId, "job_progress", {
       jobId: data.jobId,
       currentStep: "working",
       currentUrl: null,

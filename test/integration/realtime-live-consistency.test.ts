@@ -138,7 +138,7 @@ describe.each(DATABASES)("live view consistency on %s", (kind) => {
         });
       });
       // Progress that did arrive: there is something new for the next stats tick to report.
-      publishEphemeral(execution!.id, "job_progress", {
+      publishEphemeral(t.runtime.bus, execution!.id, "job_progress", {
         jobId: job!.id,
         currentStep: "Loading",
         currentUrl: null,

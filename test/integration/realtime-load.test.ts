@@ -68,8 +68,8 @@ describe.each(DATABASES)("realtime delivery under load on %s", (kind) => {
     const producer = async () => {
       while (next < total) {
         const i = next++;
-        await transactWithEvents((_tx, events) => events.emit(executionId, "job_started", dataOf(i)));
-        publishEphemeral(executionId, "job_progress", {
+        await transactWithEvents(t.runtime, (_tx, events) => events.emit(executionId, "job_started", dataOf(i)));
+        publishEphemeral(t.runtime.bus, executionId, "job_progress", {
           jobId: `job-${i}`,
           currentStep: "working",
           currentUrl: null,

@@ -74,10 +74,10 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
   it("replays from lastSeq, then sends each running job's state, then goes live", async () => {
     const { jobs } = await insertFixture(t.runtime.db, { rows: 2, execution: {} });
     const other = jobs[0]!.executionId;
-    await transactWithEvents((_tx, events) =>
+    await transactWithEvents(t.runtime, (_tx, events) =>
       events.emit(other, "execution_started", { mode: "production", totalJobs: 2, concurrency: 1, sampleSize: null }),
     );
-    await transactWithEvents((_tx, events) =>
+    await transactWithEvents(t.runtime, (_tx, events) =>
       events.emit(other, "job_started", jobStartedData(jobs[0]!.id, { inputId: "1" })),
     );
     // The job row holds the latest progress, as the engine keeps it.
@@ -180,7 +180,7 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
     await c.subscribe(executionId, 0);
     // 200 reports for one job in a burst: far fewer reach the client.
     for (let p = 1; p <= 200; p++)
-      publishEphemeral(executionId, "job_progress", {
+      publishEphemeral(t.runtime.bus, executionId, "job_progress", {
         jobId: "j1",
         currentStep: `step ${p}`,
         currentUrl: null,
@@ -189,7 +189,7 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
     await c.waitFor(() => c.events().some((e) => e.type === "job_progress"));
     // A later report always gets through, and nothing older follows it (latest wins).
     await new Promise((resolve) => setTimeout(resolve, 20));
-    publishEphemeral(executionId, "job_progress", {
+    publishEphemeral(t.runtime.bus, executionId, "job_progress", {
       jobId: "j1",
       currentStep: "final",
       currentUrl: null,
@@ -203,7 +203,7 @@ describe.each(DATABASES)("realtime protocol on %s", (kind) => {
 
     const { executions } = await import("@/server/db/schema");
     const { eq } = await import("drizzle-orm");
-    await transactWithEvents(async (tx, events) => {
+    await transactWithEvents(t.runtime, async (tx, events) => {
       await tx
         .update(executions)
         .set({ completedCount: 3, failedCount: 1, runningCount: 0, queuedCount: 0, totalDurationMs: 4000 })

@@ -3,7 +3,7 @@ import { type AgentField, agentConfigSchema } from "@/lib/contract/agent";
 import { buildExtractedData, type RawMatches, TRUNCATED_KEY } from "@/server/agents/extract";
 import { capText, truncateUtf8 } from "@/server/agents/limits";
 import { AgentError } from "@/server/agents/types";
-import type { Db } from "@/server/db/client";
+import type { EventDeps } from "@/server/events/transaction";
 import { ProgressReporter } from "@/server/scheduler/progress";
 
 const field = (name: string, multiple = false): AgentField => ({
@@ -93,7 +93,7 @@ describe("message and step log limits", () => {
   });
 
   it("cuts each step log line and its URL to the field limit", async () => {
-    const reporter = new ProgressReporter({} as Db, {
+    const reporter = new ProgressReporter({} as EventDeps, {
       id: "j",
       executionId: "e",
       siteUrl: `http://x.test/${"u".repeat(500_000)}`,

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
+import { sql } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -9,6 +10,9 @@ import { lockDataDir } from "./lock";
 import { connectPostgres } from "./postgres";
 import * as schema from "./schema";
 import { sliceMethods, TimeSlice } from "./time-slice";
+import type { DatabaseHealth } from "./unavailable";
+
+export type { DatabaseHealth } from "./unavailable";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -18,14 +22,6 @@ export type DbOrTx = Db | Tx;
  * The one seam between PGlite and PostgreSQL. Everything above it speaks Drizzle and
  * `listen`/`notify`; nothing else knows which database it talks to.
  */
-export interface DatabaseHealth {
-  ok: boolean;
-  /** Why the database is unreachable, for /api/health and the live view; null when ok. */
-  reason: string | null;
-  /** When this state began. */
-  since: Date;
-}
-
 export interface Database {
   db: Db;
   kind: "pglite" | "postgres";
@@ -35,6 +31,11 @@ export interface Database {
   /** Called when LISTEN is carried again after its connection was lost: notifications meanwhile are gone. */
   onListenResumed(listener: () => void): () => void;
   notify(channel: string, payload: string): Promise<void>;
+  /**
+   * NOTIFYs sent inside `tx`, in order: the database delivers them when the transaction commits (in commit
+   * order) and never if it rolls back, so announcing what the transaction wrote costs no commit of its own.
+   */
+  notifyWithin(tx: Tx, channel: string, payloads: string[]): Promise<void>;
   /** Reachability as last observed; PGlite is always reachable. */
   health(): DatabaseHealth;
   /** Called on every change of `health().ok`; returns the unsubscribe. */
@@ -87,6 +88,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       async notify(channel, payload) {
         await client.query("select pg_notify($1, $2)", [channel, payload]);
       },
+      notifyWithin,
       onListenResumed: () => () => {},
       health: () => ALWAYS_HEALTHY,
       onHealthChange: () => () => {},
@@ -116,17 +118,17 @@ async function openPostgres(url: string, maxConnections: number, connectTimeoutM
     async notify(channel, payload) {
       await connection.client.query({ text: "select pg_notify($1, $2)" }, [channel, payload]);
     },
+    notifyWithin,
     health: () => connection.health.current,
     onHealthChange: (listener) => connection.health.on(listener),
     close: connection.close,
   };
 }
 
-/** Raw SQL for the few statements the query builder cannot express; rows come back the same on both drivers. */
-export async function queryRows<T extends Record<string, unknown>>(
-  db: DbOrTx,
-  query: import("drizzle-orm").SQL,
-): Promise<T[]> {
-  const result = (await db.execute(query)) as unknown;
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+/** One statement for all the payloads, sent in their order. */
+async function notifyWithin(tx: Tx, channel: string, payloads: string[]): Promise<void> {
+  if (payloads.length === 0) return;
+  await tx.execute(
+    sql`select pg_notify(${channel}, p) from jsonb_array_elements_text(${JSON.stringify(payloads)}::jsonb) with ordinality as t(p, i) order by i`,
+  );
 }

@@ -2,8 +2,12 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { log } from "../log";
-import type { DatabaseHealth } from "./client";
-import { DatabaseUnavailableError, describeConnectionFailure, isDatabaseUnavailable } from "./unavailable";
+import {
+  type DatabaseHealth,
+  DatabaseUnavailableError,
+  describeConnectionFailure,
+  isDatabaseUnavailable,
+} from "./unavailable";
 
 /** Reconnect attempts of the monitor connection: the first at once, then doubling with jitter up to the cap. */
 const RECONNECT_FIRST_MS = 100;

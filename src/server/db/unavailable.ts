@@ -1,3 +1,12 @@
+/** Reachability as last observed (PGlite is always reachable). */
+export interface DatabaseHealth {
+  ok: boolean;
+  /** Why the database is unreachable, for /api/health and the live view; null when ok. */
+  reason: string | null;
+  /** When this state began. */
+  since: Date;
+}
+
 /** The database cannot be reached right now: callers answer `503 unavailable` and may try again. */
 export class DatabaseUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,5 +1,4 @@
 import { EventEmitter } from "node:events";
-import { sql } from "drizzle-orm";
 import type { ExecutionEvent } from "@/lib/contract/events";
 import type { Database, Tx } from "../db/client";
 import { isDatabaseUnavailable } from "../db/unavailable";
@@ -104,11 +103,7 @@ export class PostgresBus implements EventBus {
     this.send(EVENTS_CHANNEL, notifyPayload(event));
   }
   async publishWithin(tx: Tx, events: ExecutionEvent[]) {
-    if (events.length === 0) return;
-    const payloads = events.map(notifyPayload);
-    await tx.execute(
-      sql`select pg_notify(${EVENTS_CHANNEL}, p) from jsonb_array_elements_text(${JSON.stringify(payloads)}::jsonb) with ordinality as t(p, i) order by i`,
-    );
+    await this.database.notifyWithin(tx, EVENTS_CHANNEL, events.map(notifyPayload));
   }
   onEvent(listener: (event: ExecutionEvent) => void) {
     return this.local.on("event", listener);

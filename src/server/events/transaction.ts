@@ -1,19 +1,27 @@
 import type { EphemeralEventType, EventData, ExecutionEvent, RetainedEventType } from "@/lib/contract/events";
-import type { Tx } from "../db/client";
+import type { Db, Tx } from "../db/client";
 import { appendEvent } from "../repos/events";
-import { getRuntime } from "../runtime";
+import type { EventBus } from "./bus";
 
 export interface EventSink {
   /** Records a retained event in this transaction; it is published once the transaction commits. */
   emit<T extends RetainedEventType>(executionId: string, type: T, data: EventData<T>): Promise<ExecutionEvent<T>>;
 }
 
+/** What a transaction with events works with: the runtime, or any holder of its database and bus. */
+export interface EventDeps {
+  db: Db;
+  bus: EventBus;
+}
+
 /**
  * Runs a state change and its retained events in one transaction, and publishes the events on
  * commit. The log is written before anyone is told, so a receiver can always catch up from it.
  */
-export async function transactWithEvents<T>(fn: (tx: Tx, events: EventSink) => Promise<T>): Promise<T> {
-  const { db, bus } = getRuntime();
+export async function transactWithEvents<T>(
+  { db, bus }: EventDeps,
+  fn: (tx: Tx, events: EventSink) => Promise<T>,
+): Promise<T> {
   const pending: ExecutionEvent[] = [];
   const result = await db.transaction(async (tx) => {
     const value = await fn(tx, {
@@ -32,7 +40,12 @@ export async function transactWithEvents<T>(fn: (tx: Tx, events: EventSink) => P
 }
 
 /** Ephemeral events are not stored; the hub stamps them with the latest seq it has delivered. */
-export function publishEphemeral<T extends EphemeralEventType>(executionId: string, type: T, data: EventData<T>) {
+export function publishEphemeral<T extends EphemeralEventType>(
+  bus: EventBus,
+  executionId: string,
+  type: T,
+  data: EventData<T>,
+) {
   const event = { type, executionId, seq: 0, data, timestamp: new Date().toISOString() } as ExecutionEvent<T>;
-  getRuntime().bus.publish(event as ExecutionEvent);
+  bus.publish(event as ExecutionEvent);
 }

@@ -23,7 +23,7 @@ type Control = (
 
 /** Every control runs under the execution row's lock, so racing controls apply one after another. */
 async function control(id: string, apply: Control): Promise<ControlResult> {
-  const result = await transactWithEvents(async (tx, events) => {
+  const result = await transactWithEvents(getRuntime(), async (tx, events) => {
     const row = await executionsRepo.lockExecution(tx, id);
     if (!row) throw notFound("Execution", id);
     return apply(tx, row, events);

@@ -37,7 +37,7 @@ export async function startExecution(batchId: string, request: StartRequest): Pr
   const planned = await estimateFor(batchId, request);
   const sampleSize = request.mode === "test" ? (request.sampleSize ?? DEFAULT_SAMPLE_SIZE) : null;
   const concurrency = request.concurrency ?? 5;
-  const execution = await transactWithEvents(async (tx, events) => {
+  const execution = await transactWithEvents(getRuntime(), async (tx, events) => {
     const created = await executionsRepo.insertExecution(tx, {
       batchId,
       status: "running",

@@ -1,6 +1,21 @@
-import type { Connection } from "./connection";
-
 const MAX_PENDING_DURING_REPLAY = 20_000;
+
+/**
+ * The socket a subscription writes to, as it and its replay use it: a Connection, which keeps its subscriptions
+ * (declared here rather than imported, so that connection.ts and this file do not import each other).
+ */
+export interface SubscriberSocket {
+  /** This socket's subscriptions, by execution id. */
+  readonly subscriptions: Map<string, Subscription>;
+  readonly limits: { readonly softBytes: number };
+  readonly ws: { readonly bufferedAmount: number };
+  /** False when the frame was not sent (closed, dropped as ephemeral, or the socket was cut). */
+  write(frame: string, kind: "retained" | "ephemeral"): boolean;
+  /** True once at most `belowBytes` wait in the send buffer; false if the socket closes or `timeoutMs` passes. */
+  drained(belowBytes: number, timeoutMs: number): Promise<boolean>;
+  /** The client cannot keep up: it loses its subscriptions and is closed. */
+  cut(): void;
+}
 
 /**
  * One socket's interest in one execution. `lastSeq` is the highest retained seq this socket has
@@ -13,7 +28,7 @@ export class Subscription {
   cancelled = false;
 
   constructor(
-    readonly connection: Connection,
+    readonly connection: SubscriberSocket,
     readonly executionId: string,
     public lastSeq: number,
     replaying: boolean,

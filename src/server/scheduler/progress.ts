@@ -1,7 +1,6 @@
 import { capText } from "../agents/limits";
 import type { ProgressReport } from "../agents/types";
-import type { Db } from "../db/client";
-import { publishEphemeral } from "../events/transaction";
+import { type EventDeps, publishEphemeral } from "../events/transaction";
 import { log } from "../log";
 import { type StepEntry, saveProgress } from "../repos/jobs";
 import { saveScreenshot } from "../repos/screenshots";
@@ -25,7 +24,7 @@ export class ProgressReporter {
   private closed = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly deps: EventDeps,
     private readonly job: { id: string; executionId: string; siteUrl: string },
   ) {}
 
@@ -40,7 +39,7 @@ export class ProgressReporter {
       this.lastStep = step;
       this.pendingSteps.push({ step, url: currentUrl, percent: progress, at: new Date() });
     }
-    publishEphemeral(this.job.executionId, "job_progress", {
+    publishEphemeral(this.deps.bus, this.job.executionId, "job_progress", {
       jobId: this.job.id,
       currentStep: step,
       currentUrl,
@@ -56,11 +55,11 @@ export class ProgressReporter {
     if (now - this.lastScreenshotAt < SCREENSHOT_EVERY_MS) return;
     this.lastScreenshotAt = now;
     this.writing = this.writing
-      .then(() => saveScreenshot(this.db, this.job.id, jpeg))
+      .then(() => saveScreenshot(this.deps.db, this.job.id, jpeg))
       .then(() => {
         this.screenshotSavedAt = new Date(now).toISOString();
         const l = this.latest;
-        publishEphemeral(this.job.executionId, "job_progress", {
+        publishEphemeral(this.deps.bus, this.job.executionId, "job_progress", {
           jobId: this.job.id,
           currentStep: l?.currentStep ?? null,
           currentUrl: l?.currentUrl ?? this.job.siteUrl,
@@ -78,7 +77,7 @@ export class ProgressReporter {
     const steps = this.pendingSteps.splice(0);
     if (!latest) return this.writing;
     this.writing = this.writing
-      .then(() => saveProgress(this.db, this.job.id, latest, steps))
+      .then(() => saveProgress(this.deps.db, this.job.id, latest, steps))
       .catch((e) => log().warn({ err: e, jobId: this.job.id }, "saving progress failed"));
     return this.writing;
   }

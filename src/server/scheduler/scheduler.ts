@@ -218,7 +218,7 @@ export class Scheduler implements Service {
   /** Runs one job and records its outcome; true when its slot went straight to the next job. */
   private async execute(job: ClaimedJob, abort: AbortController): Promise<boolean> {
     const started = Date.now();
-    const reporter = new ProgressReporter(this.runtime.db, job);
+    const reporter = new ProgressReporter(this.runtime, job);
     let outcome: Outcome;
     let config: AgentConfig | null = null;
     try {

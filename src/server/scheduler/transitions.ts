@@ -33,7 +33,7 @@ export interface Claimed {
 
 /** Claims as many queued jobs as the execution's free slots, the claimer's fair share and `max` allow. */
 export async function claimJobs(executionId: string, claimant: Claimant): Promise<Claimed> {
-  const claimed = await transactWithEvents(async (tx, events) => {
+  const claimed = await transactWithEvents(getRuntime(), async (tx, events) => {
     const execution = await executionsRepo.lockExecution(tx, executionId);
     return execution ? claimWithin(tx, events, execution, claimant) : NOTHING_CLAIMED;
   });
@@ -139,7 +139,7 @@ export async function finishJob(
       next = await claimWithin(tx, events, counters, claimNext);
     }
   };
-  const result = await transactWithEvents(async (tx, events): Promise<FinishResult> => {
+  const result = await transactWithEvents(getRuntime(), async (tx, events): Promise<FinishResult> => {
     await executionsRepo.lockExecution(tx, job.executionId);
     const common = {
       executionDurationMs: Math.round(outcome.durationMs),
@@ -272,7 +272,7 @@ export async function recoverExpiredLeases(): Promise<number> {
   const expired = await jobsRepo.expiredLeases(getRuntime().db);
   let recovered = 0;
   for (const { id, executionId } of expired) {
-    recovered += await transactWithEvents(async (tx, events) => {
+    recovered += await transactWithEvents(getRuntime(), async (tx, events) => {
       await executionsRepo.lockExecution(tx, executionId);
       const job = await jobsRepo.lockExpiredJob(tx, id);
       if (!job) return 0;
@@ -318,7 +318,7 @@ async function requeueHeld<T extends { id: string; executionId: string; workerId
   let requeued = 0;
   for (const one of held) {
     const { id, executionId, workerId } = one;
-    requeued += await transactWithEvents(async (tx, events) => {
+    requeued += await transactWithEvents(getRuntime(), async (tx, events) => {
       await executionsRepo.lockExecution(tx, executionId);
       // Still on that worker: a finish or another sweeper may have got there first.
       const job = await jobsRepo.lockRunningOf(tx, id, workerId);
@@ -332,7 +332,7 @@ async function requeueHeld<T extends { id: string; executionId: string; workerId
 
 /** Releases this worker's unfinished jobs on shutdown, without counting it as a retry. */
 export async function releaseJob(job: jobsRepo.JobRow, workerId: string): Promise<void> {
-  await transactWithEvents(async (tx, events) => {
+  await transactWithEvents(getRuntime(), async (tx, events) => {
     await executionsRepo.lockExecution(tx, job.executionId);
     const current = await jobsRepo.findJob(tx, job.id);
     if (current?.status !== "running" || current.workerId !== workerId) return;
