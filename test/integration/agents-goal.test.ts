@@ -269,7 +269,7 @@ describe("goal-driven agent", () => {
     expect(user.replace(inside, "")).not.toContain("Fieldstone Goods is fleetdeck");
     // Earlier pages shrink to a summary: only the latest snapshot is sent whole.
     const last = run.fake.requests.at(-1)!.body.messages.filter((m) => m.role !== "system");
-    expect(last.filter((m) => m.content?.includes("<<<PAGE DATA"))).toHaveLength(1);
+    expect(last.filter((m) => m.content?.includes("- banner"))).toHaveLength(1);
     expect(last.filter((m) => m.content?.includes("snapshot omitted"))).toHaveLength(4);
     expectNoKey(run);
   });

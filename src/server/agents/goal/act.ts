@@ -29,6 +29,8 @@ export interface ActOptions {
 export async function act(action: PageAction, options: ActOptions): Promise<string> {
   const { session } = options;
   const before = session.mainFrame.navigations;
+  // A refusal is about this action's navigation only: one from an earlier step must not be reported again.
+  session.mainFrame.lastRequestUrl = undefined;
   let result: string;
   try {
     result = await perform(action, options);

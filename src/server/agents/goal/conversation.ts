@@ -1,5 +1,5 @@
 import type { ChatMessage } from "./llm-client";
-import { staleObservation } from "./prompt";
+import type { TurnMessage } from "./prompt";
 
 /**
  * The exchange with the model, kept abstract so it can be sent either way: as tool calls and tool results, or (JSON
@@ -11,14 +11,14 @@ import { staleObservation } from "./prompt";
 type Entry =
   /** What the model chose: a tool call (name + argument text), or only text when it called no tool. */
   | { type: "decision"; callId: string; call: { name: string; arguments: string } | null; content: string | null }
-  /** What the agent answers it: an action's result and the page now, or an error to correct. */
-  | { type: "reply"; text: string; observation?: { text: string; summary: string } };
+  /** The last action's result and the page now. */
+  | { type: "turn"; turn: TurnMessage }
+  /** A decision that cannot be used, and why: the model is to correct it. */
+  | { type: "rejection"; text: string };
 
 export class Conversation {
   private readonly entries: Entry[] = [];
   private calls = 0;
-  /** The last action's result, sent with the next observation. */
-  private pendingResult: string | null = null;
 
   constructor(
     private system: string,
@@ -30,11 +30,9 @@ export class Conversation {
     this.system = system;
   }
 
-  /** The page as it is now, with the result of the last action if there was one. */
-  present(observation: string, summary: string): void {
-    const text = this.pendingResult === null ? "" : `Result of your last action: ${this.pendingResult}`;
-    this.pendingResult = null;
-    this.entries.push({ type: "reply", text, observation: { text: observation, summary } });
+  /** The result of the last action and the page as it is now. */
+  present(turn: TurnMessage): void {
+    this.entries.push({ type: "turn", turn });
   }
 
   decided(call: { id?: string; name: string; arguments: string } | null, content: string | null): void {
@@ -47,23 +45,13 @@ export class Conversation {
     });
   }
 
-  /** The action ran: its result goes out with the next observation. */
-  resulted(result: string): void {
-    this.pendingResult = result;
-  }
-
-  /** Something the page did after the last action's result was written (a popup closed). */
-  amendResult(note: string): void {
-    this.pendingResult = this.pendingResult === null ? note : `${this.pendingResult}; ${note}`;
-  }
-
   /** The decision cannot be used (malformed, or an answer that does not fit): tell the model at once. */
   reject(problem: string): void {
-    this.entries.push({ type: "reply", text: problem });
+    this.entries.push({ type: "rejection", text: problem });
   }
 
   render(jsonMode: boolean): ChatMessage[] {
-    const lastObservation = this.entries.findLastIndex((e) => e.type === "reply" && e.observation !== undefined);
+    const lastTurn = this.entries.findLastIndex((e) => e.type === "turn");
     const messages: ChatMessage[] = [{ role: "system", content: this.system }];
     let pendingUser = this.task;
     let previous: Entry | undefined;
@@ -73,12 +61,7 @@ export class Conversation {
         pendingUser = "";
         messages.push(decisionMessage(entry, jsonMode));
       } else {
-        const observation = entry.observation
-          ? i === lastObservation
-            ? entry.observation.text
-            : staleObservation(entry.observation.summary)
-          : "";
-        const text = [entry.text, observation].filter(Boolean).join("\n\n");
+        const text = entry.type === "rejection" ? entry.text : i === lastTurn ? entry.turn.whole : entry.turn.stale;
         if (!jsonMode && previous?.type === "decision" && previous.call) {
           messages.push({ role: "tool", tool_call_id: previous.callId, content: text });
         } else {

@@ -27,6 +27,14 @@ export interface FailureContext {
 
 const RETRYABLE_STATUS = new Set([408, 409, 425, 429]);
 
+/**
+ * How servers say they take no tools: Ollama "does not support tools", vLLM "\"auto\" tool choice requires
+ * --enable-auto-tool-choice", llama.cpp "tools param requires --jinja flag", others "tools are not supported" or an
+ * unknown `tools` field.
+ */
+const TOOLS_REFUSED =
+  /(not|n't) support(ed)? (for )?tools|tools? (are|is) not supported|tool[_ ]choice|--jinja|tools param|unsupported[^.]*\btools\b|\btools\b[^.]*unsupported|(unknown|unrecognized|extra)[^.]*\btools\b/i;
+
 export function classifyLlmFailure(e: unknown, context: FailureContext): LlmFailure {
   if (e instanceof APIUserAbortError) return { type: "aborted" };
   if (e instanceof APIConnectionTimeoutError) {
@@ -48,7 +56,7 @@ export function classifyLlmFailure(e: unknown, context: FailureContext): LlmFail
 
   const status = e.status;
   const said = serverWords(e, context.apiKey);
-  if (context.sentTools && status >= 400 && status <= 500 && status !== 429 && /\btools?\b|tool[_ ]choice/i.test(said))
+  if (context.sentTools && status >= 400 && status <= 500 && status !== 429 && TOOLS_REFUSED.test(said))
     return { type: "tools_unsupported", message: said };
   if (context.sentJsonMode && status === 400 && /response_format|json_object|json mode/i.test(said))
     return { type: "json_mode_unsupported", message: said };

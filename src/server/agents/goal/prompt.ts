@@ -63,24 +63,39 @@ export function taskMessage(setup: PromptSetup): string {
   ].join("\n");
 }
 
-/** The page, between the markers; anything in the page that imitates a marker is defused. */
-export function observationText(observation: Observation, tag: string, step: number, maxSteps: number): string {
-  const body = [
+/** One turn's message, whole (the latest) and shrunk (once a newer one is shown: a summary instead of the snapshot). */
+export interface TurnMessage {
+  whole: string;
+  stale: string;
+}
+
+/**
+ * The result of the last action and the page now, between the markers: both come from the page (a result names its
+ * elements and URLs), so both are data. Anything in them that imitates a marker is defused.
+ */
+export function turnMessage(
+  observation: Observation,
+  lastResult: string | null,
+  context: { tag: string; step: number; maxSteps: number; summary: string },
+): TurnMessage {
+  const { tag, step, maxSteps } = context;
+  const result = lastResult === null ? [] : [`Result of your last action: ${lastResult}`];
+  const page = [
     `URL: ${observation.url}`,
     `Title: ${observation.title}`,
     ...(observation.httpStatus ? [`HTTP status: ${observation.httpStatus}`] : []),
     "",
     observation.snapshot.text,
-  ].join("\n");
-  const left = maxSteps - step + 1;
-  return [
-    dataStart(tag),
-    defuse(body, tag),
-    dataEnd(tag),
-    left === 1
+  ];
+  const block = (lines: string[]) => [dataStart(tag), defuse(lines.join("\n"), tag), dataEnd(tag)].join("\n");
+  const ask =
+    maxSteps - step + 1 === 1
       ? "This is your last action: answer now with what you know, or give up."
-      : `Action ${step} of ${maxSteps}. Choose the next action.`,
-  ].join("\n");
+      : `Action ${step} of ${maxSteps}. Choose the next action.`;
+  return {
+    whole: `${block([...result, ...page])}\n${ask}`,
+    stale: block([...result, `(earlier page, snapshot omitted: ${context.summary})`]),
+  };
 }
 
 /** The page could contain a marker's words (not its tag, which it cannot know); those are bent out of shape. */
@@ -90,6 +105,3 @@ function defuse(text: string, tag: string): string {
     .join("[tag]")
     .replace(/<<<(\s*(?:END\s+)?PAGE DATA)/gi, "<‹<$1");
 }
-
-/** The compact form of an observation kept in the history once a newer one is shown. */
-export const staleObservation = (summary: string) => `(earlier page, snapshot omitted: ${summary})`;

@@ -21,7 +21,7 @@ import { createLlmClient, type LlmClientOptions } from "./llm-client";
 import { type LlmSettings, modelAvailability } from "./llm-config";
 import { narrate } from "./narration";
 import { DEFAULT_SNAPSHOT_CHARS, type Observation, observe, summarize } from "./observe";
-import { newDataTag, observationText, type PromptSetup, systemPrompt, taskMessage } from "./prompt";
+import { newDataTag, type PromptSetup, systemPrompt, taskMessage, turnMessage } from "./prompt";
 import { type GoalSession, openSession } from "./session";
 import { UsageMeter } from "./usage";
 
@@ -109,6 +109,7 @@ export async function runGoal(job: AgentJob, ctx: AgentContext, options: RunOpti
       signal: ctx.signal,
     });
     let repaired = false;
+    let lastResult: string | null = null;
 
     for (; step <= config.maxSteps; step++) {
       doing = "reading the page";
@@ -118,13 +119,13 @@ export async function runGoal(job: AgentJob, ctx: AgentContext, options: RunOpti
         signal: ctx.signal,
       });
       url = observation.url;
-      if (session.takeBlockedPopup()) {
-        const note = "a new window was opened and closed (agents work in one window)";
-        conversation.amendResult(note);
-        const last = transcript.at(-1);
-        if (last) last.result = cut(`${last.result}; ${note}`);
+      if (session.takeBlockedPopup() && lastResult !== null) {
+        lastResult += "; a new window was opened and closed (agents work in one window)";
+        transcript.at(-1)!.result = cut(lastResult);
       }
-      conversation.present(observationText(observation, tag, step, config.maxSteps), summarize(observation));
+      conversation.present(
+        turnMessage(observation, lastResult, { tag, step, maxSteps: config.maxSteps, summary: summarize(observation) }),
+      );
       ctx.progress({ step: `Thinking about step ${step}`, url, percent: percentAt(step), detail: spend() });
       const before = spend();
       const record = (reason: string, action: string, result: string) =>
@@ -189,7 +190,7 @@ export async function runGoal(job: AgentJob, ctx: AgentContext, options: RunOpti
       url = page.url();
       thumbnail = session.thumbnails.take();
       record(action.reason, shortForm(action), result);
-      conversation.resulted(result);
+      lastResult = result;
     }
     throw new AgentError(
       `No answer after ${config.maxSteps} action${config.maxSteps === 1 ? "" : "s"} (maxSteps); ${reached(url, transcript)}`,
