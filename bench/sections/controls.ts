@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { agentFor as defaultAgentFor } from "@/server/agents";
 import type { Agent } from "@/server/agents/types";
-import { adjustConcurrency, pause, stop } from "@/server/executions/controls";
+import { adjustConcurrency, pause, stop } from "@/server/executions/service";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { countersAndTruth } from "../../test/helpers/engine";
 import { sleep, until } from "../lib/stats";

@@ -5,11 +5,18 @@ import { eventOf } from "@/lib/contract/events";
 import { simulatedAgent } from "@/server/agents/simulated";
 import { type Agent, AgentError } from "@/server/agents/types";
 import { workers } from "@/server/db/schema";
-import { adjustConcurrency, pause, resume, stop } from "@/server/executions/controls";
-import { getExecution, liveStats, startExecution } from "@/server/executions/service";
+import {
+  adjustConcurrency,
+  getExecution,
+  liveStats,
+  pause,
+  resume,
+  startExecution,
+  stop,
+} from "@/server/executions/service";
+import { claimJobs } from "@/server/jobs/service";
 import { beat, listWorkers } from "@/server/repos/workers";
 import { Scheduler } from "@/server/scheduler/scheduler";
-import { claimJobs } from "@/server/scheduler/transitions";
 import { countersAndTruth, gapFreeLog, peakRunning } from "../helpers/engine";
 import { insertFixture } from "../helpers/fixtures";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
@@ -273,7 +280,7 @@ describe.each(DATABASES)("execution engine on %s", (kind) => {
     const execution = await startExecution(batch.id, { mode: "production", concurrency: 1 });
     const {
       jobs: [held],
-    } = await claimJobs(execution.id, { workerId, leaseSeconds, max: 1, peers: [] });
+    } = await claimJobs(t.runtime, execution.id, { workerId, leaseSeconds, max: 1, peers: [] });
     expect(held).toBeDefined();
     return { execution, held: held! };
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fairShare } from "@/server/scheduler/fair-share";
+import { fairShare } from "@/server/jobs/fair-share";
 
 const roomy = (held = 0) => ({ spare: 20, held });
 

@@ -1,12 +1,13 @@
 import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats, Step } from "@/lib/contract/resources";
 import { getBatchRow } from "../batches/service";
+import type { Tx } from "../db/client";
 import { notFound, validationFailed } from "../errors";
-import { transactWithEvents } from "../events/transaction";
+import { type EventSink, transactWithEvents } from "../events/transaction";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { getRuntime } from "../runtime";
-import { emitCompleted } from "./controls";
 import { DEFAULT_SAMPLE_SIZE, estimate } from "./estimate";
+import * as machine from "./machine";
 import { liveStatsOf, toExecution, toJob, toStep } from "./serialize";
 
 export interface StartRequest {
@@ -33,42 +34,48 @@ export async function estimateFor(batchId: string, request: StartRequest): Promi
 
 /** Creates the execution and one queued job per selected row in one transaction; it is running at once. */
 export async function startExecution(batchId: string, request: StartRequest): Promise<Execution> {
-  const { bus } = getRuntime();
+  const runtime = getRuntime();
   const planned = await estimateFor(batchId, request);
-  const sampleSize = request.mode === "test" ? (request.sampleSize ?? DEFAULT_SAMPLE_SIZE) : null;
-  const concurrency = request.concurrency ?? 5;
-  const execution = await transactWithEvents(getRuntime(), async (tx, events) => {
-    const created = await executionsRepo.insertExecution(tx, {
-      batchId,
-      status: "running",
-      mode: request.mode,
-      sampleSize,
-      concurrency,
-      startedAt: new Date(),
-      estimatedDurationMs: planned.estimatedDurationMs,
-      estimatedCost: planned.estimatedCost,
-    });
-    const total = await executionsRepo.insertJobsFromInputs(tx, created.id, batchId, sampleSize);
-    await executionsRepo.updateExecution(tx, created.id, { totalJobs: total, queuedCount: total });
-    await events.emit(created.id, "execution_started", {
-      mode: request.mode,
-      totalJobs: total,
-      concurrency,
-      sampleSize,
-    });
-    if (total === 0) {
-      const done = await executionsRepo.updateExecution(tx, created.id, {
-        status: "completed",
-        completedAt: new Date(),
-      });
-      await emitCompleted(events, done);
-      return done;
-    }
-    return (await executionsRepo.findExecution(tx, created.id))!;
-  });
-  bus.wake(execution.id);
+  const plan = {
+    batchId,
+    mode: request.mode,
+    sampleSize: request.mode === "test" ? (request.sampleSize ?? DEFAULT_SAMPLE_SIZE) : null,
+    concurrency: request.concurrency ?? 5,
+    estimatedDurationMs: planned.estimatedDurationMs,
+    estimatedCost: planned.estimatedCost,
+  };
+  const execution = await transactWithEvents(runtime, (tx, events) => machine.start(tx, events, plan));
+  runtime.bus.wake(execution.id);
   return toExecution(execution);
 }
+
+export interface ControlResult {
+  execution: Execution;
+  message: string;
+  /** False for a no-op (pausing a paused execution, …). */
+  changed: boolean;
+}
+
+type Control = (tx: Tx, events: EventSink, row: executionsRepo.ExecutionRow) => Promise<machine.ControlOutcome>;
+
+/** Every control runs under the execution row's lock, so racing controls apply one after another. */
+async function control(id: string, apply: Control): Promise<ControlResult> {
+  const runtime = getRuntime();
+  const result = await transactWithEvents(runtime, async (tx, events) => {
+    const row = await executionsRepo.lockExecution(tx, id);
+    if (!row) throw notFound("Execution", id);
+    return apply(tx, events, row);
+  });
+  if (result.changed) runtime.bus.wake(id);
+  return { execution: toExecution(result.row), message: result.message, changed: result.changed };
+}
+
+export const pause = (id: string) => control(id, machine.pause);
+export const resume = (id: string) => control(id, machine.resume);
+export const stop = (id: string, reason: string | null) =>
+  control(id, (tx, events, row) => machine.stop(tx, events, row, reason));
+export const adjustConcurrency = (id: string, concurrency: number) =>
+  control(id, (tx, events, row) => machine.adjustConcurrency(tx, events, row, concurrency));
 
 export async function getExecutionRow(id: string): Promise<executionsRepo.ExecutionRow> {
   const row = await executionsRepo.findExecution(getRuntime().db, id);

@@ -1,10 +1,12 @@
 import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import type { ExecutionStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
 import { batches, batchInputs, executions, jobs } from "../db/schema";
 import { isUuid } from "./projects";
 
 export type ExecutionRow = typeof executions.$inferSelect;
-type ExecutionPatch = Partial<Omit<typeof executions.$inferInsert, "id">>;
+/** Any column but the status, which only the execution's state machine writes (setExecutionStatus). */
+type ExecutionPatch = Partial<Omit<typeof executions.$inferInsert, "id" | "status">>;
 
 export async function findExecution(db: DbOrTx, id: string): Promise<ExecutionRow | undefined> {
   if (!isUuid(id)) return undefined;
@@ -21,6 +23,21 @@ export async function lockExecution(tx: DbOrTx, id: string): Promise<ExecutionRo
 
 export async function updateExecution(tx: DbOrTx, id: string, patch: ExecutionPatch): Promise<ExecutionRow> {
   const [row] = await tx.update(executions).set(patch).where(eq(executions.id, id)).returning();
+  return row!;
+}
+
+/** Writes a status the state machine (executions/machine.ts) chose; the caller holds the row's lock. */
+export async function setExecutionStatus(
+  tx: DbOrTx,
+  id: string,
+  status: ExecutionStatus,
+  patch: ExecutionPatch,
+): Promise<ExecutionRow> {
+  const [row] = await tx
+    .update(executions)
+    .set({ ...patch, status })
+    .where(eq(executions.id, id))
+    .returning();
   return row!;
 }
 
@@ -51,7 +68,11 @@ export async function addToCounters(tx: DbOrTx, id: string, d: CounterDelta): Pr
   return row!;
 }
 
-export async function insertExecution(tx: DbOrTx, values: typeof executions.$inferInsert): Promise<ExecutionRow> {
+/** A new execution is `pending` (the column's default) until its state machine starts it. */
+export async function insertExecution(
+  tx: DbOrTx,
+  values: Omit<typeof executions.$inferInsert, "status">,
+): Promise<ExecutionRow> {
   const [row] = await tx.insert(executions).values(values).returning();
   return row!;
 }

@@ -6,6 +6,14 @@ import { isUuid } from "./projects";
 
 export type JobRow = typeof jobs.$inferSelect;
 export type StepRow = typeof jobSteps.$inferSelect;
+/** Any column but the status, which moves only with a JobMove. */
+type JobPatch = Partial<Omit<typeof jobs.$inferInsert, "id" | "status">>;
+
+/** A compare-and-set of a job's status, taken from the job state machine (jobs/machine.ts). */
+export interface JobMove {
+  from: JobStatus;
+  to: JobStatus;
+}
 
 export async function findJob(db: DbOrTx, id: string): Promise<JobRow | undefined> {
   if (!isUuid(id)) return undefined;
@@ -26,16 +34,16 @@ export async function stepsOfJob(db: DbOrTx, jobId: string): Promise<StepRow[]> 
 }
 
 /**
- * Claims up to `limit` queued jobs of an execution in input order. The caller holds the execution's
- * lock (so the count it checked cannot change); SKIP LOCKED keeps two claimers off the same rows.
+ * Claims up to `limit` due jobs of an execution in `move.from` (queued) in input order. The caller holds the
+ * execution's lock (so the count it checked cannot change); SKIP LOCKED keeps two claimers off the same rows.
  */
 export async function claimQueued(
   tx: DbOrTx,
   executionId: string,
-  limit: number,
-  workerId: string,
-  leaseSeconds: number,
+  move: JobMove,
+  claim: { limit: number; workerId: string; leaseSeconds: number },
 ): Promise<JobRow[]> {
+  const { limit, workerId, leaseSeconds } = claim;
   if (limit <= 0) return [];
   const candidates = await tx
     .select({ id: jobs.id })
@@ -43,7 +51,7 @@ export async function claimQueued(
     .where(
       and(
         eq(jobs.executionId, executionId),
-        eq(jobs.status, "queued"),
+        eq(jobs.status, move.from),
         or(isNull(jobs.runAfter), lte(jobs.runAfter, sql`now()`)),
       ),
     )
@@ -54,7 +62,7 @@ export async function claimQueued(
   return tx
     .update(jobs)
     .set({
-      status: "running",
+      status: move.to,
       workerId,
       leaseExpiresAt: sql`now() + make_interval(secs => ${leaseSeconds})`,
       startedAt: sql`now()`,
@@ -105,26 +113,37 @@ export async function inputRows(db: DbOrTx, batchInputIds: string[]): Promise<Ma
   return new Map(rows.map((r) => [r.id, r.data]));
 }
 
-/** A compare-and-set on a running job still held by this worker; undefined when the lease was lost. */
-export async function finishRunning(
+/**
+ * Moves a job its worker holds (`heldBy`; null for a job held by nobody) out of `move.from`, and lets go of
+ * it: worker and lease are cleared. Undefined when the job is no longer there (its lease was lost).
+ */
+export async function moveHeldJob(
   tx: DbOrTx,
   jobId: string,
-  workerId: string,
-  patch: Partial<typeof jobs.$inferInsert>,
+  heldBy: string | null,
+  move: JobMove,
+  patch: JobPatch,
 ): Promise<JobRow | undefined> {
   const [row] = await tx
     .update(jobs)
-    .set({ ...patch, workerId: null, leaseExpiresAt: null, updatedAt: sql`now()` })
-    .where(and(eq(jobs.id, jobId), eq(jobs.status, "running"), eq(jobs.workerId, workerId)))
+    .set({ ...patch, status: move.to, workerId: null, leaseExpiresAt: null, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(jobs.id, jobId),
+        eq(jobs.status, move.from),
+        heldBy === null ? isNull(jobs.workerId) : eq(jobs.workerId, heldBy),
+      ),
+    )
     .returning();
   return row;
 }
 
-export async function cancelQueued(tx: DbOrTx, executionId: string): Promise<number> {
+/** Moves every job of an execution in `move.from` (queued) in one statement, as ended now; returns how many. */
+export async function endAllJobs(tx: DbOrTx, executionId: string, move: JobMove): Promise<number> {
   const rows = await tx
     .update(jobs)
-    .set({ status: "cancelled", completedAt: sql`now()`, currentStep: null, updatedAt: sql`now()` })
-    .where(and(eq(jobs.executionId, executionId), eq(jobs.status, "queued")))
+    .set({ status: move.to, completedAt: sql`now()`, currentStep: null, updatedAt: sql`now()` })
+    .where(and(eq(jobs.executionId, executionId), eq(jobs.status, move.from)))
     .returning({ id: jobs.id });
   return rows.length;
 }
@@ -218,15 +237,6 @@ export async function lockExpiredJob(tx: DbOrTx, jobId: string): Promise<JobRow 
     .where(and(eq(jobs.id, jobId), eq(jobs.status, "running"), lt(jobs.leaseExpiresAt, sql`now()`)))
     .for("update");
   return row;
-}
-
-export async function updateJob(tx: DbOrTx, jobId: string, patch: Partial<typeof jobs.$inferInsert>): Promise<JobRow> {
-  const [row] = await tx
-    .update(jobs)
-    .set({ ...patch, updatedAt: sql`now()` })
-    .where(eq(jobs.id, jobId))
-    .returning();
-  return row!;
 }
 
 export interface StepEntry {

@@ -1,9 +1,9 @@
 import os from "node:os";
 import pkg from "../../../package.json";
+import { requeueJobsOfGoneWorkers, requeueJobsOfPreviousProcess } from "../jobs/service";
 import { log } from "../log";
 import * as workersRepo from "../repos/workers";
 import type { Runtime } from "../runtime";
-import { requeueJobsOfGoneWorkers, requeueJobsOfPreviousProcess } from "./transitions";
 
 export interface RegistryOptions {
   slots: number;
@@ -141,7 +141,7 @@ export class WorkerRegistry {
           `worker ${dead.id} declared dead: no heartbeat for ${deadAfterMs / 1000} s`,
         );
       }
-      const requeued = await requeueJobsOfGoneWorkers(deadAfterMs);
+      const requeued = await requeueJobsOfGoneWorkers(this.runtime, deadAfterMs);
       if (requeued > 0) {
         log().warn({ requeued }, "returned the running jobs of a dead worker to the queue");
         bus.wake(null);
@@ -158,7 +158,7 @@ export class WorkerRegistry {
   private async takeOverPreviousProcess(): Promise<void> {
     try {
       await workersRepo.markOthersDead(this.runtime.db, this.runtime.workerId);
-      const requeued = await requeueJobsOfPreviousProcess(this.runtime.workerId);
+      const requeued = await requeueJobsOfPreviousProcess(this.runtime, this.runtime.workerId);
       if (requeued > 0) log().warn({ requeued }, "returned the running jobs of the previous process to the queue");
     } catch (e) {
       log().error({ err: e }, "returning the previous process's jobs failed; their leases will return them");

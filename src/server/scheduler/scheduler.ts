@@ -1,6 +1,8 @@
 import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import { agentFor as defaultAgentFor } from "../agents";
 import { type Agent, AgentError, isAgentError } from "../agents/types";
+import type { Claimant, Outcome } from "../jobs/machine";
+import { type ClaimedJob, claimJobs, finishJob, recoverExpiredLeases, releaseJob } from "../jobs/service";
 import { log } from "../log";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
@@ -8,15 +10,6 @@ import type { Runtime, Service } from "../runtime";
 import { backoffMs } from "./backoff";
 import { ProgressReporter } from "./progress";
 import { WorkerRegistry } from "./registry";
-import {
-  type Claimant,
-  type ClaimedJob,
-  claimJobs,
-  finishJob,
-  type Outcome,
-  recoverExpiredLeases,
-  releaseJob,
-} from "./transitions";
 
 export interface SchedulerOptions {
   /** Jobs this process runs at once, over all executions. */
@@ -42,8 +35,8 @@ const TIMEOUT_GRACE_MS = 5000;
 /**
  * Claims jobs when woken (job finished, control changed, execution created, a backoff elapsed) and
  * on a slow safety poll; runs each with its agent; keeps their leases alive; beats in the worker
- * registry, which returns the jobs of dead workers to the queue. It never writes SQL itself: claims and
- * transitions live in repos.
+ * registry, which returns the jobs of dead workers to the queue. It never writes SQL or changes a status itself:
+ * it asks jobs/service.ts, which applies the state machines.
  *
  * Slots: `running` holds the jobs this worker runs, `booked` the slots a claim in flight may fill. Both
  * change only synchronously, and every claim books what it may take before its first await, so no two
@@ -162,7 +155,7 @@ export class Scheduler implements Service {
           this.booked += free;
           let claimed: Awaited<ReturnType<typeof claimJobs>>;
           try {
-            claimed = await claimJobs(executionId, this.claimant(free));
+            claimed = await claimJobs(this.runtime, executionId, this.claimant(free));
           } finally {
             this.booked -= free;
           }
@@ -200,7 +193,7 @@ export class Scheduler implements Service {
     const abort = new AbortController();
     // Claimed while shutting down (a finishing job took its slot again): hand it straight back.
     const work = this.stopping
-      ? releaseJob(job, this.runtime.workerId).then(
+      ? releaseJob(this.runtime, job, this.runtime.workerId).then(
           () => false,
           () => false,
         )
@@ -241,7 +234,7 @@ export class Scheduler implements Service {
     const steps = await reporter.close();
     try {
       if (this.stopping && outcome.error) {
-        await releaseJob(job, this.runtime.workerId); // shutdown interrupted it: not the job's fault
+        await releaseJob(this.runtime, job, this.runtime.workerId); // shutdown interrupted it: not the job's fault
         return false;
       }
       const maxRetries = config?.maxRetries ?? 0;
@@ -252,6 +245,7 @@ export class Scheduler implements Service {
       let finished: Awaited<ReturnType<typeof finishJob>>;
       try {
         finished = await finishJob(
+          this.runtime,
           job,
           outcome,
           { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) },
@@ -343,7 +337,7 @@ export class Scheduler implements Service {
 
   private async recover(): Promise<void> {
     try {
-      const recovered = await recoverExpiredLeases();
+      const recovered = await recoverExpiredLeases(this.runtime);
       if (recovered > 0) {
         log().warn({ recovered }, "returned jobs of an unresponsive worker to the queue");
         this.runtime.bus.wake(null);

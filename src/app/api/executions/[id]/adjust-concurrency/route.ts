@@ -1,5 +1,5 @@
 import { adjustConcurrencySchema } from "@/lib/contract/requests";
-import { adjustConcurrency } from "@/server/executions/controls";
+import { adjustConcurrency } from "@/server/executions/service";
 import { type IdParams, idOf } from "@/server/http/params";
 import { controlResponse, readJson, route } from "@/server/http/respond";
 import { getRuntime } from "@/server/runtime";

@@ -1,4 +1,4 @@
-import { pause } from "@/server/executions/controls";
+import { pause } from "@/server/executions/service";
 import { type IdParams, idOf } from "@/server/http/params";
 import { controlResponse, route } from "@/server/http/respond";
 

@@ -1,4 +1,4 @@
-import { resume } from "@/server/executions/controls";
+import { resume } from "@/server/executions/service";
 import { type IdParams, idOf } from "@/server/http/params";
 import { controlResponse, route } from "@/server/http/respond";
 

@@ -1,5 +1,5 @@
 import { stopSchema } from "@/lib/contract/requests";
-import { stop } from "@/server/executions/controls";
+import { stop } from "@/server/executions/service";
 import { type IdParams, idOf } from "@/server/http/params";
 import { controlResponse, readJson, route } from "@/server/http/respond";
 
