@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { processWide } from "./process-wide";
 
 /** The only reader of process.env: configuration is parsed once and fails fast with the variable's name. */
 const intFrom = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
@@ -71,13 +72,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
 }
 
-const globalForEnv = globalThis as unknown as { __fleetdeckEnv?: Env };
-
-/** Process-wide configuration, read on first use. */
-export function env(): Env {
-  globalForEnv.__fleetdeckEnv ??= loadEnv();
-  return globalForEnv.__fleetdeckEnv;
-}
+/** Process-wide configuration, read on first use (before the runtime starts too: scripts and tests call it). */
+export const env: () => Env = processWide("env", () => loadEnv());
 
 const listOf = (value: string) =>
   value

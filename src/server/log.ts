@@ -1,9 +1,8 @@
 import pino from "pino";
 import { env } from "./env";
+import { processWide } from "./process-wide";
 
-const globalForLog = globalThis as unknown as { __fleetdeckLog?: pino.Logger };
-
-export function log(): pino.Logger {
-  globalForLog.__fleetdeckLog ??= pino({ level: env().LOG_LEVEL, base: { pid: process.pid } });
-  return globalForLog.__fleetdeckLog;
-}
+/** The process's logger, made on first use (before the runtime starts too). */
+export const log: () => pino.Logger = processWide("log", () =>
+  pino({ level: env().LOG_LEVEL, base: { pid: process.pid } }),
+);

@@ -5,6 +5,7 @@ import { openDatabase } from "./db/client";
 import { type Env, env as readEnv } from "./env";
 import { type EventBus, MemoryBus, PostgresBus } from "./events/bus";
 import { log } from "./log";
+import { processWide } from "./process-wide";
 
 /** A part of the runtime that runs in the background and must be stopped on shutdown. */
 export interface Service {
@@ -14,8 +15,8 @@ export interface Service {
 export type Role = "all" | "web" | "worker";
 
 /**
- * The one process-wide runtime. Next.js bundles route handlers apart from server.ts, so module
- * singletons would exist twice; this object lives on globalThis and is created once.
+ * The one process-wide runtime, started once by server.ts (or a test) and found by route handlers through
+ * getRuntime(): it is kept in the process-wide holder, since Next.js bundles route handlers apart from server.ts.
  */
 export interface Runtime {
   env: Env;
@@ -28,7 +29,7 @@ export interface Runtime {
   services: Map<string, Service>;
 }
 
-const globalForRuntime = globalThis as unknown as { __fleetdeckRuntime?: Runtime };
+const started = processWide("runtime", (): { runtime?: Runtime } => ({}));
 
 export interface StartOptions {
   env?: Env;
@@ -39,7 +40,7 @@ export interface StartOptions {
 }
 
 export async function startRuntime(options: StartOptions = {}): Promise<Runtime> {
-  if (globalForRuntime.__fleetdeckRuntime) throw new Error("The runtime is already started in this process");
+  if (started().runtime) throw new Error("The runtime is already started in this process");
   const env = options.env ?? readEnv();
   const url = options.databaseUrl ?? env.DATABASE_URL;
   const database = await openDatabase({
@@ -57,22 +58,22 @@ export async function startRuntime(options: StartOptions = {}): Promise<Runtime>
     workerId: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     services: new Map(),
   };
-  globalForRuntime.__fleetdeckRuntime = runtime;
+  started().runtime = runtime;
   return runtime;
 }
 
 export function getRuntime(): Runtime {
-  const runtime = globalForRuntime.__fleetdeckRuntime;
+  const runtime = started().runtime;
   if (!runtime) throw new Error("The fleetdeck runtime has not been started in this process");
   return runtime;
 }
 
 export function hasRuntime(): boolean {
-  return globalForRuntime.__fleetdeckRuntime !== undefined;
+  return started().runtime !== undefined;
 }
 
 export async function stopRuntime(graceMs = 0): Promise<void> {
-  const runtime = globalForRuntime.__fleetdeckRuntime;
+  const runtime = started().runtime;
   if (!runtime) return;
   for (const [name, service] of [...runtime.services].reverse()) {
     try {
@@ -84,5 +85,5 @@ export async function stopRuntime(graceMs = 0): Promise<void> {
   runtime.services.clear();
   await runtime.bus.close();
   await runtime.database.close();
-  globalForRuntime.__fleetdeckRuntime = undefined;
+  started().runtime = undefined;
 }

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-const globals = globalThis as unknown as { __fleetdeckChromium?: string | null; __fleetdeckFallbackLogged?: boolean };
+// The engine choice is process-wide (src/server/process-wide.ts): each test looks for Chromium afresh.
+const processWide = globalThis as unknown as { __fleetdeck?: Map<string, unknown> };
 
 afterEach(() => {
-  delete globals.__fleetdeckChromium;
-  delete globals.__fleetdeckFallbackLogged;
+  processWide.__fleetdeck?.delete("agents");
   vi.unstubAllEnvs();
 });
 

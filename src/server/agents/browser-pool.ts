@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { type Browser, chromium } from "playwright-core";
 import { log } from "../log";
+import { processWide } from "../process-wide";
 import { findChromium } from "./chromium";
 import { type LaunchPlan, launchPlans, type SandboxState } from "./chromium-sandbox";
 import { AgentError } from "./types";
@@ -31,10 +32,8 @@ interface Pool {
   plan: LaunchPlan | null;
 }
 
-// On globalThis: Next bundles route handlers apart from server.ts, and there must still be one browser.
-const globalForPool = globalThis as unknown as { __fleetdeckBrowserPool?: Pool };
-const pool = (): Pool =>
-  (globalForPool.__fleetdeckBrowserPool ??= { browser: null, launching: null, launches: 0, plan: null });
+/** Process-wide: whichever bundle asks, there is one browser. */
+const pool = processWide("browserPool", (): Pool => ({ browser: null, launching: null, launches: 0, plan: null }));
 
 export async function getBrowser(): Promise<Browser> {
   const state = pool();

@@ -3,6 +3,7 @@ import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { log } from "../log";
+import { processWide } from "../process-wide";
 import { type NetworkGuard, pinnedLookup } from "./network-guard";
 import { AgentError } from "./types";
 
@@ -43,9 +44,8 @@ const CHALLENGE = 'Basic realm="fleetdeck agents"';
 
 const hostKey = (url: URL) => `${url.hostname}:${url.port || (url.protocol === "https:" ? "443" : "80")}`;
 
-const globalForProxy = globalThis as unknown as { __fleetdeckProxySecret?: string };
 /** Made once per process and never written anywhere: only the browser this process launches is told it. */
-const proxySecret = () => (globalForProxy.__fleetdeckProxySecret ??= randomBytes(32).toString("base64url"));
+const proxySecret = processWide("guardProxySecret", () => randomBytes(32).toString("base64url"));
 
 function hasCredentials(req: IncomingMessage): boolean {
   const expected = Buffer.from(`Basic ${Buffer.from(`${PROXY_USER}:${proxySecret()}`).toString("base64")}`);

@@ -1,5 +1,6 @@
 import type { AgentConfig } from "@/lib/contract/agent";
 import { log } from "../log";
+import { processWide } from "../process-wide";
 import { browserAgent } from "./browser";
 import { closeBrowser } from "./browser-pool";
 import { findChromium, HOW_TO_GET_CHROMIUM } from "./chromium";
@@ -10,16 +11,10 @@ import type { Agent } from "./types";
 export { closeBrowser } from "./browser-pool";
 export { allowHost } from "./network-guard";
 
-const globalForAgents = globalThis as unknown as {
-  __fleetdeckChromium?: string | null;
-  __fleetdeckFallbackLogged?: boolean;
-};
+/** Chromium is looked up once per process: the answer does not change while it runs, and the lookup touches the disk. */
+const engines = processWide("agents", () => ({ chromium: findChromium(), fallbackLogged: false }));
 
-/** Looked up once per process: the answer does not change while it runs, and the lookup touches the disk. */
-function chromiumPath(): string | null {
-  if (globalForAgents.__fleetdeckChromium === undefined) globalForAgents.__fleetdeckChromium = findChromium();
-  return globalForAgents.__fleetdeckChromium;
-}
+const chromiumPath = (): string | null => engines().chromium;
 
 /** The engine for a batch's agent config. Without Chromium the browser engine falls back to http (logged once). */
 export function agentFor(config: Pick<AgentConfig, "engine">): Agent {
@@ -30,8 +25,8 @@ export function agentFor(config: Pick<AgentConfig, "engine">): Agent {
       return httpAgent;
     case "browser":
       if (chromiumPath()) return browserAgent;
-      if (!globalForAgents.__fleetdeckFallbackLogged) {
-        globalForAgents.__fleetdeckFallbackLogged = true;
+      if (!engines().fallbackLogged) {
+        engines().fallbackLogged = true;
         log().warn(HOW_TO_GET_CHROMIUM);
       }
       return httpAgent;

@@ -2,6 +2,7 @@ import dns from "node:dns";
 import net from "node:net";
 import os from "node:os";
 import { allowedHosts, env } from "../env";
+import { processWide } from "../process-wide";
 import { canonicalAddress, isLoopbackOrUnspecified, specialPurposeRange } from "./address-ranges";
 import { dnsFailure, invalidUrl, ownOrigin, refusedAddress } from "./errors";
 
@@ -38,8 +39,8 @@ interface GuardRegistry {
   app: { port: string; publicHost: string | null } | null;
 }
 
-const globalForGuard = globalThis as unknown as { __fleetdeckGuard?: GuardRegistry };
-const registry = () => (globalForGuard.__fleetdeckGuard ??= { allowances: [], app: null });
+/** Process-wide: the server allows the demo site once, and every bundle's agents must see it. */
+const registry = processWide("hostAllowances", (): GuardRegistry => ({ allowances: [], app: null }));
 
 /** "host", "host:port", "host:*", "[v6]:port" → an allowance; an entry without a port opens ports 80 and 443 only. */
 function parseAllowance(entry: string, pathPrefix?: string): Allowance {
