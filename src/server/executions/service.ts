@@ -1,10 +1,11 @@
 import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats, Step } from "@/lib/contract/resources";
 import { getBatchRow } from "../batches/service";
 import type { Tx } from "../db/client";
-import { notFound, validationFailed } from "../errors";
+import { AppError, notFound, validationFailed } from "../errors";
 import { type EventSink, transactWithEvents } from "../events/transaction";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
+import { findScreenshot } from "../repos/screenshots";
 import { getRuntime } from "../runtime";
 import { DEFAULT_SAMPLE_SIZE, estimate } from "./estimate";
 import * as machine from "./machine";
@@ -134,4 +135,11 @@ export async function getJob(id: string): Promise<{ job: Job; steps: Step[] }> {
   if (!row) throw notFound("Job", id);
   const [steps, screenshot] = await Promise.all([jobsRepo.stepsOfJob(db, id), jobsRepo.hasScreenshot(db, id)]);
   return { job: { ...toJob(row), hasScreenshot: screenshot }, steps: steps.map(toStep) };
+}
+
+/** A job's latest JPEG thumbnail (the live card polls it); 404 until the job has one. */
+export async function getScreenshot(jobId: string): Promise<{ jpeg: Buffer; takenAt: Date }> {
+  const shot = await findScreenshot(getRuntime().db, jobId);
+  if (!shot) throw new AppError("not_found", 404, `Job ${jobId} has no screenshot yet`);
+  return shot;
 }
