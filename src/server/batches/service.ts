@@ -4,6 +4,7 @@ import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import type { Batch, Input, InvalidRow } from "@/lib/contract/resources";
 import type { CreateBatchResult, InputPage } from "@/lib/contract/responses";
 import { notFound, validationFailed } from "../errors";
+import { decodeCursor, encodeCursor } from "../http/cursor";
 import { parseWith } from "../http/respond";
 import * as repo from "../repos/batches";
 import { findProject } from "../repos/projects";
@@ -191,6 +192,8 @@ export async function listBatches(projectId: string): Promise<Batch[]> {
 
 export const DEFAULT_INPUTS_PAGE = 50;
 export const MAX_INPUTS_PAGE = 500;
+/** An inputs page's cursor keys on the last row index served (unique within a batch). */
+const ROW_INDEX = /^\d{1,10}$/;
 
 /** A page of inputs in row order; the cursor is opaque to clients (it encodes the last row index served). */
 export async function listInputs(
@@ -201,22 +204,14 @@ export async function listInputs(
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_INPUTS_PAGE) {
     throw validationFailed(`limit must be an integer from 1 to ${MAX_INPUTS_PAGE}`);
   }
-  const afterRowIndex = options.cursor ? decodeCursor(options.cursor) : 0;
+  const afterRowIndex = options.cursor ? Number(decodeCursor(options.cursor, { key: ROW_INDEX }).key) : 0;
   const { db } = getRuntime();
   await getBatchRow(batchId);
   // One row more than asked tells whether another page exists without a count.
   const rows = await repo.listInputs(db, batchId, { afterRowIndex, limit: limit + 1 });
   const page = rows.slice(0, limit);
-  const nextCursor = rows.length > limit ? encodeCursor(page[page.length - 1]!.rowIndex) : null;
+  const nextCursor = rows.length > limit ? encodeCursor({ key: String(page[page.length - 1]!.rowIndex) }) : null;
   return { inputs: page.map(toInput), nextCursor };
-}
-
-const encodeCursor = (rowIndex: number) => Buffer.from(`r${rowIndex}`).toString("base64url");
-
-function decodeCursor(cursor: string): number {
-  const match = /^r(\d{1,10})$/.exec(Buffer.from(cursor, "base64url").toString());
-  if (!match) throw validationFailed("cursor is not valid: pass the nextCursor of a previous page");
-  return Number(match[1]);
 }
 
 async function take<T>(iterator: AsyncIterator<T>, n: number): Promise<T[]> {

@@ -1,8 +1,10 @@
 import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats, Step } from "@/lib/contract/resources";
+import type { JobResponse } from "@/lib/contract/responses";
 import { getBatchRow } from "../batches/service";
 import type { Tx } from "../db/client";
-import { AppError, notFound, validationFailed } from "../errors";
+import { AppError, notFound } from "../errors";
 import { type EventSink, transactWithEvents } from "../events/transaction";
+import { decodeCursor, encodeCursor } from "../http/cursor";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { findScreenshot } from "../repos/screenshots";
@@ -15,6 +17,8 @@ export interface StartRequest {
   mode: ExecutionMode;
   sampleSize?: number;
   concurrency?: number;
+  /** The spend (USD) at which the execution pauses itself. */
+  maxCost?: number;
 }
 
 export async function estimateFor(batchId: string, request: StartRequest): Promise<Estimate> {
@@ -44,6 +48,7 @@ export async function startExecution(batchId: string, request: StartRequest): Pr
     concurrency: request.concurrency ?? 5,
     estimatedDurationMs: planned.estimatedDurationMs,
     estimatedCost: planned.estimatedCost,
+    maxCost: request.maxCost ?? null,
   };
   const execution = await transactWithEvents(runtime, (tx, events) => machine.start(tx, events, plan));
   runtime.bus.wake(execution.id);
@@ -72,7 +77,8 @@ async function control(id: string, apply: Control): Promise<ControlResult> {
 }
 
 export const pause = (id: string) => control(id, machine.pause);
-export const resume = (id: string) => control(id, machine.resume);
+export const resume = (id: string, change: { maxCost?: number | null } = {}) =>
+  control(id, (tx, events, row) => machine.resume(tx, events, row, change));
 export const stop = (id: string, reason: string | null) =>
   control(id, (tx, events, row) => machine.stop(tx, events, row, reason));
 export const adjustConcurrency = (id: string, concurrency: number) =>
@@ -107,34 +113,22 @@ export async function listJobs(
     executionId,
     options.statuses,
     options.limit,
-    decodeCursor(options.cursor),
+    // The key is a row index or a finish time; the job's id breaks ties.
+    options.cursor ? decodeCursor(options.cursor, { withId: true }) : null,
   );
-  return {
-    jobs: page.rows.map(toJob),
-    nextCursor: page.next ? Buffer.from(JSON.stringify(page.next)).toString("base64url") : null,
-  };
+  return { jobs: page.rows.map(toJob), nextCursor: page.next ? encodeCursor(page.next) : null };
 }
 
-function decodeCursor(cursor: string | null): { key: string; id: string } | null {
-  if (!cursor) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { key?: unknown; id?: unknown };
-    if (typeof parsed.key === "string" && typeof parsed.id === "string" && /^[0-9a-f-]{36}$/i.test(parsed.id))
-      return { key: parsed.key, id: parsed.id };
-  } catch {
-    /* fall through */
-  }
-  throw invalidCursor();
-}
-
-const invalidCursor = () => validationFailed("cursor must be a value returned as nextCursor by this API");
-
-export async function getJob(id: string): Promise<{ job: Job; steps: Step[] }> {
+export async function getJob(id: string): Promise<JobResponse> {
   const { db } = getRuntime();
   const row = await jobsRepo.findJob(db, id);
   if (!row) throw notFound("Job", id);
   const [steps, screenshot] = await Promise.all([jobsRepo.stepsOfJob(db, id), jobsRepo.hasScreenshot(db, id)]);
-  return { job: { ...toJob(row), hasScreenshot: screenshot }, steps: steps.map(toStep) };
+  return {
+    job: { ...toJob(row), hasScreenshot: screenshot },
+    steps: steps.map(toStep),
+    transcript: row.transcript ?? [],
+  };
 }
 
 /** A job's latest JPEG thumbnail (the live card polls it); 404 until the job has one. */
