@@ -164,9 +164,9 @@ export class RealtimeHub {
       connection.ws.close(CLOSE_SERVICE_RESTART, "server restarting");
     }
     // Clients normally answer the close at once; a minimum wait lets the frames leave even with graceMs 0.
-    const wait = Math.max(100, Math.min(graceMs, 5_000));
+    const waitMs = Math.max(100, Math.min(graceMs, 5_000));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, wait)))]);
+    await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
     clearTimeout(timer);
     for (const connection of open) connection.ws.terminate();
     for (const channel of this.channels.values()) channel.close();
