@@ -1,9 +1,32 @@
 import path from "node:path";
 import { z } from "zod";
+import { modelPricesSchema } from "@/lib/contract/agent";
 import { processWide } from "./process-wide";
 
 /** The only reader of process.env: configuration is parsed once and fails fast with the variable's name. */
 const intFrom = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+
+const emptyAsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+/** LLM_PRICES: JSON { "<model>": { "inputPerMillion": n, "outputPerMillion": n } }, US dollars per million tokens. */
+const pricesFromJson = z.string().transform((text, ctx) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "not valid JSON" });
+    return z.NEVER;
+  }
+  const prices = z.record(z.string(), modelPricesSchema).safeParse(parsed);
+  if (!prices.success) {
+    ctx.addIssue({
+      code: "custom",
+      message: 'must map model names to { "inputPerMillion": number, "outputPerMillion": number }',
+    });
+    return z.NEVER;
+  }
+  return prices.data;
+});
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -55,6 +78,11 @@ const schema = z.object({
   WORKER_SLOTS: intFrom(20, 1, 10_000),
   SCHEDULER_POLL_MS: intFrom(5000, 50, 600_000),
   SHUTDOWN_GRACE_MS: intFrom(10_000, 0, 600_000),
+  /** The goal-driven agent's model (README "The goal-driven agent"); the key is never logged or shown. */
+  LLM_BASE_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/ }).optional()),
+  LLM_API_KEY: z.preprocess(emptyAsUnset, z.string().optional()),
+  LLM_MODEL: z.preprocess(emptyAsUnset, z.string().trim().min(1).max(200).optional()),
+  LLM_PRICES: z.preprocess(emptyAsUnset, pricesFromJson.optional()),
   SEED_DEMO: z
     .enum(["true", "false"])
     .default("true")

@@ -35,7 +35,12 @@ describe.each(DATABASES)("executions API on %s", (kind) => {
       params: { id: batch.id },
     });
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ totalJobs: 10, estimatedDurationMs: 4000, estimatedCost: expect.any(Number) });
+    expect(first.body).toEqual({
+      totalJobs: 10,
+      estimatedDurationMs: 4000,
+      estimatedCost: expect.any(Number),
+      basis: "config",
+    });
     expect(
       (await call(estimateRoute.GET, { path: "/?mode=production", params: { id: batch.id } })).body.totalJobs,
     ).toBe(20);
@@ -85,9 +90,11 @@ describe.each(DATABASES)("executions API on %s", (kind) => {
     expect(history.body.estimatedDurationMs).toBe(stats.body.metrics.avgDurationMs); // one wave of 5 at the measured average
     expect(Object.keys(stats.body.metrics).sort()).toEqual([
       "avgDurationMs",
+      "costUsd",
       "elapsedMs",
       "estimatedCompletionTime",
       "estimatedRemainingMs",
+      "projectedCostUsd",
       "successRate",
     ]);
 

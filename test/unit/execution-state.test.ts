@@ -33,6 +33,9 @@ function execution(overrides: Partial<Execution> = {}): Execution {
     lastEventSeq: 5,
     stats: { total: 10, running: 1, queued: 7, completed: 2, failed: 0, cancelled: 0 },
     lastActivityAt: null,
+    spend: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    maxCost: null,
+    pauseReason: null,
     ...overrides,
   };
 }
@@ -58,6 +61,7 @@ function job(id: string, overrides: Partial<Job> = {}): Job {
     extractedData: null,
     finalUrl: null,
     httpStatus: null,
+    usage: null,
     ...overrides,
   };
 }
@@ -106,7 +110,7 @@ function defaultsOf(type: EventType, data: Record<string, unknown>): Record<stri
     case "job_progress":
       return { jobId: "", currentStep: null, currentUrl: null, progress: 0 };
     case "stats_update":
-      return { ...counts, successRate: 0, avgDurationMs: 0, status: "running" };
+      return { ...counts, successRate: 0, avgDurationMs: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, status: "running" };
   }
 }
 

@@ -9,6 +9,7 @@ import type {
 } from "@/lib/contract/requests";
 import type { JobStatus } from "@/lib/contract/resources";
 import type {
+  AppConfigResponse,
   BatchListResponse,
   BatchResponse,
   ControlResponse,
@@ -151,3 +152,5 @@ export const screenshotUrl = (jobId: string, version: string) => `/api/jobs/${e(
 // Health
 
 export const getHealth = () => api<HealthResponse>("/api/health");
+
+export const getAppConfig = () => api<AppConfigResponse>("/api/config");

@@ -1,5 +1,6 @@
 import { type ExecutionEvent, seqFit } from "@/lib/contract/events";
 import type { Execution, ExecutionMode, ExecutionStatus, Job } from "@/lib/contract/resources";
+import { addSpend, type Spend } from "@/lib/contract/spend";
 import type { JobCounts } from "@/lib/contract/stats";
 
 /**
@@ -17,6 +18,9 @@ export interface RunningJob {
   progress: number;
   startedAt: string | null;
   screenshotAt?: string;
+  /** A goal-driven agent's reason for its latest action, and the job's model spend so far. */
+  reason?: string;
+  usage?: Spend;
 }
 
 export interface FinishedJob {
@@ -42,6 +46,10 @@ export interface ExecutionView {
   stoppedAt: string | null;
   completedAt: string | null;
   stopReason: string | null;
+  /** Model spend of the finished jobs; the running jobs' spend so far is on each running job. */
+  spend: Spend;
+  maxCost: number | null;
+  pauseReason: string | null;
 }
 
 export interface ExecutionState {
@@ -105,6 +113,9 @@ export function initialState(snapshot: ExecutionSnapshot): ExecutionState {
       stoppedAt: e.stoppedAt,
       completedAt: e.completedAt,
       stopReason: e.stopReason,
+      spend: e.spend,
+      maxCost: e.maxCost,
+      pauseReason: e.pauseReason,
     },
     stats: { ...e.stats },
     runningJobs,
@@ -140,9 +151,19 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
     case "execution_started":
       return withExecution(state, { status: "running", startedAt: state.execution.startedAt ?? at });
     case "execution_paused":
-      return withExecution(state, { status: "paused", pausedAt: event.data.pausedAt });
+      return withExecution(state, {
+        status: "paused",
+        pausedAt: event.data.pausedAt,
+        pauseReason: event.data.reason ?? null,
+        ...(event.data.maxCost !== undefined ? { maxCost: event.data.maxCost } : {}),
+      });
     case "execution_resumed":
-      return withExecution(state, { status: "running", pausedAt: null });
+      return withExecution(state, {
+        status: "running",
+        pausedAt: null,
+        pauseReason: null,
+        ...(event.data.maxCost !== undefined ? { maxCost: event.data.maxCost } : {}),
+      });
     case "execution_stopped":
       // "stopping" while running jobs finish, then "stopped".
       return withExecution(state, {
@@ -188,9 +209,11 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
       const d = event.data;
       const { [d.jobId]: job, ...runningJobs } = state.runningJobs;
       const stats = { ...state.stats, running: clamp(state.stats.running - 1) };
+      // Every attempt's model spend is real, a retried one's too.
+      const spend = d.usage ? addSpend(state.execution.spend, d.usage) : state.execution.spend;
       if (event.type === "job_failed" && event.data.willRetry) {
         stats.queued += 1;
-        return { ...state, stats, runningJobs };
+        return { ...withExecution(state, { spend }), stats, runningJobs };
       }
       if (event.type === "job_completed") stats.completed += 1;
       else stats.failed += 1;
@@ -204,7 +227,12 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
         extractedData: event.type === "job_completed" ? event.data.extractedData : null,
         completedAt: at,
       };
-      return { ...state, stats, runningJobs, completedJobs: prependBounded(state.completedJobs, finished) };
+      return {
+        ...withExecution(state, { spend }),
+        stats,
+        runningJobs,
+        completedJobs: prependBounded(state.completedJobs, finished),
+      };
     }
     case "job_cancelled": {
       // A stop cancels every queued job in one statement and says how many.
@@ -234,7 +262,8 @@ function applyEphemeral(state: ExecutionState, event: ExecutionEvent): Execution
       failed: d.failed,
       cancelled: d.cancelled,
     };
-    return { ...state, stats };
+    const spend = { costUsd: d.costUsd, inputTokens: d.inputTokens, outputTokens: d.outputTokens };
+    return { ...withExecution(state, { spend }), stats };
   }
   if (event.type !== "job_progress") return state;
   const d = event.data;
@@ -254,6 +283,10 @@ function applyEphemeral(state: ExecutionState, event: ExecutionEvent): Execution
   };
   const screenshotAt = d.screenshotAt ?? known?.screenshotAt;
   if (screenshotAt !== undefined) job.screenshotAt = screenshotAt;
+  const reason = d.reason ?? known?.reason;
+  if (reason !== undefined) job.reason = reason;
+  const usage = d.usage ?? known?.usage;
+  if (usage !== undefined) job.usage = usage;
   return { ...state, runningJobs: { ...state.runningJobs, [d.jobId]: job } };
 }
 

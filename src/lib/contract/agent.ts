@@ -68,7 +68,7 @@ export const goalAgentSchema = z.object({
 });
 
 export const agentConfigSchema = z.object({
-  engine: z.enum(["browser", "http", "simulated"]).default("browser"),
+  engine: z.enum(["browser", "http", "simulated", "agent"]).default("browser"),
   fields: z.array(agentFieldSchema).max(100).default([]),
   steps: z.array(agentStepSchema).max(50).default([]),
   timeoutMs: z.number().int().min(1000).max(600_000).default(60_000),

@@ -12,6 +12,9 @@ export const EXECUTIONS_WS_PATH = "/api/ws/executions";
 const count = z.number().int().min(0);
 const isoTime = z.string();
 
+/** A model's spend: a job's totals so far on job_progress, its final spend on job_completed / job_failed. */
+const spend = z.object({ inputTokens: count, outputTokens: count, costUsd: z.number().min(0) });
+
 const jobCountsData = {
   running: count,
   queued: count,
@@ -28,9 +31,18 @@ export const EVENT_DATA = {
     totalJobs: count,
     concurrency: count,
     sampleSize: count.nullable(),
+    maxCost: z.number().min(0).nullable().optional(),
   }),
-  execution_paused: z.object({ pausedAt: isoTime, running: count }),
-  execution_resumed: z.object({ resumedAt: isoTime }),
+  /** `reason` when it paused itself ("budget reached": its spend reached maxCost); absent when a user paused it. */
+  execution_paused: z.object({
+    pausedAt: isoTime,
+    running: count,
+    reason: z.string().optional(),
+    costUsd: z.number().min(0).optional(),
+    maxCost: z.number().min(0).nullable().optional(),
+  }),
+  /** `maxCost` when the resume raised or lifted (null) the spend cap. */
+  execution_resumed: z.object({ resumedAt: isoTime, maxCost: z.number().min(0).nullable().optional() }),
   /** "stopping" while running jobs finish; "stopped" at once when none ran. */
   execution_stopped: z.object({
     status: z.enum(["stopping", "stopped"]),
@@ -67,6 +79,7 @@ export const EVENT_DATA = {
     durationMs: count,
     finalUrl: z.string().nullable(),
     completedAt: isoTime,
+    usage: spend.optional(),
   }),
   /** With willRetry the job went back to the queue (runAfter, when it had a backoff); without, it failed for good. */
   job_failed: z.object({
@@ -79,6 +92,7 @@ export const EVENT_DATA = {
     siteUrl: z.string().optional(),
     durationMs: count.optional(),
     completedAt: isoTime.optional(),
+    usage: spend.optional(),
   }),
   /** A stop (or a requeue into a stopping execution) cancels every queued job at once and says how many. */
   job_cancelled: z.object({ count, allQueued: z.literal(true) }),
@@ -97,12 +111,19 @@ export const EVENT_DATA = {
     siteUrl: z.string().optional(),
     goal: z.string().nullable().optional(),
     startedAt: isoTime.nullable().optional(),
+    /** A goal-driven agent's one-line reason for the action the step names, and the job's spend so far. */
+    reason: z.string().optional(),
+    usage: spend.optional(),
   }),
   /** The execution row's counters, exact for the retained event whose seq it carries. */
   stats_update: z.object({
     ...jobCountsData,
     successRate: z.number().min(0).max(100),
     avgDurationMs: count,
+    /** Model spend of the finished jobs. */
+    costUsd: z.number().min(0),
+    inputTokens: count,
+    outputTokens: count,
     status: z.enum(["pending", "running", "paused", "stopping", "stopped", "completed"]),
   }),
 } as const;

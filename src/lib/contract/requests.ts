@@ -19,7 +19,17 @@ export const createExecutionSchema = (maxConcurrency: number) =>
       .min(1, "sampleSize must be an integer of at least 1")
       .optional(),
     concurrency: concurrencySchema(maxConcurrency).optional(),
+    maxCost: maxCostSchema.optional(),
   });
+
+/** A spend cap in US dollars: the execution pauses itself when its model spend reaches it. */
+export const maxCostSchema = z
+  .number({ error: "maxCost must be a number of US dollars greater than 0" })
+  .positive("maxCost must be a number of US dollars greater than 0")
+  .max(1_000_000, "maxCost must be at most 1000000");
+
+/** POST /api/executions/:id/resume: an optional body that raises the spend cap, or lifts it with null. */
+export const resumeSchema = z.object({ maxCost: maxCostSchema.nullable().optional() });
 
 export const concurrencySchema = (maxConcurrency: number) =>
   z

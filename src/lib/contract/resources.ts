@@ -1,4 +1,5 @@
 import type { AgentConfig } from "./agent";
+import type { JobUsage, Spend, TranscriptStep } from "./spend";
 import type { JobCounts } from "./stats";
 
 export type ExecutionStatus = "pending" | "running" | "paused" | "stopping" | "stopped" | "completed";
@@ -64,6 +65,12 @@ export interface Execution {
   lastEventSeq: number;
   stats: JobCounts;
   lastActivityAt: string | null;
+  /** The model spend of its finished jobs (goal-driven agents; zero for the others). */
+  spend: Spend;
+  /** Spend at which it pauses itself (USD), or null for no cap. */
+  maxCost: number | null;
+  /** Why it paused itself ("budget reached"), or null when it did not (or a user paused it). */
+  pauseReason: string | null;
 }
 
 export interface Job {
@@ -87,6 +94,8 @@ export interface Job {
   finalUrl: string | null;
   httpStatus: number | null;
   hasScreenshot?: boolean;
+  /** A goal-driven agent's model spend on this job (its last attempt), or null. */
+  usage: JobUsage | null;
 }
 
 export interface Step {
@@ -107,6 +116,9 @@ export interface LiveStats {
     avgDurationMs: number;
     estimatedRemainingMs: number;
     estimatedCompletionTime: string | null;
+    /** Model spend of the finished jobs so far (USD), and that spend per finished job carried over the rest. */
+    costUsd: number;
+    projectedCostUsd: number;
   };
   lastUpdate: string;
 }
@@ -115,6 +127,8 @@ export interface Estimate {
   totalJobs: number;
   estimatedDurationMs: number;
   estimatedCost: number;
+  /** "history" when the averages of this batch's finished jobs back the figures, "config" when only its settings do. */
+  basis?: "config" | "history";
 }
 
 export interface ApiErrorBody {

@@ -1,4 +1,5 @@
 import type { Batch, Estimate, Execution, Input, InvalidRow, Job, LiveStats, Project, Step } from "./resources";
+import type { TranscriptStep } from "./spend";
 
 /**
  * The body of every successful answer of the public HTTP API (CONTRACT.md, "Resources" and "Controls"), one type
@@ -76,10 +77,27 @@ export interface ControlResponse {
 export interface JobResponse {
   job: Job;
   steps: Step[];
+  /** A goal-driven agent's transcript of the job's last attempt: what it saw, decided and did; empty otherwise. */
+  transcript: TranscriptStep[];
 }
 
 /** GET /api/health while the app can serve requests (503 in the error shape while its database is unreachable). */
 export interface HealthResponse {
   ok: true;
   database: { kind: "pglite" | "postgres"; ok: true };
+}
+
+/** Whether an engine can run on this server, and if not, what to set. */
+export interface EngineStatus {
+  available: boolean;
+  /** Why not, in words that say what to do. */
+  message?: string;
+}
+
+/** GET /api/config: what this server can do, for forms that must not offer what would be refused. */
+export interface AppConfigResponse {
+  maxConcurrency: number;
+  engines: Record<"browser" | "http" | "simulated" | "agent", EngineStatus> & {
+    agent: EngineStatus & { defaultModel: string | null };
+  };
 }

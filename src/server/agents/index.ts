@@ -4,6 +4,7 @@ import { processWide } from "../process-wide";
 import { browserAgent } from "./browser";
 import { closeBrowser } from "./browser-pool";
 import { findChromium, HOW_TO_GET_CHROMIUM } from "./chromium";
+import { goalAgent, type LlmSettings, llmSettings, modelAvailability } from "./goal";
 import { httpAgent } from "./http";
 import { simulatedAgent } from "./simulated";
 import type { Agent } from "./types";
@@ -23,6 +24,8 @@ export function agentFor(config: Pick<AgentConfig, "engine">): Agent {
       return simulatedAgent;
     case "http":
       return httpAgent;
+    case "agent":
+      return goalAgent;
     case "browser":
       if (chromiumPath()) return browserAgent;
       if (!engines().fallbackLogged) {
@@ -31,6 +34,18 @@ export function agentFor(config: Pick<AgentConfig, "engine">): Agent {
       }
       return httpAgent;
   }
+}
+
+export type EngineAvailability = { ok: true } | { ok: false; message: string };
+
+/** Whether a config's engine can run in this process: the goal-driven engine needs a model to talk to. */
+export function engineAvailability(
+  config: Pick<AgentConfig, "engine" | "agent">,
+  settings: LlmSettings = llmSettings(),
+): EngineAvailability {
+  if (config.engine !== "agent") return { ok: true };
+  const model = modelAvailability(settings, config.agent?.model);
+  return model.ok ? { ok: true } : { ok: false, message: model.message };
 }
 
 /** For the start-up banner: which Chromium the browser engine uses, or how to get one. */

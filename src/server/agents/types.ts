@@ -1,4 +1,5 @@
 import type { AgentConfig } from "@/lib/contract/agent";
+import type { JobUsage as AgentUsage, TranscriptStep } from "@/lib/contract/spend";
 import { capText } from "./limits";
 
 /** What an agent knows of the job it runs. Agents never touch the database. */
@@ -34,32 +35,8 @@ export interface ProgressDetail {
   costUsd?: number;
 }
 
-/** A language model's spend on one job: tokens as the provider counted them, cost from the configured prices. */
-export interface AgentUsage {
-  inputTokens: number;
-  outputTokens: number;
-  /** 0 when no price is configured for the model. */
-  costUsd: number;
-  model: string;
-  /** True when the provider reported no usage and the tokens were estimated (about 4 characters a token). */
-  estimated?: boolean;
-}
-
-/** One step of a goal-driven agent, for the job's transcript. Every text is short (cut). */
-export interface TranscriptStep {
-  /** 1-based. */
-  step: number;
-  /** What the agent saw: the page title, URL and how many elements it could act on. */
-  observation: string;
-  reason: string;
-  /** The action in short form, as in ProgressDetail.action. */
-  action: string;
-  /** What came of it: "clicked", "refused: private address", an error. */
-  result: string;
-  url: string;
-  inputTokens: number;
-  outputTokens: number;
-}
+/** A language model's spend on one job, and a goal-driven agent's transcript: both travel to the browser. */
+export type { JobUsage as AgentUsage, TranscriptStep } from "@/lib/contract/spend";
 
 export interface AgentContext {
   config: AgentConfig;

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import type { Batch, Input, InvalidRow } from "@/lib/contract/resources";
 import type { CreateBatchResult, InputPage } from "@/lib/contract/responses";
+import { engineAvailability } from "../agents";
+import { llmSettings } from "../agents/goal";
 import { notFound, validationFailed } from "../errors";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { parseWith } from "../http/respond";
@@ -64,7 +66,17 @@ export function toInput(row: repo.BatchInputRow): Input {
 
 /** Validates an agent config, filling in defaults; errors name the field, e.g. "agent.timeoutMs: …". */
 export function parseAgentConfig(agent: unknown): AgentConfig {
-  return parseWith(z.object({ agent: agentConfigSchema }), { agent: agent ?? {} }).agent;
+  const config = parseWith(z.object({ agent: agentConfigSchema }), { agent: agent ?? {} }).agent;
+  refuseUnavailableEngine(config);
+  return config;
+}
+
+/** `400 validation_failed` naming agent.engine when its engine cannot run here (the agent engine without a model). */
+export function refuseUnavailableEngine(config: AgentConfig): void {
+  const availability = engineAvailability(config, llmSettings(getRuntime().env));
+  if (!availability.ok) {
+    throw validationFailed(`agent.engine: ${availability.message}`, { field: "agent.engine" });
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   uuid,
 } from "drizzle-orm/pg-core";
 import type { ExecutionMode, ExecutionStatus, JobStatus } from "@/lib/contract/resources";
+import type { JobUsage, TranscriptStep } from "@/lib/contract/spend";
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
@@ -96,6 +97,12 @@ export const executions = pgTable(
     estimatedCost: doublePrecision("estimated_cost"),
     lastActivityAt: ts("last_activity_at"),
     lastEventSeq: integer("last_event_seq").notNull().default(0),
+    /** Model spend of its finished jobs, moved with the counters in the transaction that records each job. */
+    costUsd: doublePrecision("cost_usd").notNull().default(0),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull().default(0),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
+    maxCost: doublePrecision("max_cost"),
+    pauseReason: text("pause_reason"),
   },
   (t) => [
     index("executions_batch_idx").on(t.batchId, t.createdAt),
@@ -130,6 +137,9 @@ export const jobs = pgTable(
     extractedData: jsonb("extracted_data").$type<Record<string, unknown>>(),
     finalUrl: text("final_url"),
     httpStatus: smallint("http_status"),
+    /** A goal-driven agent's model spend and transcript of the job's last attempt. */
+    usage: jsonb("usage").$type<JobUsage>(),
+    transcript: jsonb("transcript").$type<TranscriptStep[]>(),
     workerId: text("worker_id"),
     leaseExpiresAt: ts("lease_expires_at"),
     runAfter: ts("run_after"),

@@ -1,4 +1,5 @@
 import type { ExecutionMode, ExecutionStatus } from "@/lib/contract/resources";
+import { BUDGET_REACHED } from "@/lib/contract/spend";
 import type { Tx } from "../db/client";
 import { invalidState } from "../errors";
 import type { EventSink } from "../events/transaction";
@@ -84,6 +85,8 @@ export interface StartPlan {
   concurrency: number;
   estimatedDurationMs: number;
   estimatedCost: number;
+  /** The spend (USD) at which it pauses itself, or null. */
+  maxCost: number | null;
 }
 
 /** Creates the execution with a queued job per selected row and starts it; with no row it is completed at once. */
@@ -97,10 +100,17 @@ export async function start(tx: Tx, events: EventSink, plan: StartPlan): Promise
     startedAt: new Date(),
     estimatedDurationMs: plan.estimatedDurationMs,
     estimatedCost: plan.estimatedCost,
+    maxCost: plan.maxCost,
   });
   const total = await executionsRepo.insertJobsFromInputs(tx, created.id, batchId, sampleSize);
   const running = await move(tx, created, "start", { totalJobs: total, queuedCount: total });
-  await events.emit(created.id, "execution_started", { mode, totalJobs: total, concurrency, sampleSize });
+  await events.emit(created.id, "execution_started", {
+    mode,
+    totalJobs: total,
+    concurrency,
+    sampleSize,
+    maxCost: plan.maxCost,
+  });
   await finishIfDone(tx, events, running);
   return reread(tx, created.id);
 }
@@ -123,7 +133,7 @@ async function reread(tx: Tx, id: string): Promise<ExecutionRow> {
 export async function pause(tx: Tx, events: EventSink, row: ExecutionRow): Promise<ControlOutcome> {
   if (target(row, "pause") === row.status) return unchanged(row, "The execution is already paused");
   const pausedAt = new Date();
-  await move(tx, row, "pause", { pausedAt });
+  await move(tx, row, "pause", { pausedAt, pauseReason: null });
   await events.emit(row.id, "execution_paused", { pausedAt: pausedAt.toISOString(), running: row.runningCount });
   const message =
     row.runningCount > 0
@@ -132,12 +142,53 @@ export async function pause(tx: Tx, events: EventSink, row: ExecutionRow): Promi
   return { row: await reread(tx, row.id), message, changed: true };
 }
 
-export async function resume(tx: Tx, events: EventSink, row: ExecutionRow): Promise<ControlOutcome> {
+/**
+ * Resumes a paused execution. `maxCost` (when given) raises the spend cap, or lifts it with null: an execution that
+ * paused itself at its budget resumes only once the cap is above what it has spent.
+ */
+export async function resume(
+  tx: Tx,
+  events: EventSink,
+  row: ExecutionRow,
+  change: { maxCost?: number | null } = {},
+): Promise<ControlOutcome> {
   if (target(row, "resume") === row.status) return unchanged(row, "The execution is already running");
+  const maxCost = change.maxCost === undefined ? row.maxCost : change.maxCost;
+  if (budgetReached(row.costUsd, maxCost)) {
+    throw invalidState(
+      `The execution has spent $${row.costUsd.toFixed(2)} of its $${maxCost!.toFixed(2)} budget: resume with a higher maxCost, or with maxCost null to lift the cap`,
+    );
+  }
   const resumedAt = new Date();
-  await move(tx, row, "resume", { resumedAt });
-  await events.emit(row.id, "execution_resumed", { resumedAt: resumedAt.toISOString() });
+  await move(tx, row, "resume", { resumedAt, pauseReason: null, maxCost });
+  await events.emit(row.id, "execution_resumed", {
+    resumedAt: resumedAt.toISOString(),
+    ...(change.maxCost !== undefined ? { maxCost } : {}),
+  });
   return { row: await reread(tx, row.id), message: "Resumed: queued jobs start again", changed: true };
+}
+
+/** Spend is a sum of floating-point costs: a cent's rounding error must not keep a run past its cap. */
+const budgetReached = (spentUsd: number, maxCost: number | null) => maxCost !== null && spentUsd >= maxCost - 1e-9;
+
+/**
+ * A running execution whose spend has reached its maxCost pauses itself, in the transaction that recorded the spend:
+ * running jobs finish, none starts, and every tab sees why. Returns the execution as it is after.
+ */
+export async function pauseIfOverBudget(tx: Tx, events: EventSink, row: ExecutionRow): Promise<ExecutionRow> {
+  // Nothing left to run: finishIfDone has ended it (this row predates that), there is nothing to pause.
+  const done = row.runningCount === 0 && row.queuedCount === 0;
+  if (done || row.status !== "running" || !budgetReached(row.costUsd, row.maxCost)) return row;
+  const pausedAt = new Date();
+  await move(tx, row, "pause", { pausedAt, pauseReason: BUDGET_REACHED });
+  await events.emit(row.id, "execution_paused", {
+    pausedAt: pausedAt.toISOString(),
+    running: row.runningCount,
+    reason: BUDGET_REACHED,
+    costUsd: row.costUsd,
+    maxCost: row.maxCost,
+  });
+  return reread(tx, row.id);
 }
 
 /** Queued jobs are cancelled at once; running ones finish, then the execution is stopped. */

@@ -1,4 +1,5 @@
 import type { Execution, Job, LiveStats, Step } from "@/lib/contract/resources";
+import { projectedCost, type Spend } from "@/lib/contract/spend";
 import { averageDurationMs, successRate } from "@/lib/contract/stats";
 import type { ExecutionRow } from "../repos/executions";
 import type { JobRow, StepRow } from "../repos/jobs";
@@ -37,7 +38,14 @@ export function toExecution(row: ExecutionRow): Execution {
     lastEventSeq: row.lastEventSeq,
     lastActivityAt: iso(row.lastActivityAt),
     stats: statsOf(row),
+    spend: spendOf(row),
+    maxCost: row.maxCost,
+    pauseReason: row.pauseReason,
   };
+}
+
+export function spendOf(row: ExecutionRow): Spend {
+  return { costUsd: row.costUsd, inputTokens: row.inputTokens, outputTokens: row.outputTokens };
 }
 
 export function toJob(row: JobRow): Job {
@@ -61,6 +69,7 @@ export function toJob(row: JobRow): Job {
     extractedData: row.extractedData ?? null,
     finalUrl: row.finalUrl,
     httpStatus: row.httpStatus,
+    usage: row.usage ?? null,
   };
 }
 
@@ -98,6 +107,8 @@ export function liveStatsOf(row: ExecutionRow, now = new Date()): LiveStats {
       estimatedRemainingMs,
       estimatedCompletionTime:
         remaining > 0 ? new Date(now.getTime() + estimatedRemainingMs).toISOString() : iso(row.completedAt),
+      costUsd: row.costUsd,
+      projectedCostUsd: projectedCost(row.costUsd, finished, remaining),
     },
     lastUpdate: (row.lastActivityAt ?? row.createdAt).toISOString(),
   };

@@ -1,6 +1,6 @@
-import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats, Step } from "@/lib/contract/resources";
+import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats } from "@/lib/contract/resources";
 import type { JobResponse } from "@/lib/contract/responses";
-import { getBatchRow } from "../batches/service";
+import { getBatchRow, parseAgentConfig } from "../batches/service";
 import type { Tx } from "../db/client";
 import { AppError, notFound } from "../errors";
 import { type EventSink, transactWithEvents } from "../events/transaction";
@@ -32,6 +32,7 @@ export async function estimateFor(batchId: string, request: StartRequest): Promi
       rowCount: batch.rowCount,
       agent: batch.agent,
       historicalAvgMs: await executionsRepo.averageJobDurationMs(db, batch.id),
+      historicalAvgCostUsd: await executionsRepo.averageJobCostUsd(db, batch.id),
     },
     env,
   );
@@ -40,6 +41,8 @@ export async function estimateFor(batchId: string, request: StartRequest): Promi
 /** Creates the execution and one queued job per selected row in one transaction; it is running at once. */
 export async function startExecution(batchId: string, request: StartRequest): Promise<Execution> {
   const runtime = getRuntime();
+  // The engine is checked again: a batch made while a model was configured cannot start once none is.
+  parseAgentConfig((await getBatchRow(batchId)).agent);
   const planned = await estimateFor(batchId, request);
   const plan = {
     batchId,

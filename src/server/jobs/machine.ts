@@ -1,4 +1,5 @@
 import type { JobStatus } from "@/lib/contract/resources";
+import type { JobUsage, Spend, TranscriptStep } from "@/lib/contract/spend";
 import type { Tx } from "../db/client";
 import type { EventSink } from "../events/transaction";
 import * as executionsRepo from "../repos/executions";
@@ -106,6 +107,9 @@ export interface Outcome {
   finalUrl?: string | null;
   httpStatus?: number | null;
   error?: { message: string; retryable: boolean };
+  /** A goal-driven agent's model spend and transcript of this attempt (a failed attempt's spend is real too). */
+  usage?: JobUsage;
+  transcript?: TranscriptStep[];
 }
 
 export interface RetryPolicy {
@@ -140,6 +144,9 @@ export async function finish(
     finalUrl: outcome.finalUrl ?? null,
     httpStatus: outcome.httpStatus ?? null,
   };
+  // Kept on the job row with every outcome, a retry's too: the job page shows its last attempt.
+  const spent = outcome.usage ? { usage: outcome.usage, transcript: outcome.transcript ?? null } : {};
+  const spend = outcome.usage ? spendOf(outcome.usage) : undefined;
   if (!outcome.error) {
     const done = await jobsRepo.moveHeldJob(tx, job.id, workerId, JOB_TRANSITIONS.complete, {
       ...common,
@@ -148,6 +155,7 @@ export async function finish(
       currentStep: "Done",
       extractedData: outcome.extractedData ?? {},
       errorMessage: null,
+      ...spent,
     });
     if (!done) return LOST;
     await jobsRepo.appendSteps(tx, job.id, steps);
@@ -155,6 +163,7 @@ export async function finish(
       running: -1,
       completed: 1,
       durationMs: outcome.durationMs,
+      spend,
     });
     await events.emit(job.executionId, "job_completed", {
       jobId: job.id,
@@ -165,6 +174,7 @@ export async function finish(
       durationMs: common.executionDurationMs,
       finalUrl: common.finalUrl,
       completedAt: (done.completedAt ?? new Date()).toISOString(),
+      ...(spend ? { usage: spend } : {}),
     });
     return { result: "completed", counters };
   }
@@ -176,10 +186,11 @@ export async function finish(
       currentStep: null,
       progressPercentage: 0,
       startedAt: null,
+      ...spent,
     });
     if (!back) return LOST;
     await jobsRepo.appendSteps(tx, job.id, steps);
-    const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1 });
+    const counters = await executionsRepo.addToCounters(tx, job.executionId, { running: -1, queued: 1, spend });
     await events.emit(job.executionId, "job_failed", {
       jobId: job.id,
       inputId: job.inputId,
@@ -187,6 +198,7 @@ export async function finish(
       willRetry: true,
       attempt: job.retryCount + 1,
       runAfter: back.runAfter?.toISOString(),
+      ...(spend ? { usage: spend } : {}),
     });
     return { result: "retry", counters };
   }
@@ -195,6 +207,7 @@ export async function finish(
     completedAt: new Date(),
     errorMessage: outcome.error.message,
     currentStep: "Failed",
+    ...spent,
   });
   if (!failed) return LOST;
   await jobsRepo.appendSteps(tx, job.id, steps);
@@ -202,6 +215,7 @@ export async function finish(
     running: -1,
     failed: 1,
     durationMs: outcome.durationMs,
+    spend,
   });
   await events.emit(job.executionId, "job_failed", {
     jobId: job.id,
@@ -211,6 +225,7 @@ export async function finish(
     willRetry: false,
     durationMs: common.executionDurationMs,
     completedAt: failed.completedAt?.toISOString(),
+    ...(spend ? { usage: spend } : {}),
   });
   return { result: "failed", counters };
 }
@@ -259,3 +274,5 @@ export async function cancelQueued(
   if (cancelled > 0) await events.emit(executionId, "job_cancelled", { count: cancelled, allQueued: true });
   return { cancelled, counters };
 }
+
+const spendOf = ({ inputTokens, outputTokens, costUsd }: JobUsage): Spend => ({ inputTokens, outputTokens, costUsd });

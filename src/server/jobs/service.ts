@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client";
 import { type EventDeps, type EventSink, transactWithEvents } from "../events/transaction";
-import { cancelWhileStopping, finishIfDone } from "../executions/machine";
+import { cancelWhileStopping, finishIfDone, pauseIfOverBudget } from "../executions/machine";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import {
@@ -71,8 +71,8 @@ export async function finishJob(
     await executionsRepo.lockExecution(tx, job.executionId);
     const finished = await finish(tx, events, job, claimNext.workerId, outcome, retry, steps);
     if (finished.result === "lost") return "lost";
-    const { counters } = finished;
-    await finishIfDone(tx, events, counters);
+    await finishIfDone(tx, events, finished.counters);
+    const counters = await pauseIfOverBudget(tx, events, finished.counters);
     // Only when no other job of the execution runs: with several, their ends come close together and one
     // claim pass that takes all the freed slots at once holds the execution's lock for less time in all.
     if (claimNext.max > 0 && counters.runningCount === 0 && counters.queuedCount > 0) {

@@ -15,6 +15,9 @@ export function statsFromHead(head: ExecutionHead): EventData<"stats_update"> {
     totalJobs: head.totalJobs,
     successRate: successRate(counts),
     avgDurationMs: averageDurationMs(counts, head.totalDurationMs),
+    costUsd: head.costUsd,
+    inputTokens: head.inputTokens,
+    outputTokens: head.outputTokens,
     status: head.status as ExecutionStatus,
   };
 }

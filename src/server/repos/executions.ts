@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { ExecutionStatus } from "@/lib/contract/resources";
+import type { Spend } from "@/lib/contract/spend";
 import type { DbOrTx } from "../db/client";
 import { batches, batchInputs, executions, jobs } from "../db/schema";
 import { isUuid } from "./projects";
@@ -48,6 +49,8 @@ export interface CounterDelta {
   failed?: number;
   cancelled?: number;
   durationMs?: number;
+  /** A finished attempt's model spend. */
+  spend?: Spend;
 }
 
 /** Moves the execution's counters in the same transaction as the job rows they count. */
@@ -61,6 +64,13 @@ export async function addToCounters(tx: DbOrTx, id: string, d: CounterDelta): Pr
       failedCount: sql`${executions.failedCount} + ${d.failed ?? 0}`,
       cancelledCount: sql`${executions.cancelledCount} + ${d.cancelled ?? 0}`,
       totalDurationMs: sql`${executions.totalDurationMs} + ${Math.round(d.durationMs ?? 0)}`,
+      ...(d.spend
+        ? {
+            costUsd: sql`${executions.costUsd} + ${d.spend.costUsd}`,
+            inputTokens: sql`${executions.inputTokens} + ${Math.round(d.spend.inputTokens)}`,
+            outputTokens: sql`${executions.outputTokens} + ${Math.round(d.spend.outputTokens)}`,
+          }
+        : {}),
       lastActivityAt: sql`now()`,
     })
     .where(eq(executions.id, id))
@@ -135,6 +145,18 @@ export async function averageJobDurationMs(db: DbOrTx, batchId: string): Promise
     .from(executions)
     .where(inArray(executions.batchId, siblings));
   return Number(project[0]?.n) > 0 ? Number(project[0]!.total) / Number(project[0]!.n) : null;
+}
+
+/** The model spend per finished job of this batch's executions (USD), or null before any job of it finished. */
+export async function averageJobCostUsd(db: DbOrTx, batchId: string): Promise<number | null> {
+  const [own] = await db
+    .select({
+      total: sql<string>`coalesce(sum(${executions.costUsd}), 0)`,
+      n: sql<string>`coalesce(sum(${executions.completedCount} + ${executions.failedCount}), 0)`,
+    })
+    .from(executions)
+    .where(eq(executions.batchId, batchId));
+  return Number(own?.n) > 0 ? Number(own!.total) / Number(own!.n) : null;
 }
 
 /** The agent config of the batch an execution runs. */

@@ -16,6 +16,9 @@ export interface ExecutionHead {
   failedCount: number;
   cancelledCount: number;
   totalDurationMs: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
 }
 
 const headColumns = {
@@ -29,6 +32,9 @@ const headColumns = {
   failedCount: executions.failedCount,
   cancelledCount: executions.cancelledCount,
   totalDurationMs: executions.totalDurationMs,
+  costUsd: executions.costUsd,
+  inputTokens: executions.inputTokens,
+  outputTokens: executions.outputTokens,
 };
 
 /** undefined when the execution does not exist (a malformed id is simply unknown). */

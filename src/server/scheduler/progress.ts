@@ -1,3 +1,4 @@
+import type { Spend } from "@/lib/contract/spend";
 import { capText } from "../agents/limits";
 import type { ProgressReport } from "../agents/types";
 import { type EventDeps, publishEphemeral } from "../events/transaction";
@@ -21,6 +22,9 @@ export class ProgressReporter {
   private lastScreenshotAt = 0;
   /** Carried by every later progress event: the hub keeps only a job's latest, which must not lose it. */
   private screenshotSavedAt: string | null = null;
+  /** A goal-driven agent's latest reason and the job's spend so far: every later event carries them too. */
+  private reason: string | undefined;
+  private spend: Spend | undefined;
   private closed = false;
 
   constructor(
@@ -35,6 +39,11 @@ export class ProgressReporter {
     const step = capText(report.step);
     const currentUrl = capText(report.url ?? this.latest?.currentUrl ?? this.job.siteUrl);
     this.latest = { currentStep: step, currentUrl, progressPercentage: progress };
+    if (report.detail?.reason !== undefined) this.reason = capText(report.detail.reason);
+    const d = report.detail;
+    if (d?.costUsd !== undefined || d?.inputTokens !== undefined || d?.outputTokens !== undefined) {
+      this.spend = { inputTokens: d.inputTokens ?? 0, outputTokens: d.outputTokens ?? 0, costUsd: d.costUsd ?? 0 };
+    }
     if (step !== this.lastStep) {
       this.lastStep = step;
       this.pendingSteps.push({ step, url: currentUrl, percent: progress, at: new Date() });
@@ -45,6 +54,7 @@ export class ProgressReporter {
       currentUrl,
       progress,
       ...(this.screenshotSavedAt ? { screenshotAt: this.screenshotSavedAt } : {}),
+      ...this.agentFields(),
     });
     this.timer ??= setTimeout(() => this.flush(), WRITE_EVERY_MS);
   };
@@ -65,10 +75,23 @@ export class ProgressReporter {
           currentUrl: l?.currentUrl ?? this.job.siteUrl,
           progress: l?.progressPercentage ?? 0,
           screenshotAt: this.screenshotSavedAt,
+          ...this.agentFields(),
         });
       })
       .catch((e) => log().warn({ err: e, jobId: this.job.id }, "saving a screenshot failed"));
   };
+
+  private agentFields() {
+    return {
+      ...(this.reason !== undefined ? { reason: this.reason } : {}),
+      ...(this.spend ? { usage: this.spend } : {}),
+    };
+  }
+
+  /** The job's model spend so far as its agent last reported it: what a job cut off by its timeout had spent. */
+  get spentSoFar(): Spend | undefined {
+    return this.spend;
+  }
 
   private flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);

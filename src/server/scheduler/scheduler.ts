@@ -1,4 +1,5 @@
 import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
+import type { JobUsage, TranscriptStep } from "@/lib/contract/spend";
 import { agentFor as defaultAgentFor } from "../agents";
 import { type Agent, AgentError, isAgentError } from "../agents/types";
 import type { Claimant, Outcome } from "../jobs/machine";
@@ -222,13 +223,20 @@ export class Scheduler implements Service {
         extractedData: result.extractedData,
         finalUrl: result.finalUrl ?? null,
         httpStatus: result.httpStatus ?? null,
+        ...spentBy(result.usage, result.transcript),
       };
       reporter.record("Completed", 100);
     } catch (e) {
       const error = isAgentError(e)
         ? e
         : new AgentError(`Unexpected agent failure: ${e instanceof Error ? e.message : String(e)}`, true, "internal");
-      outcome = { durationMs: Date.now() - started, error: { message: error.message, retryable: error.retryable } };
+      // A goal-driven agent's spend is real even when it fails; one cut off by the timeout left only its reports.
+      const usage = error.details?.usage ?? lastReportedUsage(reporter, config);
+      outcome = {
+        durationMs: Date.now() - started,
+        error: { message: error.message, retryable: error.retryable },
+        ...spentBy(usage, error.details?.transcript),
+      };
       if (!this.stopping) reporter.record(`Failed: ${error.message}`.slice(0, 500), null);
     }
     const steps = await reporter.close();
@@ -369,4 +377,13 @@ export class Scheduler implements Service {
     }
     await this.registry.stop();
   }
+}
+
+function spentBy(usage: JobUsage | undefined, transcript: TranscriptStep[] | undefined) {
+  return usage ? { usage, ...(transcript ? { transcript } : {}) } : {};
+}
+
+function lastReportedUsage(reporter: ProgressReporter, config: AgentConfig | null): JobUsage | undefined {
+  const spent = reporter.spentSoFar;
+  return spent ? { ...spent, model: config?.agent?.model ?? "unknown" } : undefined;
 }

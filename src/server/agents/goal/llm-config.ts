@@ -1,10 +1,9 @@
-import { z } from "zod";
-import { type ModelPrices, modelPricesSchema } from "@/lib/contract/agent";
+import type { ModelPrices } from "@/lib/contract/agent";
+import { type Env, env } from "../../env";
 
 /**
  * The language model the goal-driven engine talks to: any OpenAI-compatible chat-completions endpoint (hosted APIs,
- * Ollama, vLLM, llama.cpp, LM Studio). Read from the environment here, with zod, until these variables move into
- * server/env.ts (the one reader of process.env); the lead moves them there.
+ * Ollama, vLLM, llama.cpp, LM Studio), as src/server/env.ts reads it:
  *
  *   LLM_BASE_URL  the endpoint, e.g. http://127.0.0.1:11434/v1 (Ollama); default https://api.openai.com/v1
  *   LLM_API_KEY   sent as the bearer token; local servers need none
@@ -13,34 +12,6 @@ import { type ModelPrices, modelPricesSchema } from "@/lib/contract/agent";
  */
 
 export const DEFAULT_BASE_URL = "https://api.openai.com/v1";
-
-const emptyAsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-
-const pricesFromJson = z.string().transform((text, ctx) => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    ctx.addIssue({ code: "custom", message: "LLM_PRICES is not valid JSON" });
-    return z.NEVER;
-  }
-  const prices = z.record(z.string(), modelPricesSchema).safeParse(parsed);
-  if (!prices.success) {
-    ctx.addIssue({
-      code: "custom",
-      message: 'LLM_PRICES must map model names to { "inputPerMillion": number, "outputPerMillion": number }',
-    });
-    return z.NEVER;
-  }
-  return prices.data;
-});
-
-const llmEnvSchema = z.object({
-  LLM_BASE_URL: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/ }).optional()),
-  LLM_API_KEY: z.preprocess(emptyAsUnset, z.string().optional()),
-  LLM_MODEL: z.preprocess(emptyAsUnset, z.string().trim().min(1).max(200).optional()),
-  LLM_PRICES: z.preprocess(emptyAsUnset, pricesFromJson.optional()),
-});
 
 export interface LlmSettings {
   /** False when neither LLM_BASE_URL nor LLM_API_KEY is set: no model to talk to. */
@@ -52,15 +23,10 @@ export interface LlmSettings {
   prices: Record<string, ModelPrices>;
 }
 
-/** The settings from an environment (process.env by default); throws with the variable's name when one is invalid. */
-export function llmSettings(source: Record<string, string | undefined> = process.env): LlmSettings {
-  const parsed = llmEnvSchema.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    // The message names the variable, never its value (LLM_API_KEY is a secret).
-    throw new Error(`Invalid ${issue.path.join(".") || "LLM setting"}: ${issue.message}`);
-  }
-  const e = parsed.data;
+/** The settings from the configuration (env.ts validated them at start-up, naming the variable, never its value). */
+export function llmSettings(
+  e: Pick<Env, "LLM_BASE_URL" | "LLM_API_KEY" | "LLM_MODEL" | "LLM_PRICES"> = env(),
+): LlmSettings {
   return {
     configured: e.LLM_BASE_URL !== undefined || e.LLM_API_KEY !== undefined,
     baseURL: e.LLM_BASE_URL ?? DEFAULT_BASE_URL,
