@@ -77,6 +77,16 @@ describe.each(DATABASES)("demo seeding and screenshots on %s", (kind) => {
     const { inputs } = await listInputs(batch.id, { limit: 1 });
     expect(inputs[0]!.siteUrl).toBe(`http://127.0.0.1:43210/demo/products/${PRODUCTS[0]!.slug}`);
 
+    // The goal batch is there for the goal-driven agent even though no model is configured in this test.
+    const goals = await getBatch(seeded!.goalBatchId);
+    expect(goals).toMatchObject({ rowCount: 8, goalColumn: "goal", agent: { engine: "agent", timeoutMs: 180_000 } });
+    const goalInputs = (await listInputs(goals.id, { limit: 10 })).inputs;
+    expect(goalInputs[0]).toMatchObject({
+      siteUrl: `http://127.0.0.1:43210/demo/products/${PRODUCTS[0]!.slug}`,
+      goal: expect.stringContaining("delivery estimate for a 2-item order to {{postcode}}"),
+    });
+    expect(goalInputs.at(-1)!.siteUrl).toMatch(/^http:\/\/127\.0\.0\.1:43210\/demo\/search\?q=/);
+
     await expect(networkGuard.check("http://127.0.0.1:43210/demo/products/x")).resolves.toBeInstanceOf(URL);
     await expect(networkGuard.check("http://localhost:43210/demo")).resolves.toBeInstanceOf(URL);
     await expect(networkGuard.check("http://127.0.0.1:43210/api/projects")).rejects.toMatchObject({

@@ -34,6 +34,8 @@ export interface CreateBatchInput {
   goalColumn?: string;
   idColumn?: string;
   agent?: unknown;
+  /** Store an agent batch although no model is configured now (the Demo's goal batch, made to run once one is). */
+  engineMayBeUnavailable?: boolean;
 }
 
 export function toBatch(row: repo.BatchRow): Batch {
@@ -64,10 +66,13 @@ export function toInput(row: repo.BatchInputRow): Input {
   };
 }
 
-/** Validates an agent config, filling in defaults; errors name the field, e.g. "agent.timeoutMs: …". */
-export function parseAgentConfig(agent: unknown): AgentConfig {
+/**
+ * Validates an agent config, filling in defaults; errors name the field, e.g. "agent.timeoutMs: …". Unless told
+ * otherwise, an engine that cannot run here (the agent engine without a model) is refused too.
+ */
+export function parseAgentConfig(agent: unknown, options: { engineMayBeUnavailable?: boolean } = {}): AgentConfig {
   const config = parseWith(z.object({ agent: agentConfigSchema }), { agent: agent ?? {} }).agent;
-  refuseUnavailableEngine(config);
+  if (!options.engineMayBeUnavailable) refuseUnavailableEngine(config);
   return config;
 }
 
@@ -85,7 +90,7 @@ export function refuseUnavailableEngine(config: AgentConfig): void {
  */
 export async function createBatchFromCsv(input: CreateBatchInput): Promise<CreateBatchResult> {
   const { db, env } = getRuntime();
-  const agent = parseAgentConfig(input.agent);
+  const agent = parseAgentConfig(input.agent, input);
   if (!(await findProject(db, input.projectId))) throw notFound("Project", input.projectId);
 
   const table = await readCsv(input.csv, {

@@ -7,7 +7,7 @@ import { createBatchFromCsv } from "../batches/service";
 import { env } from "../env";
 import { log } from "../log";
 import { createProject, listProjects } from "../projects/projects";
-import { CSV_ORIGIN, demoCsv } from "./csv";
+import { CSV_ORIGIN, demoCsv, demoGoalsCsv } from "./csv";
 
 export const DEMO_PROJECT_NAME = "Demo";
 const CSV_PATH = path.resolve(process.cwd(), "demo/products.csv");
@@ -54,13 +54,22 @@ export function demoAgentConfig(engine: "browser" | "http" = preferredEngine()):
   };
 }
 
+/** The Demo's goal batch: the row's goal, pursued by a language model (it runs once LLM_BASE_URL names one). */
+export const DEMO_GOAL_AGENT_CONFIG: Partial<AgentConfig> = {
+  engine: "agent",
+  timeoutMs: 180_000,
+  maxRetries: 1,
+  agent: { maxSteps: 12, toolMode: "tools" },
+};
+
 /**
- * First start: a Demo project with a batch of the demo site's pages, pointed at this server's real origin.
+ * First start: a Demo project with a batch of the demo site's pages, pointed at this server's real origin, and a
+ * batch of goals on the same shop for the goal-driven agent.
  * Does nothing when a project named "Demo" exists (the user may have changed or emptied it).
  */
 export async function seedDemo(
   options: { port?: number } = {},
-): Promise<{ projectId: string; batchId: string } | null> {
+): Promise<{ projectId: string; batchId: string; goalBatchId: string } | null> {
   const port = options.port ?? env().PORT;
   allowDemoSite(port);
   if ((await listProjects()).some((p) => p.name === DEMO_PROJECT_NAME)) return null;
@@ -76,9 +85,27 @@ export async function seedDemo(
     name: "Fieldstone Goods catalogue",
     agent: demoAgentConfig(),
   });
+  // Made whether or not a model is configured now: its Execute dialog says how to point it at one.
+  const goals = await createBatchFromCsv({
+    projectId: project.id,
+    csv: demoGoalsCsv(origin),
+    fileName: "goals.csv",
+    name: "Shop questions (goal-driven agent)",
+    goalColumn: "goal",
+    idColumn: "id",
+    agent: DEMO_GOAL_AGENT_CONFIG,
+    engineMayBeUnavailable: true,
+  });
   log().info(
-    { projectId: project.id, batchId: batch.id, rows: rowCount, engine: batch.agent.engine, origin },
+    {
+      projectId: project.id,
+      batchId: batch.id,
+      rows: rowCount,
+      engine: batch.agent.engine,
+      goalBatchId: goals.batch.id,
+      origin,
+    },
     "seeded the Demo project",
   );
-  return { projectId: project.id, batchId: batch.id };
+  return { projectId: project.id, batchId: batch.id, goalBatchId: goals.batch.id };
 }
