@@ -1,3 +1,4 @@
+import { EXECUTION_STATUSES } from "./resources";
 import { z } from "./zod";
 
 /**
@@ -124,7 +125,7 @@ export const EVENT_DATA = {
     costUsd: z.number().min(0),
     inputTokens: count,
     outputTokens: count,
-    status: z.enum(["pending", "running", "paused", "stopping", "stopped", "completed"]),
+    status: z.enum(EXECUTION_STATUSES),
   }),
 } as const;
 

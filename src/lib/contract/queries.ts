@@ -1,5 +1,6 @@
-import { z } from "./zod";
 import { concurrencySchema, executionModeSchema } from "./requests";
+import { JOB_STATUSES, type JobStatus } from "./resources";
+import { z } from "./zod";
 
 const intParam = (name: string, min: number, max: number) =>
   z.coerce
@@ -14,8 +15,6 @@ export const estimateQuerySchema = (maxConcurrency: number) =>
     sampleSize: intParam("sampleSize", 1, 10_000_000).optional(),
     concurrency: z.coerce.number().pipe(concurrencySchema(maxConcurrency)).optional(),
   });
-
-export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
 
 export const jobsQuerySchema = z.object({
   status: z
@@ -35,7 +34,7 @@ export const jobsQuerySchema = z.object({
         });
         return z.NEVER;
       }
-      return list as (typeof JOB_STATUSES)[number][];
+      return list as JobStatus[];
     }),
   limit: intParam("limit", 1, 1000).default(100),
   cursor: z

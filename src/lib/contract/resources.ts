@@ -1,9 +1,11 @@
 import type { AgentConfig } from "./agent";
-import type { JobUsage, Spend, TranscriptStep } from "./spend";
+import type { JobUsage, Spend } from "./spend";
 import type { JobCounts } from "./stats";
 
-export type ExecutionStatus = "pending" | "running" | "paused" | "stopping" | "stopped" | "completed";
-export type JobStatus = "queued" | "running" | "completed" | "failed" | "cancelled";
+export const EXECUTION_STATUSES = ["pending", "running", "paused", "stopping", "stopped", "completed"] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+export const JOB_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
 export type ExecutionMode = "test" | "production";
 
 export const ACTIVE_EXECUTION_STATUSES: readonly ExecutionStatus[] = ["pending", "running", "paused", "stopping"];

@@ -1,5 +1,4 @@
 import type { EventData, ExecutionEvent } from "@/lib/contract/events";
-import type { ExecutionStatus } from "@/lib/contract/resources";
 import { averageDurationMs, successRate } from "@/lib/contract/stats";
 import type { ExecutionHead } from "../repos/realtime";
 
@@ -18,7 +17,7 @@ export function statsFromHead(head: ExecutionHead): EventData<"stats_update"> {
     costUsd: head.costUsd,
     inputTokens: head.inputTokens,
     outputTokens: head.outputTokens,
-    status: head.status as ExecutionStatus,
+    status: head.status,
   };
 }
 
