@@ -110,7 +110,15 @@ function defaultsOf(type: EventType, data: Record<string, unknown>): Record<stri
     case "job_progress":
       return { jobId: "", currentStep: null, currentUrl: null, progress: 0 };
     case "stats_update":
-      return { ...counts, successRate: 0, avgDurationMs: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, status: "running" };
+      return {
+        ...counts,
+        successRate: 0,
+        avgDurationMs: 0,
+        costUsd: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        status: "running",
+      };
   }
 }
 
