@@ -105,6 +105,32 @@ export function formatCost(cost: number): string {
   return usd.format(Number.isFinite(cost) ? cost : 0);
 }
 
+const smallUsd = new Intl.NumberFormat("en-US", {
+  style: "currency",
+  currency: "USD",
+  minimumSignificantDigits: 1,
+  maximumSignificantDigits: 2,
+});
+
+/**
+ * Model spend, which starts in fractions of a cent: "$0.42", "$12.00", and below a cent its first figures
+ * ("$0.0031") rather than a misleading "$0.00".
+ */
+export function formatSpend(usd: number): string {
+  if (!Number.isFinite(usd) || usd <= 0) return "$0.00";
+  return usd < 0.01 ? smallUsd.format(usd) : usd.toLocaleString("en-US", { style: "currency", currency: "USD" });
+}
+
+/** A token count, short: "950", "12.3k", "1.2M". */
+export function formatTokens(tokens: number): string {
+  if (!Number.isFinite(tokens) || tokens <= 0) return "0";
+  if (tokens < 1000) return String(Math.round(tokens));
+  if (tokens < 999_500) return `${trimZero((tokens / 1000).toFixed(tokens < 100_000 ? 1 : 0))}k`;
+  return `${trimZero((tokens / 1_000_000).toFixed(1))}M`;
+}
+
+const trimZero = (text: string) => text.replace(/\.0$/, "");
+
 /** A cell value for an extracted field: strings as they are, anything else as compact JSON. */
 export function formatValue(value: unknown): string {
   if (value == null) return "";

@@ -101,6 +101,8 @@ export interface FakeLlmOptions {
   apiKey?: string;
   /** Tokens to report per answer; by default ~chars/4 of the request and of the answer. */
   usage?: (body: string, answer: string) => { prompt_tokens: number; completion_tokens: number };
+  /** How long each answer takes, like a model thinking (0 by default): lets a live view show each step. */
+  delayMs?: number;
 }
 
 const DATA_BLOCK = /<<<PAGE DATA ([0-9a-f]+)>>>\n([\s\S]*?)\n<<<END PAGE DATA \1>>>/g;
@@ -190,14 +192,17 @@ export async function startFakeLlm(options: FakeLlmOptions): Promise<FakeLlm> {
       const answer = JSON.stringify(message);
       const usage = (options.usage ?? defaultUsage)(text, answer);
       record.usage = usage;
-      send(200, {
-        id: `chatcmpl-${calls}`,
-        object: "chat.completion",
-        created: Math.floor(Date.now() / 1000),
-        model: record.body.model,
-        choices: [{ index: 0, message, finish_reason: message.tool_calls ? "tool_calls" : "stop" }],
-        usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
-      });
+      const answerNow = () =>
+        send(200, {
+          id: `chatcmpl-${calls}`,
+          object: "chat.completion",
+          created: Math.floor(Date.now() / 1000),
+          model: record.body.model,
+          choices: [{ index: 0, message, finish_reason: message.tool_calls ? "tool_calls" : "stop" }],
+          usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens },
+        });
+      if (options.delayMs) setTimeout(answerNow, options.delayMs);
+      else answerNow();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -256,4 +261,60 @@ function jsonMessage(reply: Reply): AssistantMessage {
     ...(reply.reason ? { reason: reply.reason } : {}),
   });
   return { role: "assistant", content };
+}
+
+/** The task the agent was given: the GOAL line of its first user message. */
+export function goalOf(body: ChatBody): string {
+  for (const message of body.messages) {
+    const goal = /^GOAL: (.*)$/m.exec(message.role === "user" ? (message.content ?? "") : "");
+    if (goal) return goal[1]!;
+  }
+  throw new Error("the request carried no GOAL line");
+}
+
+/**
+ * A model that finds a delivery estimate on a demo product page as a person would: choose quantity 2, type the goal's
+ * postcode, press "Estimate delivery", then answer with what appeared (price, stock, working days, shipping). Each
+ * action is taken by the ref the snapshot gave the element, each with a one-line reason.
+ */
+export function deliveryEstimatePolicy(): Policy {
+  return ({ page, body }) => {
+    if (!page) throw new Error("the request carried no page between the data markers");
+    const estimate = page.match(/- status: "(\d+) items? to (.+?): (\d+) working days, shipping \$(\d+\.\d\d)"/);
+    if (estimate) {
+      const price = page.match(/- "\$(\d+\.\d\d)"/);
+      if (!price) throw new Error("no price on the product page");
+      return {
+        action: "answer",
+        args: {
+          answer: {
+            price: Number(price[1]),
+            inStock: page.has("In stock"),
+            deliveryDays: Number(estimate[3]),
+            shipping: Number(estimate[4]),
+          },
+        },
+        reason: `The estimate for ${estimate[2]} is on the page`,
+      };
+    }
+    const postcodeWanted = /\bto (?:postcode )?([A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b/i.exec(goalOf(body))?.[1];
+    if (!postcodeWanted) throw new Error("no postcode in the goal");
+    const quantity = page.find("combobox", "Quantity");
+    if (!quantity) throw new Error("no Quantity select with a ref");
+    if (!quantity.line.includes('"2" (selected)'))
+      return { action: "select", args: { ref: quantity.ref, option: "2" }, reason: "The goal asks about 2 items" };
+    const postcode = page.find("textbox", "Postcode");
+    if (!postcode) throw new Error("no Postcode box with a ref");
+    if (!postcode.line.includes(postcodeWanted))
+      return {
+        action: "type",
+        args: { ref: postcode.ref, text: postcodeWanted },
+        reason: `The estimate depends on the postcode ${postcodeWanted}`,
+      };
+    return {
+      action: "click",
+      args: { ref: page.ref("button", "Estimate delivery") },
+      reason: "The form shows the estimate once it is sent",
+    };
+  };
 }

@@ -1,4 +1,11 @@
-import { forwardRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, useId } from "react";
+import {
+  forwardRef,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from "react";
 import { cn } from "./cn";
 
 const control =
@@ -55,6 +62,36 @@ export function SelectField({
       <select id={selectId} className={cn(control, "mt-1")} {...rest}>
         {children}
       </select>
+    </div>
+  );
+}
+
+/** A labelled multi-line input with an optional hint, wired for screen readers. */
+export function TextAreaField({
+  label,
+  hint,
+  className,
+  id,
+  ...rest
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode }) {
+  const generated = useId();
+  const areaId = id ?? generated;
+  return (
+    <div className={className}>
+      <label htmlFor={areaId} className="block text-sm font-medium text-slate-700">
+        {label}
+      </label>
+      <textarea
+        id={areaId}
+        aria-describedby={hint ? `${areaId}-hint` : undefined}
+        className={cn(control, "mt-1 min-h-20")}
+        {...rest}
+      />
+      {hint && (
+        <p id={`${areaId}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
     </div>
   );
 }

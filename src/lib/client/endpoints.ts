@@ -5,6 +5,7 @@ import type {
   createBatchJsonSchema,
   createExecutionSchema,
   createProjectSchema,
+  resumeSchema,
   stopSchema,
 } from "@/lib/contract/requests";
 import type { JobStatus } from "@/lib/contract/resources";
@@ -35,6 +36,8 @@ import { api } from "./api";
 export type CreateProjectRequest = z.input<typeof createProjectSchema>;
 export type StartExecutionRequest = z.input<ReturnType<typeof createExecutionSchema>>;
 export type StopRequest = z.input<typeof stopSchema>;
+/** `maxCost` raises the spend cap of an execution paused at its budget, or lifts it with null. */
+export type ResumeRequest = z.input<typeof resumeSchema>;
 /** Missing values take the server's defaults (production, the default sample size and concurrency). */
 export type EstimateQuery = Partial<z.output<ReturnType<typeof estimateQuerySchema>>>;
 export type ExportFormat = z.output<typeof exportQuerySchema>["format"];
@@ -132,8 +135,9 @@ export const exportUrl = (executionId: string, format: ExportFormat) =>
 
 export const pauseExecution = (executionId: string) =>
   api<ControlResponse>(`/api/executions/${e(executionId)}/pause`, post);
-export const resumeExecution = (executionId: string) =>
-  api<ControlResponse>(`/api/executions/${e(executionId)}/resume`, post);
+/** Without a body: resume as it was. With `{ maxCost }`: raise the spend cap (a number) or lift it (null) too. */
+export const resumeExecution = (executionId: string, body?: ResumeRequest) =>
+  api<ControlResponse>(`/api/executions/${e(executionId)}/resume`, body ? { ...post, json: body } : post);
 export const stopExecution = (executionId: string, body: StopRequest = {}) =>
   api<ControlResponse>(`/api/executions/${e(executionId)}/stop`, { ...post, json: body });
 export const adjustConcurrency = (executionId: string, concurrency: number) =>
@@ -153,4 +157,5 @@ export const screenshotUrl = (jobId: string, version: string) => `/api/jobs/${e(
 
 export const getHealth = () => api<HealthResponse>("/api/health");
 
+/** What this server can do: its maximum concurrency, which engines can run, the agent's default model. */
 export const getAppConfig = () => api<AppConfigResponse>("/api/config");

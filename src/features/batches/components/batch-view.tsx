@@ -14,7 +14,25 @@ import { ExecuteDialog } from "./execute-dialog";
 import { ExecutionsList } from "./executions-list";
 import { InputsTable } from "./inputs-table";
 
-const engineLabel: Record<string, string> = { browser: "Browser (Chromium)", http: "HTTP", simulated: "Simulated" };
+const engineLabel: Record<string, string> = {
+  browser: "Browser (Chromium)",
+  http: "HTTP",
+  simulated: "Simulated",
+  agent: "Goal-driven agent",
+};
+
+/** A goal batch's own settings: which model, how many steps, what the answer holds. */
+function goalSettings(batch: Batch): [string, string][] {
+  const goal = batch.agent?.agent;
+  if (batch.agent?.engine !== "agent") return [];
+  const fields = goal?.outputSchema ?? [];
+  return [
+    ["Model", goal?.model ?? "Server default"],
+    ["Max steps", String(goal?.maxSteps ?? 15)],
+    ["Timeout", `${Math.round((batch.agent.timeoutMs ?? 0) / 1000)} s`],
+    ["Answer fields", fields.length > 0 ? fields.map((f) => `${f.name} (${f.type})`).join(", ") : "One text answer"],
+  ];
+}
 
 function Summary({ batch }: { batch: Batch }) {
   const items: [string, string][] = [
@@ -26,11 +44,12 @@ function Summary({ batch }: { batch: Batch }) {
     ["Created", formatDateTime(batch.createdAt)],
   ];
   const skipped = batch.invalidRows ?? [];
+  const goal = goalSettings(batch);
   return (
     <Card>
       <CardBody>
         <dl className="grid grid-cols-2 gap-x-6 gap-y-4 sm:grid-cols-3 lg:grid-cols-6">
-          {items.map(([term, value]) => (
+          {[...items, ...goal].map(([term, value]) => (
             <div key={term} className="min-w-0">
               <dt className="text-xs font-medium text-slate-600">{term}</dt>
               <dd className="mt-0.5 break-words text-sm font-medium text-slate-900">{value}</dd>

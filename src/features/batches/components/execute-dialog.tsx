@@ -3,21 +3,23 @@
 import { FlaskConical, Loader2, Play, Rocket } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
+import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { FALLBACK_MAX_CONCURRENCY, useAppConfig } from "@/features/app-config/use-app-config";
+import { MAX_SPEND_CAP_USD, parseUsd } from "@/features/executions/lib/spend";
 import { startExecution } from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { livePath } from "@/lib/client/paths";
 import type { Batch, ExecutionMode } from "@/lib/contract/resources";
 import { plural } from "@/lib/format";
 import { type ExecutionChoice, executionRequest, useEstimate } from "../hooks/use-batches";
-import { describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
+import { describeBasis, describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
 
 export const DEFAULT_SAMPLE_SIZE = 5;
 export const DEFAULT_CONCURRENCY = 5;
-export const DEFAULT_MAX_CONCURRENCY = 10;
 const ASKED_KEY = "fleetdeck:notifications-asked";
 
 /** Asks once, at execute time, whether the browser may notify the user when a run finishes. */
@@ -42,7 +44,7 @@ export function ExecuteDialog({
   onStarted,
 }: {
   projectId: string;
-  batch: Pick<Batch, "id" | "name" | "rowCount">;
+  batch: Pick<Batch, "id" | "name" | "rowCount" | "agent">;
   onStarted?: () => void;
 }) {
   const router = useRouter();
@@ -51,7 +53,14 @@ export function ExecuteDialog({
   const defaultSample = Math.max(1, Math.min(DEFAULT_SAMPLE_SIZE, batch.rowCount || DEFAULT_SAMPLE_SIZE));
   const [sampleText, setSampleText] = useState(String(defaultSample));
   const [concurrencyText, setConcurrencyText] = useState(String(DEFAULT_CONCURRENCY));
-  const [maxConcurrency, setMaxConcurrency] = useState(DEFAULT_MAX_CONCURRENCY);
+  const config = useAppConfig();
+  // The server's own limit once known; a refusal naming another one (a limit changed since) overrides it.
+  const [refusedMax, setRefusedMax] = useState<number | null>(null);
+  const maxConcurrency = refusedMax ?? config?.maxConcurrency ?? FALLBACK_MAX_CONCURRENCY;
+  const goalDriven = batch.agent?.engine === "agent";
+  const agentStatus = goalDriven ? config?.engines.agent : undefined;
+  const agentUnavailable = agentStatus?.available === false ? (agentStatus.message ?? "No model is configured.") : null;
+  const [capText, setCapText] = useState("");
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const sending = useRef(false);
@@ -69,7 +78,12 @@ export function ExecuteDialog({
     concurrency === null || concurrency < 1 || concurrency > maxConcurrency
       ? `Concurrency must be a whole number from 1 to ${maxConcurrency}.`
       : null;
-  const valid = !sampleError && !concurrencyError;
+  const cap = capText.trim() === "" ? null : parseUsd(capText);
+  const capError =
+    goalDriven && capText.trim() !== "" && cap === null
+      ? `The spend cap must be an amount of dollars greater than 0, at most ${MAX_SPEND_CAP_USD.toLocaleString("en-US")}.`
+      : null;
+  const valid = !sampleError && !concurrencyError && !capError;
   const choice: ExecutionChoice | null = valid
     ? { mode, sampleSize: mode === "test" ? sample! : undefined, concurrency: concurrency! }
     : null;
@@ -82,17 +96,19 @@ export function ExecuteDialog({
   } = useEstimate(batch.id, open ? choice : null);
   const serverMax = estimateError ? maxFromMessage(estimateError.message) : null;
   useEffect(() => {
-    if (serverMax !== null) setMaxConcurrency(serverMax);
+    if (serverMax !== null) setRefusedMax(serverMax);
   }, [serverMax]);
 
   async function onConfirm(event: FormEvent) {
     event.preventDefault();
-    if (sending.current || !choice) return;
+    if (sending.current || !choice || agentUnavailable) return;
     sending.current = true;
     setStarting(true);
     setSubmitError(null);
     try {
-      const { execution } = await startExecution(batch.id, executionRequest(choice));
+      const request = executionRequest(choice);
+      if (goalDriven && cap !== null) request.maxCost = cap;
+      const { execution } = await startExecution(batch.id, request);
       askNotificationPermissionOnce();
       onStarted?.();
       router.push(livePath({ projectId, batchId: batch.id, executionId: execution.id }));
@@ -100,7 +116,7 @@ export function ExecuteDialog({
     } catch (e) {
       const error = toApiError(e);
       const max = maxFromMessage(error.message);
-      if (max !== null) setMaxConcurrency(max);
+      if (max !== null) setRefusedMax(max);
       setSubmitError(error.message);
       sending.current = false;
       setStarting(false);
@@ -195,7 +211,28 @@ export function ExecuteDialog({
               hint={`Agents working at the same time, 1 to ${maxConcurrency}. You can change it during the run.`}
               disabled={starting}
             />
+            {goalDriven && (
+              <TextField
+                label="Spend cap (USD)"
+                name="maxCost"
+                type="text"
+                inputMode="decimal"
+                value={capText}
+                onChange={(e) => setCapText(e.target.value)}
+                error={capError}
+                hint="Optional. The run pauses itself when the model spend reaches it; you can raise it then."
+                placeholder="No cap"
+                autoComplete="off"
+                disabled={starting}
+              />
+            )}
           </div>
+
+          {agentUnavailable && (
+            <Alert tone="warning" title="The goal-driven agent cannot run on this server">
+              {agentUnavailable}
+            </Alert>
+          )}
 
           <div className="rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-inset ring-slate-200">
             <p className="text-xs font-medium uppercase tracking-wide text-slate-600">Estimate</p>
@@ -219,6 +256,11 @@ export function ExecuteDialog({
                 </span>
               )}
             </p>
+            {valid && estimate?.basis && (
+              <p className="mt-1 text-xs text-slate-600" data-testid="estimate-basis">
+                {describeBasis(estimate.basis, goalDriven)}
+              </p>
+            )}
             {valid && estimateError && (
               <p role="alert" className="mt-1 text-sm text-red-700">
                 No estimate: {estimateError.message}
@@ -239,7 +281,7 @@ export function ExecuteDialog({
             <Button variant="secondary" onClick={() => setOpen(false)} disabled={starting}>
               Cancel
             </Button>
-            <Button type="submit" loading={starting} disabled={!valid}>
+            <Button type="submit" loading={starting} disabled={!valid || agentUnavailable !== null}>
               {starting ? "Starting…" : mode === "test" ? "Start test run" : "Start production run"}
             </Button>
           </div>

@@ -7,8 +7,10 @@ import { PageHeader } from "@/components/app/page-header";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
 import { SelectField, TextField } from "@/components/ui/field";
 import { Skeleton } from "@/components/ui/skeleton";
+import { useAppConfig } from "@/features/app-config/use-app-config";
 import { createBatch } from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { projectPath, projectsPath } from "@/lib/client/paths";
@@ -24,10 +26,18 @@ import {
   looksLikeUrl,
   previewFile,
 } from "../lib/csv-preview";
+import {
+  emptyGoalAgentForm,
+  type GoalAgentForm,
+  goalAgentProblems,
+  goalAgentRequest,
+  hasProblems,
+} from "../lib/goal-agent-form";
 import { BatchCreated } from "./batch-created";
 import { CsvDropzone } from "./csv-dropzone";
 import { CsvPreviewTable } from "./csv-preview-table";
 import { type Engine, EngineChoice } from "./engine-choice";
+import { GoalAgentSettings } from "./goal-agent-settings";
 
 const AUTO = "";
 
@@ -44,6 +54,10 @@ export function NewBatchView({ projectId }: { projectId: string }) {
   const [name, setName] = useState("");
   const autoName = useRef("");
   const [engine, setEngine] = useState<Engine>("browser");
+  const [agentForm, setAgentForm] = useState<GoalAgentForm>(emptyGoalAgentForm);
+  // Problems of the agent's settings are shown from the first attempt to create the batch, then as they are fixed.
+  const [showProblems, setShowProblems] = useState(false);
+  const config = useAppConfig();
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
@@ -89,6 +103,10 @@ export function NewBatchView({ projectId }: { projectId: string }) {
       setFileError("Choose a CSV file first.");
       return;
     }
+    if (engine === "agent") {
+      setShowProblems(true);
+      if (!goalColumn || hasProblems(goalAgentProblems(agentForm))) return;
+    }
     sending.current = true;
     setSaving(true);
     setSubmitError(null);
@@ -99,7 +117,7 @@ export function NewBatchView({ projectId }: { projectId: string }) {
         urlColumn: urlColumn || null,
         goalColumn: goalColumn || null,
         idColumn: idColumn || null,
-        agent: { engine },
+        agent: engine === "agent" ? goalAgentRequest(agentForm) : { engine },
       });
       setResult(created);
     } catch (e) {
@@ -119,6 +137,7 @@ export function NewBatchView({ projectId }: { projectId: string }) {
     setUrlColumn(AUTO);
     setGoalColumn("");
     setIdColumn("");
+    setShowProblems(false);
   }
 
   if (project.error?.status === 404) return <NotFound what="project" />;
@@ -143,6 +162,9 @@ export function NewBatchView({ projectId }: { projectId: string }) {
   const urlIndex = urlColumn ? columns.indexOf(urlColumn) : -1;
   const previewWithoutUrl =
     preview && urlIndex >= 0 ? preview.rows.filter((r) => !looksLikeUrl(r[urlIndex] ?? "")).length : 0;
+  const agentChosen = engine === "agent";
+  const goalMissing = agentChosen && !goalColumn;
+  const agentProblems = agentChosen && showProblems ? goalAgentProblems(agentForm) : null;
 
   return (
     <>
@@ -239,10 +261,11 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                 </div>
                 <div>
                   <SelectField
-                    label="Goal column (optional)"
+                    label={agentChosen ? "Goal column" : "Goal column (optional)"}
                     value={goalColumn}
                     onChange={(e) => setGoalColumn(e.target.value)}
                     aria-describedby="goal-column-hint"
+                    aria-invalid={goalMissing && showProblems ? true : undefined}
                     disabled={saving}
                   >
                     <option value="">None</option>
@@ -252,8 +275,14 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                       </option>
                     ))}
                   </SelectField>
-                  <p id="goal-column-hint" className="mt-1 text-xs text-slate-600">
-                    What the agent should do on each page.
+                  <p
+                    id="goal-column-hint"
+                    className={cn("mt-1 text-xs", goalMissing ? "text-amber-900" : "text-slate-600")}
+                    data-testid="goal-column-hint"
+                  >
+                    {goalMissing
+                      ? "The goal-driven agent needs one: choose the column that says what to find on each page."
+                      : "What the agent should do on each page."}
                   </p>
                 </div>
                 <div>
@@ -292,7 +321,22 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                   disabled={saving}
                   className="max-w-md"
                 />
-                <EngineChoice value={engine} onChange={setEngine} disabled={saving} />
+                <EngineChoice value={engine} onChange={setEngine} disabled={saving} engines={config?.engines ?? null} />
+                {agentChosen && (
+                  <GoalAgentSettings
+                    value={agentForm}
+                    onChange={setAgentForm}
+                    problems={agentProblems}
+                    defaultModel={config?.engines.agent.defaultModel ?? null}
+                    columns={columns}
+                    disabled={saving}
+                  />
+                )}
+                {goalMissing && showProblems && (
+                  <p role="alert" className="text-sm text-red-700">
+                    Choose the goal column (step 2): the goal-driven agent pursues each row&apos;s goal.
+                  </p>
+                )}
               </CardBody>
             </Card>
           </>

@@ -10,6 +10,15 @@ export function describeEstimate(mode: ExecutionMode, estimate: Estimate): strin
   return `${question} ${time}, ${formatCost(estimate.estimatedCost)}.`;
 }
 
+/** What the estimate rests on: this batch's finished jobs (measured), or only its settings (a guess until a run). */
+export function describeBasis(basis: NonNullable<Estimate["basis"]>, goalDriven: boolean): string {
+  if (basis === "history")
+    return `Based on this batch's finished jobs: their average time${goalDriven ? " and model spend" : ""}.`;
+  return goalDriven
+    ? "Based on the batch's settings, no model spend yet: a test run measures it and makes this estimate real."
+    : "Based on the batch's settings: a run of this batch makes it real.";
+}
+
 /** Reads "… from 1 to 8" out of the server's concurrency message, so the form can follow a configured maximum. */
 export function maxFromMessage(message: string): number | null {
   if (!/concurrency/i.test(message)) return null;

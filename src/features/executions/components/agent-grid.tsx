@@ -24,6 +24,8 @@ export interface RunningJobView {
   startedAt: string | null;
   /** When the job last sent a screenshot; absent until it has one. */
   screenshotAt?: string;
+  /** A goal-driven agent's one-line reason for its current step. */
+  reason?: string;
 }
 
 export const MAX_CARDS = 6;
@@ -126,6 +128,12 @@ const AgentCard = memo(function AgentCard({ job, leaving }: { job: RunningJobVie
             <span className="sr-only">Current step: </span>
             {job.currentStep || (starting ? "Starting…" : "Working…")}
           </p>
+          {job.reason && (
+            <p className="-mt-1 truncate text-xs text-slate-600" title={job.reason} data-testid="agent-reason">
+              <span className="sr-only">Why: </span>
+              {job.reason}
+            </p>
+          )}
           <div className="mt-auto pt-1">
             <Progress value={leaving ? 100 : job.progress} label={`Progress of input ${inputId}`} />
             <div className="mt-1 flex justify-between text-xs text-slate-600 tabular-nums">

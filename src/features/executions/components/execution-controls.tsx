@@ -1,31 +1,43 @@
 "use client";
 
 import { Gauge, Pause, Play, Square } from "lucide-react";
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { FALLBACK_MAX_CONCURRENCY, useAppConfig } from "@/features/app-config/use-app-config";
 import type { Execution } from "@/lib/contract/resources";
+import { BUDGET_REACHED } from "@/lib/contract/spend";
 import type { useExecutionControls } from "../hooks/use-execution-controls";
+import { ResumeBudgetDialog } from "./resume-budget-dialog";
 
 type Controls = ReturnType<typeof useExecutionControls>;
 
-export const MAX_CONCURRENCY = 10;
-
-/** Pause/Resume, the concurrency dial and Stop (with confirmation and an optional reason). */
+/**
+ * Pause/Resume, the concurrency dial and Stop (with confirmation and an optional reason). A run paused at its spend
+ * cap resumes through a dialog that raises or lifts the cap; a run the user paused resumes at once.
+ */
 export function ExecutionControls({
   execution,
   controls,
-  maxConcurrency = MAX_CONCURRENCY,
+  spentUsd = 0,
 }: {
-  execution: Pick<Execution, "status" | "concurrency">;
+  execution: Pick<Execution, "status" | "concurrency" | "pauseReason" | "maxCost">;
   controls: Controls;
-  maxConcurrency?: number;
+  /** The model spend so far, for the spend-cap dialog. */
+  spentUsd?: number;
 }) {
   const [stopOpen, setStopOpen] = useState(false);
   const [concurrencyOpen, setConcurrencyOpen] = useState(false);
+  const [resumeOpen, setResumeOpen] = useState(false);
+  const maxConcurrency = useAppConfig()?.maxConcurrency ?? FALLBACK_MAX_CONCURRENCY;
   const { status } = execution;
+  const budgetPaused = status === "paused" && execution.pauseReason === BUDGET_REACHED;
+  // Resumed elsewhere (another tab, a script): the question is answered, the dialog goes.
+  useEffect(() => {
+    if (!budgetPaused) setResumeOpen(false);
+  }, [budgetPaused]);
   const busy = controls.pending !== null;
   const finished = status === "completed" || status === "stopped";
 
@@ -37,7 +49,11 @@ export function ExecutionControls({
         {status === "paused" ? (
           <Button
             size="sm"
-            onClick={() => void controls.resume()}
+            onClick={() => {
+              if (!budgetPaused) return void controls.resume();
+              controls.clearError();
+              setResumeOpen(true);
+            }}
             loading={controls.pending === "resume"}
             disabled={busy}
           >
@@ -85,7 +101,7 @@ export function ExecutionControls({
           {status === "stopping" ? "Stopping…" : "Stop"}
         </Button>
       </div>
-      {controls.error && !stopOpen && !concurrencyOpen && (
+      {controls.error && !stopOpen && !concurrencyOpen && !resumeOpen && (
         <Alert
           tone="danger"
           className="sm:max-w-md"
@@ -99,6 +115,14 @@ export function ExecutionControls({
         </Alert>
       )}
       {stopOpen && <StopDialog controls={controls} onClose={() => setStopOpen(false)} />}
+      {resumeOpen && budgetPaused && (
+        <ResumeBudgetDialog
+          capUsd={execution.maxCost}
+          spentUsd={spentUsd}
+          controls={controls}
+          onClose={() => setResumeOpen(false)}
+        />
+      )}
       {concurrencyOpen && (
         <ConcurrencyDialog
           current={execution.concurrency}

@@ -21,16 +21,25 @@ import {
   resultsPath,
 } from "@/lib/client/paths";
 import type { Job, Step } from "@/lib/contract/resources";
-import { formatJobDuration, formatPreciseDateTime, formatTime, formatValue } from "@/lib/format";
+import type { TranscriptStep } from "@/lib/contract/spend";
+import {
+  formatJobDuration,
+  formatPreciseDateTime,
+  formatSpend,
+  formatTime,
+  formatTokens,
+  formatValue,
+} from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { useJob } from "../hooks/use-job";
 import { jobStatusLabel, jobStatusTone } from "./status-labels";
+import { TranscriptList } from "./transcript-list";
 
 /** One job: what it was asked, what happened step by step, the final screenshot, the data and the error. */
 export function JobDetailView({ projectId, batchId, executionId, jobId }: ExecutionPathParams & { jobId: string }) {
   const params = { projectId, batchId, executionId };
   const names = useExecutionContext(projectId, batchId);
-  const { job, steps, error, loading } = useJob(jobId);
+  const { job, steps, transcript, error, loading } = useJob(jobId);
 
   if (error?.status === 404)
     return <NotFound what="job" backHref={resultsPath(params)} backLabel="Back to the results" />;
@@ -57,13 +66,23 @@ export function JobDetailView({ projectId, batchId, executionId, jobId }: Execut
           <Alert tone="danger">{error?.message ?? "Could not load the job."}</Alert>
         </>
       ) : (
-        <JobBody job={job} steps={steps} params={params} />
+        <JobBody job={job} steps={steps} transcript={transcript} params={params} />
       )}
     </div>
   );
 }
 
-function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: ExecutionPathParams }) {
+function JobBody({
+  job,
+  steps,
+  transcript,
+  params,
+}: {
+  job: Job;
+  steps: Step[];
+  transcript: TranscriptStep[];
+  params: ExecutionPathParams;
+}) {
   const active = job.status === "running" || job.status === "queued";
   return (
     <>
@@ -130,6 +149,21 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
                 {job.retryCount}
                 {job.retryReason ? ` (${job.retryReason})` : ""}
               </Fact>
+              {job.usage && (
+                <>
+                  <Fact label="Model">{job.usage.model}</Fact>
+                  <Fact label="Tokens">
+                    <span data-testid="job-tokens">
+                      {job.usage.inputTokens.toLocaleString("en-US")} in ·{" "}
+                      {job.usage.outputTokens.toLocaleString("en-US")} out
+                    </span>
+                    {job.usage.estimated ? " (estimated: the model reported none)" : ""}
+                  </Fact>
+                  <Fact label="Cost">
+                    <span data-testid="job-cost">{formatSpend(job.usage.costUsd)}</span>
+                  </Fact>
+                </>
+              )}
             </dl>
           </CardBody>
         </Card>
@@ -151,6 +185,22 @@ function JobBody({ job, steps, params }: { job: Job; steps: Step[]; params: Exec
           <ExtractedData data={job.extractedData} status={job.status} />
         </CardBody>
       </Card>
+
+      {transcript.length > 0 && (
+        <Card>
+          <CardHeader className="flex flex-wrap items-baseline justify-between gap-2">
+            <h2 className="text-base font-semibold text-slate-900">Transcript</h2>
+            <p className="text-xs text-slate-600">
+              What the agent saw, decided and did{job.retryCount > 0 ? " in its last attempt" : ""}:{" "}
+              {transcript.length === 1 ? "1 step" : `${transcript.length} steps`},{" "}
+              {formatTokens(transcript.reduce((n, s) => n + s.inputTokens + s.outputTokens, 0))} tokens
+            </p>
+          </CardHeader>
+          <CardBody>
+            <TranscriptList steps={transcript} />
+          </CardBody>
+        </Card>
+      )}
 
       <Card>
         <CardHeader>

@@ -18,12 +18,15 @@ import {
   projectsPath,
   resultsPath,
 } from "@/lib/client/paths";
+import { BUDGET_REACHED } from "@/lib/contract/spend";
 import { shortId } from "@/lib/format";
 import { useCompletionNotification } from "../hooks/use-completion-notification";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useLiveExecution } from "../hooks/use-live-execution";
+import { showsSpend, spendSummary } from "../lib/spend";
 import { AgentGrid } from "./agent-grid";
+import { BudgetPauseBanner } from "./budget-pause-banner";
 import { CompletionCard, completionSummary } from "./completion-card";
 import { ExecutionControls } from "./execution-controls";
 import { ExecutionHeader } from "./execution-header";
@@ -66,6 +69,10 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
   const runningJobs = state?.runningJobs;
   const running = useMemo(() => (runningJobs ? Object.values(runningJobs).sort(byStart) : []), [runningJobs]);
   const stats = state?.stats;
+  const spend = useMemo(
+    () => (execution && stats ? spendSummary(execution, stats, running) : null),
+    [execution, stats, running],
+  );
   const results = useExecutionResults(executionId, {
     live: state?.completedJobs ?? EMPTY,
     expected: stats ? stats.completed + stats.failed : 0,
@@ -126,7 +133,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
         connection={{ connected, everConnected }}
         actions={
           <>
-            <ExecutionControls execution={execution} controls={controls} />
+            <ExecutionControls execution={execution} controls={controls} spentUsd={spend?.spentUsd ?? 0} />
             <div className="flex gap-2">
               <ButtonLink href={resultsPath(params)} variant="secondary" size="sm">
                 <TableProperties className="h-4 w-4" aria-hidden="true" />
@@ -160,7 +167,10 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
           resultsHref={resultsPath(params)}
         />
       )}
-      {execution.status === "paused" && (
+      {execution.status === "paused" && execution.pauseReason === BUDGET_REACHED && spend && (
+        <BudgetPauseBanner capUsd={execution.maxCost} spentUsd={spend.spentUsd} resumable />
+      )}
+      {execution.status === "paused" && execution.pauseReason !== BUDGET_REACHED && (
         <Alert tone="warning" title="Paused">
           Running jobs finish; no new job starts until you resume.
         </Alert>
@@ -186,7 +196,11 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
         </EmptyState>
       ) : (
         <>
-          <LiveStatsPanel stats={stats} execution={execution} />
+          <LiveStatsPanel
+            stats={stats}
+            execution={execution}
+            spend={spend && showsSpend(names.engine, spend) ? spend : null}
+          />
           {!finished && <AgentGrid jobs={running} status={execution.status} queued={stats.queued} />}
           <section aria-labelledby="results-heading">
             <h2 id="results-heading" className="mb-3 text-lg font-semibold text-slate-900">

@@ -10,6 +10,8 @@ import { type JobCounts, successRate } from "@/lib/contract/stats";
 import { formatDurationCompact } from "@/lib/format";
 import { useAnimatedNumber } from "../hooks/use-animated-number";
 import { useNow } from "../hooks/use-now";
+import type { SpendSummary } from "../lib/spend";
+import { SpendCard } from "./spend-card";
 
 type Timing = Pick<Execution, "status" | "concurrency" | "startedAt" | "completedAt" | "stoppedAt">;
 
@@ -61,8 +63,19 @@ function Stat({
   );
 }
 
-/** Progress, success rate, running / queued, failures, concurrency, elapsed and ETA. Numbers glide rather than jump. */
-export function LiveStatsPanel({ stats, execution }: { stats: JobCounts; execution: Timing }) {
+/**
+ * Progress, success rate, running / queued, failures, concurrency, elapsed and ETA, and the model spend when there is
+ * one to show. Numbers glide rather than jump.
+ */
+export function LiveStatsPanel({
+  stats,
+  execution,
+  spend,
+}: {
+  stats: JobCounts;
+  execution: Timing;
+  spend?: SpendSummary | null;
+}) {
   const now = useNow();
   const done = stats.completed + stats.failed;
   const finishedTotal = done + stats.cancelled;
@@ -154,6 +167,7 @@ export function LiveStatsPanel({ stats, execution }: { stats: JobCounts; executi
           testId="stat-elapsed"
           className="col-span-2 md:col-span-1"
         />
+        {spend && <SpendCard spend={spend} exact={finished} />}
       </dl>
     </section>
   );

@@ -7,12 +7,16 @@ import { NotFound } from "@/components/app/not-found";
 import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
 import { LoadingBlock } from "@/components/ui/skeleton";
 import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath, projectsPath } from "@/lib/client/paths";
-import { formatDurationCompact, formatPreciseDateTime, shortId } from "@/lib/format";
+import { BUDGET_REACHED } from "@/lib/contract/spend";
+import { formatDurationCompact, formatPreciseDateTime, formatSpend, shortId } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useExecutionStream } from "../hooks/use-execution-stream";
+import { showsSpend, spendSummary } from "../lib/spend";
+import { BudgetPauseBanner } from "./budget-pause-banner";
 import { ExportLinks } from "./completion-card";
 import { ExecutionHeader } from "./execution-header";
 import { elapsedMs } from "./live-stats-panel";
@@ -42,6 +46,8 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
   const mode = state?.execution.mode ?? null;
   const title = `Results of ${names.batch ? `${mode ? modeLabel[mode].toLowerCase() : "execution"} of ${names.batch}` : `execution ${shortId(executionId)}`}`;
   const execution = state?.execution ?? null;
+  const spend = execution && stats && state ? spendSummary(execution, stats, Object.values(state.runningJobs)) : null;
+  const spendShown = spend !== null && showsSpend(names.engine, spend);
 
   return (
     <div className="space-y-6">
@@ -86,6 +92,9 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
               </div>
             }
           />
+          {execution.status === "paused" && execution.pauseReason === BUDGET_REACHED && spend && (
+            <BudgetPauseBanner capUsd={execution.maxCost} spentUsd={spend.spentUsd} resumable={false} />
+          )}
           {execution.stopReason && (
             <Alert tone="warning" title="Stopped">
               Reason: {execution.stopReason}
@@ -93,13 +102,14 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
           )}
           <Card className="p-4">
             <h2 className="sr-only">Summary</h2>
-            <dl className="grid grid-cols-2 gap-4 text-sm sm:grid-cols-5">
+            <dl className={cn("grid grid-cols-2 gap-4 text-sm", spendShown ? "sm:grid-cols-6" : "sm:grid-cols-5")}>
               {[
                 ["Total", stats.total],
                 ["Completed", stats.completed],
                 ["Failed", stats.failed],
                 ["Cancelled", stats.cancelled],
                 ["Still to run", stats.running + stats.queued],
+                ...(spendShown && spend ? [["Model spend", formatSpend(spend.spentUsd)]] : []),
               ].map(([label, value]) => (
                 <div key={label}>
                   <dt className="text-slate-600">{label}</dt>

@@ -2,7 +2,13 @@
 
 import { useCallback, useRef, useState } from "react";
 import { ApiError } from "@/lib/client/api";
-import { adjustConcurrency, pauseExecution, resumeExecution, stopExecution } from "@/lib/client/endpoints";
+import {
+  adjustConcurrency,
+  pauseExecution,
+  type ResumeRequest,
+  resumeExecution,
+  stopExecution,
+} from "@/lib/client/endpoints";
 import type { Execution } from "@/lib/contract/resources";
 import type { ControlResponse } from "@/lib/contract/responses";
 
@@ -46,7 +52,11 @@ export function useExecutionControls(executionId: string, onExecution?: (executi
     message,
     clearError: useCallback(() => setError(null), []),
     pause: useCallback(() => run("pause", () => pauseExecution(executionId)), [run, executionId]),
-    resume: useCallback(() => run("resume", () => resumeExecution(executionId)), [run, executionId]),
+    /** With `{ maxCost }`: raise the spend cap (a number) or lift it (null) as the execution resumes. */
+    resume: useCallback(
+      (change?: ResumeRequest) => run("resume", () => resumeExecution(executionId, change)),
+      [run, executionId],
+    ),
     stop: useCallback(
       (reason?: string) =>
         run("stop", () => stopExecution(executionId, reason?.trim() ? { reason: reason.trim() } : {})),

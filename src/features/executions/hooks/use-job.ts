@@ -5,7 +5,7 @@ import { ApiError } from "@/lib/client/api";
 import { getJob } from "@/lib/client/endpoints";
 import type { JobResponse } from "@/lib/contract/responses";
 
-/** One job and its step log; refreshed every 2 s while the job is still queued or running. */
+/** One job, its step log and (a goal-driven agent's) transcript; refreshed every 2 s while queued or running. */
 export function useJob(jobId: string) {
   const [data, setData] = useState<JobResponse | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -34,5 +34,11 @@ export function useJob(jobId: string) {
     };
   }, [jobId]);
 
-  return { job: data?.job ?? null, steps: data?.steps ?? [], error, loading: !data && !error };
+  return {
+    job: data?.job ?? null,
+    steps: data?.steps ?? [],
+    transcript: data?.transcript ?? [],
+    error,
+    loading: !data && !error,
+  };
 }

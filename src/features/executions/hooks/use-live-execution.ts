@@ -43,6 +43,9 @@ export function useLiveExecution(executionId: string) {
       stoppedAt: answered.stoppedAt,
       completedAt: answered.completedAt,
       stopReason: answered.stopReason,
+      spend: answered.spend,
+      maxCost: answered.maxCost,
+      pauseReason: answered.pauseReason,
     };
   }, [streamed, answered]);
 
