@@ -56,10 +56,11 @@ async function newPage(url: string): Promise<Page> {
   return page;
 }
 
-async function shot(page: Page, name: string) {
+/** A dialog's overlay covers the viewport only: those are taken as the viewport shows them. */
+async function shot(page: Page, name: string, fullPage = true) {
   if (!SHOTS) return;
   fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `goal-${name}.png`), fullPage: true });
+  await page.screenshot({ path: path.join(SHOTS, `goal-${name}.png`), fullPage });
 }
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().textContent()) ?? "";
@@ -124,7 +125,7 @@ describe("the goal-driven agent in the UI", () => {
     await page.getByRole("button", { name: "Create batch" }).click();
     await page.getByRole("heading", { name: /created/ }).waitFor();
     await page.getByRole("link", { name: "Open batch" }).click();
-    await page.waitForURL(/\/batches\/[^/]+$/);
+    await page.waitForURL((url) => /\/batches\/[^/]+$/.test(url.pathname) && !url.pathname.endsWith("/new"));
     const batchId = page.url().split("/").pop()!;
     const { batch } = await get<{ batch: { goalColumn: string; agent: Record<string, unknown> } }>(
       `/api/batches/${batchId}`,
@@ -149,7 +150,7 @@ describe("the goal-driven agent in the UI", () => {
       .getByText(/Based on the batch's settings/)
       .waitFor();
     await expectAccessible(page, "execute dialog, goal batch");
-    await shot(page, "execute-dialog");
+    await shot(page, "execute-dialog", false);
     await dialog.getByRole("button", { name: "Start production run" }).click();
     await page.waitForURL(/\/executions\/[^/]+\/live$/);
     const executionId = page.url().match(/executions\/([^/]+)\/live$/)![1]!;
@@ -209,7 +210,7 @@ describe("the goal-driven agent in the UI", () => {
     await resume.getByRole("button", { name: "Raise and resume" }).click();
     await resume.getByRole("alert").filter({ hasText: refusal }).waitFor();
     await expectAccessible(page, "raise the spend cap dialog");
-    await shot(page, "resume-dialog");
+    await shot(page, "resume-dialog", false);
     await page.unroute("**/api/executions/*/resume");
     await resume.getByRole("button", { name: "Raise and resume" }).click();
     await resume.waitFor({ state: "detached" });
@@ -259,6 +260,15 @@ describe("the goal-driven agent in the UI", () => {
     await page.getByText(MODEL, { exact: true }).first().waitFor();
     await expectAccessible(page, "job page with the transcript");
     await shot(page, "job-transcript");
+
+    // The next estimate of this batch rests on what its finished jobs took and spent.
+    await page.goto(`${server.url}/projects/${project.id}/batches/${batchId}`);
+    await page.getByRole("button", { name: "Execute Batch" }).click();
+    const again = page.getByRole("dialog", { name: "Execute batch" });
+    await again.getByTestId("estimate-basis").getByText("Based on this batch's finished jobs").waitFor();
+    expect(dollars((await again.getByTestId("estimate").textContent())!.match(/\$\d[\d,]*\.\d\d/)![0])).toBeGreaterThan(
+      0,
+    );
     await page.context().close();
   });
 });

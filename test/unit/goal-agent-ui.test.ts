@@ -1,5 +1,6 @@
 // The pure helpers behind the goal-driven agent's UI: the batch form's settings, the live view's spend, the money.
 import { describe, expect, it } from "vitest";
+import { looksLikeUrl } from "@/features/batches/lib/csv-preview";
 import { describeBasis } from "@/features/batches/lib/estimate";
 import {
   emptyGoalAgentForm,
@@ -76,6 +77,13 @@ describe("the goal-driven agent's batch settings", () => {
     });
     expect(agentConfigSchema.safeParse(minimal).success).toBe(true);
     expect(agentConfigSchema.safeParse(full).success).toBe(true);
+  });
+
+  it("takes the demo shop's loopback URLs for URLs in the preview, as the server does", () => {
+    expect(looksLikeUrl("http://127.0.0.1:40617/demo/products/oak-kettle")).toBe(true);
+    expect(looksLikeUrl("localhost:3000/demo")).toBe(true);
+    expect(looksLikeUrl("12.5")).toBe(false);
+    expect(looksLikeUrl("localhost-ish")).toBe(false);
   });
 
   it("says what the estimate rests on", () => {

@@ -32,6 +32,7 @@ export function GoalAgentSettings({
   onChange: (next: GoalAgentForm) => void;
   problems: GoalAgentProblems | null;
   defaultModel: string | null;
+  /** Columns to name in the {{column}} example. */
   columns: readonly string[];
   disabled?: boolean;
 }) {

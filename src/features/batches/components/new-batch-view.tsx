@@ -328,7 +328,8 @@ export function NewBatchView({ projectId }: { projectId: string }) {
                     onChange={setAgentForm}
                     problems={agentProblems}
                     defaultModel={config?.engines.agent.defaultModel ?? null}
-                    columns={columns}
+                    // The instructions' {{column}} example names a column the row does not already use.
+                    columns={columns.filter((c) => c !== urlColumn && c !== goalColumn && c !== idColumn)}
                     disabled={saving}
                   />
                 )}

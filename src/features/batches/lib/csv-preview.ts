@@ -47,8 +47,9 @@ export async function previewFile(file: Blob, maxRows = PREVIEW_ROWS): Promise<C
   return parsePreview(text, maxRows);
 }
 
+// A domain with a TLD, or what the server accepts besides: localhost and a dotted IPv4 address (the demo shop's).
 const URL_LIKE =
-  /^(?:https?:\/\/)?(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$/i;
+  /^(?:https?:\/\/)?(?:www\.)?(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,})(?::\d+)?(?:[/?#]\S*)?$/i;
 
 export function looksLikeUrl(value: string): boolean {
   const v = value.trim();
