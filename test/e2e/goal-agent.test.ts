@@ -35,7 +35,7 @@ let bare: RunningServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  llm = await startFakeLlm({ policy: deliveryEstimatePolicy(), usage: () => USAGE, delayMs: 300 });
+  llm = await startFakeLlm({ policy: deliveryEstimatePolicy(), usage: () => USAGE, delayMs: 600 });
   [server, bare, browser] = await Promise.all([
     startServer({ LLM_BASE_URL: llm.baseURL, LLM_MODEL: MODEL, LLM_PRICES: JSON.stringify(PRICES) }),
     startServer(),
@@ -61,6 +61,26 @@ async function shot(page: Page, name: string, fullPage = true) {
   if (!SHOTS) return;
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `goal-${name}.png`), fullPage });
+}
+
+/** What the agent cards said, every step with its reason as it was shown: the page records it as it changes. */
+type Narration = { step: string; reason: string }[];
+declare function narration(): Narration;
+
+async function recordNarration(page: Page) {
+  await page.evaluate(() => {
+    const seen: Narration = [];
+    Object.assign(window, { narration: () => seen });
+    const record = () => {
+      for (const card of document.querySelectorAll('[data-testid="agent-card"]')) {
+        const step = card.querySelector('[data-testid="agent-step"]')?.textContent ?? "";
+        const reason = card.querySelector('[data-testid="agent-reason"]')?.textContent ?? "";
+        if (!seen.some((s) => s.step === step && s.reason === reason)) seen.push({ step, reason });
+      }
+    };
+    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+    record();
+  });
 }
 
 const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().textContent()) ?? "";
@@ -154,19 +174,21 @@ describe("the goal-driven agent in the UI", () => {
     await dialog.getByRole("button", { name: "Start production run" }).click();
     await page.waitForURL(/\/executions\/[^/]+\/live$/);
     const executionId = page.url().match(/executions\/([^/]+)\/live$/)![1]!;
+    await recordNarration(page);
     const other = await newPage(page.url());
 
-    // Cards narrate each action with the model's reason; spend climbs from the running jobs' reports.
-    await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="agent-card"]')].some(
-        (card) =>
-          /^Current step: Typing ‘[A-Z0-9 ]+’ into ‘Postcode’/.test(
-            card.querySelector('[data-testid="agent-step"]')?.textContent ?? "",
-          ) &&
-          /The estimate depends on the postcode/.test(
-            card.querySelector('[data-testid="agent-reason"]')?.textContent ?? "",
-          ),
-      ),
+    // Cards narrate each action with the model's reason (the page records what they said, as reports of a step can
+    // be short-lived); spend climbs from the running jobs' reports.
+    const narrated = async (step: RegExp, reason: RegExp) =>
+      page.waitForFunction(
+        ([s, r]) => narration().some((seen) => new RegExp(s).test(seen.step) && new RegExp(r).test(seen.reason)),
+        [step.source, reason.source],
+      );
+    await narrated(/^Current step: Choosing ‘2’ in ‘Quantity’$/, /^Why: The goal asks about 2 items$/);
+    await narrated(/^Current step: Typing ‘[A-Z0-9 ]+’ into ‘Postcode’$/, /^Why: The estimate depends on the postcode/);
+    await narrated(
+      /^Current step: Clicking ‘Estimate delivery’$/,
+      /^Why: The form shows the estimate once it is sent$/,
     );
     const reason = page.getByTestId("agent-reason").first();
     expect(await reason.getAttribute("title")).toBe((await reason.textContent())?.replace(/^Why: /, ""));
