@@ -275,6 +275,27 @@ describe("execution state", () => {
     expect(s.execution.lastEventSeq).toBe(5);
   });
 
+  it("shows a goal-driven agent's reason with its own step only, and the job's spend so far", () => {
+    const s = initialState(snapshot());
+    const acting = applyEvent(
+      s,
+      ev("job_progress", 5, {
+        jobId: "j1",
+        currentStep: "Clicking ‘Estimate delivery’",
+        progress: 40,
+        reason: "the estimate is behind this button",
+        usage: { inputTokens: 900, outputTokens: 40, costUsd: 0.002 },
+      }),
+    );
+    expect(acting.runningJobs.j1).toMatchObject({
+      reason: "the estimate is behind this button",
+      usage: { inputTokens: 900, outputTokens: 40, costUsd: 0.002 },
+    });
+    const thinking = applyEvent(acting, ev("job_progress", 5, { jobId: "j1", currentStep: "Thinking", progress: 45 }));
+    expect(thinking.runningJobs.j1!.reason).toBeUndefined();
+    expect(thinking.runningJobs.j1!.usage).toEqual({ inputTokens: 900, outputTokens: 40, costUsd: 0.002 });
+  });
+
   it("adds a job from the server's post-replay snapshot, but never revives a finished job from a late report", () => {
     const base = initialState(snapshot());
     const card = {

@@ -283,8 +283,8 @@ function applyEphemeral(state: ExecutionState, event: ExecutionEvent): Execution
   };
   const screenshotAt = d.screenshotAt ?? known?.screenshotAt;
   if (screenshotAt !== undefined) job.screenshotAt = screenshotAt;
-  const reason = d.reason ?? known?.reason;
-  if (reason !== undefined) job.reason = reason;
+  // The reason is the current step's: a report without one is a step without one.
+  if (d.reason !== undefined) job.reason = d.reason;
   const usage = d.usage ?? known?.usage;
   if (usage !== undefined) job.usage = usage;
   return { ...state, runningJobs: { ...state.runningJobs, [d.jobId]: job } };

@@ -22,7 +22,7 @@ export class ProgressReporter {
   private lastScreenshotAt = 0;
   /** Carried by every later progress event: the hub keeps only a job's latest, which must not lose it. */
   private screenshotSavedAt: string | null = null;
-  /** A goal-driven agent's latest reason and the job's spend so far: every later event carries them too. */
+  /** A goal-driven agent's reason for the current step, and the job's spend so far: later events carry them too. */
   private reason: string | undefined;
   private spend: Spend | undefined;
   private closed = false;
@@ -39,7 +39,8 @@ export class ProgressReporter {
     const step = capText(report.step);
     const currentUrl = capText(report.url ?? this.latest?.currentUrl ?? this.job.siteUrl);
     this.latest = { currentStep: step, currentUrl, progressPercentage: progress };
-    if (report.detail?.reason !== undefined) this.reason = capText(report.detail.reason);
+    // A reason belongs to its step: a later step without one ("Thinking…") must not show the last action's.
+    this.reason = report.detail?.reason === undefined ? undefined : capText(report.detail.reason);
     const d = report.detail;
     if (d?.costUsd !== undefined || d?.inputTokens !== undefined || d?.outputTokens !== undefined) {
       this.spend = { inputTokens: d.inputTokens ?? 0, outputTokens: d.outputTokens ?? 0, costUsd: d.costUsd ?? 0 };

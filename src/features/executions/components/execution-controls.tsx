@@ -6,7 +6,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
-import { FALLBACK_MAX_CONCURRENCY, useAppConfig } from "@/features/app-config/use-app-config";
+import { FALLBACK_MAX_CONCURRENCY, useAppConfig } from "@/lib/client/use-app-config";
 import type { Execution } from "@/lib/contract/resources";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import type { useExecutionControls } from "../hooks/use-execution-controls";
