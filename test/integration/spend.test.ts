@@ -1,5 +1,7 @@
 // Model spend of goal-driven agents: summed exactly into the execution, and a maxCost that pauses it live.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import * as executionsRoute from "@/app/api/batches/[id]/executions/route";
+import * as resumeRoute from "@/app/api/executions/[id]/resume/route";
 import type { AgentConfig } from "@/lib/contract/agent";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import { type Agent, AgentError } from "@/server/agents/types";
@@ -7,6 +9,7 @@ import { estimateFor, getExecution, getJob, liveStats, resume, startExecution } 
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { gapFreeLog } from "../helpers/engine";
 import { insertFixture } from "../helpers/fixtures";
+import { call } from "../helpers/http";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 import { waitFor } from "../helpers/wait";
 
@@ -113,6 +116,22 @@ describe.each(DATABASES)("model spend on %s", (kind) => {
     expect(raised.execution).toMatchObject({ status: "running", maxCost: 0.05, pauseReason: null });
     await waitFor(async () => (await getExecution(execution.id)).status === "paused", "the second budget pause");
     expect((await getExecution(execution.id)).stats.completed).toBe(5);
+
+    // A malformed cap is refused in the contract's shape, naming the field, and changes nothing.
+    for (const json of [{ maxCost: "a lot" }, { maxCost: -1 }, { maxCost: 0 }]) {
+      const refused = await call(resumeRoute.POST, { method: "POST", params: { id: execution.id }, json });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: "validation_failed" });
+      expect(refused.body.error.message).toContain("maxCost");
+    }
+    const malformedStart = await call(executionsRoute.POST, {
+      method: "POST",
+      params: { id: batch.id },
+      json: { mode: "production", maxCost: "ten" },
+    });
+    expect(malformedStart.status).toBe(400);
+    expect(malformedStart.body.error.message).toContain("maxCost");
+    expect((await getExecution(execution.id)).status).toBe("paused");
 
     // Lifted: it runs to the end.
     await resume(execution.id, { maxCost: null });
