@@ -318,3 +318,48 @@ export function deliveryEstimatePolicy(): Policy {
     };
   };
 }
+
+/**
+ * A model for the Demo project's "Shop questions" batch, whose goals are of three kinds: a delivery estimate (the
+ * product page's form, as deliveryEstimatePolicy), stock and price (read off the product page), and the cheapest
+ * match of a search (read off the results list). Free-text answers, as the batch has no output schema.
+ */
+export function demoShopPolicy(): Policy {
+  const delivery = deliveryEstimatePolicy();
+  return (turn) => {
+    const { page, body } = turn;
+    if (!page) throw new Error("the request carried no page between the data markers");
+    const goal = goalOf(body);
+    if (/delivery estimate/i.test(goal)) {
+      const none = page.match(/- status: "(Out of stock[^"]*)"/);
+      if (none) return { action: "answer", args: { answer: none[1] }, reason: "The form says there is no estimate" };
+      const reply = delivery(turn);
+      if (!("action" in reply) || reply.action !== "answer") return reply;
+      const a = reply.args?.answer as { deliveryDays: number; shipping: number };
+      return { ...reply, args: { answer: `${a.deliveryDays} working days, shipping $${a.shipping.toFixed(2)}` } };
+    }
+    if (/in stock/i.test(goal)) {
+      const price = page.match(/- "\$(\d+\.\d\d)"/);
+      const stock = page.match(/- "(In stock \(\d+ left\)|Out of stock[^"]*)"/);
+      if (!price || !stock) throw new Error("no price or stock line on the product page");
+      return {
+        action: "answer",
+        args: { answer: `${stock[1]}, at $${price[1]}` },
+        reason: "The product page shows its stock and price",
+      };
+    }
+    if (/cheapest/i.test(goal)) {
+      const items = [
+        ...page.text.matchAll(/- link "([^"]+)" \[[^\]]+\] → \/demo\/products\/\S+\n\s*- "\$(\d+\.\d\d)/g),
+      ];
+      if (items.length === 0) throw new Error("no priced results on the search page");
+      const cheapest = items.reduce((a, b) => (Number(b[2]) < Number(a[2]) ? b : a));
+      return {
+        action: "answer",
+        args: { answer: `${cheapest[1]}, at $${cheapest[2]}` },
+        reason: `Of ${items.length} results, this one costs least`,
+      };
+    }
+    throw new Error(`no script for the goal "${goal}"`);
+  };
+}
