@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as executionsRoute from "@/app/api/batches/[id]/executions/route";
 import * as configRoute from "@/app/api/config/route";
+import * as jobsRoute from "@/app/api/executions/[id]/jobs/route";
+import * as jobRoute from "@/app/api/jobs/[id]/route";
 import * as projectBatchesRoute from "@/app/api/projects/[id]/batches/route";
 import { batches } from "@/server/db/schema";
 import { insertFixture } from "../helpers/fixtures";
@@ -65,5 +67,33 @@ describe("the agent engine and GET /api/config", () => {
     });
     expect(created.status).toBe(201);
     expect(created.body.batch.agent).toMatchObject({ engine: "agent", agent: { maxSteps: 5 } });
+  });
+
+  it("shows each job's goal as the agent got it, its {{column}} values filled; an unknown column stays as written", async () => {
+    t = await startTestRuntime("pglite");
+    const { project } = await insertFixture(t.runtime.db, { rows: 0 });
+    const csv =
+      "url,goal,postcode\nhttps://example.com/a,Ship to {{postcode}},SW1A 1AA\nhttps://example.com/b,Ask {{nobody}},M1 1AE\n";
+    const created = await call(projectBatchesRoute.POST, {
+      method: "POST",
+      params: { id: project.id },
+      json: { csv, goalColumn: "goal", agent: { engine: "simulated" } },
+    });
+    expect(created.status).toBe(201);
+    const started = await call(executionsRoute.POST, {
+      method: "POST",
+      params: { id: created.body.batch.id },
+      json: { mode: "production" },
+    });
+    const jobs = await call(jobsRoute.GET, { params: { id: started.body.execution.id } });
+    const asRun = [];
+    for (const job of jobs.body.jobs) {
+      const one = await call(jobRoute.GET, { params: { id: job.id } });
+      asRun.push([one.body.job.goal, one.body.goalAsRun]);
+    }
+    expect(asRun).toEqual([
+      ["Ship to {{postcode}}", "Ship to SW1A 1AA"],
+      ["Ask {{nobody}}", "Ask {{nobody}}"],
+    ]);
   });
 });

@@ -79,6 +79,8 @@ export interface JobResponse {
   steps: Step[];
   /** A goal-driven agent's transcript of the job's last attempt: what it saw, decided and did; empty otherwise. */
   transcript: TranscriptStep[];
+  /** The goal as the agent was given it, its `{{column}}` values filled from the row; null without a goal. */
+  goalAsRun: string | null;
 }
 
 /** GET /api/health while the app can serve requests (503 in the error shape while its database is unreachable). */

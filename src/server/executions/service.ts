@@ -1,5 +1,6 @@
 import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats } from "@/lib/contract/resources";
 import type { JobResponse } from "@/lib/contract/responses";
+import { fillTemplate } from "../agents/template";
 import { getBatchRow, parseAgentConfig } from "../batches/service";
 import type { Tx } from "../db/client";
 import { AppError, notFound } from "../errors";
@@ -126,11 +127,16 @@ export async function getJob(id: string): Promise<JobResponse> {
   const { db } = getRuntime();
   const row = await jobsRepo.findJob(db, id);
   if (!row) throw notFound("Job", id);
-  const [steps, screenshot] = await Promise.all([jobsRepo.stepsOfJob(db, id), jobsRepo.hasScreenshot(db, id)]);
+  const [steps, screenshot, inputs] = await Promise.all([
+    jobsRepo.stepsOfJob(db, id),
+    jobsRepo.hasScreenshot(db, id),
+    row.goal?.includes("{{") ? jobsRepo.inputRows(db, [row.batchInputId]) : null,
+  ]);
   return {
     job: { ...toJob(row), hasScreenshot: screenshot },
     steps: steps.map(toStep),
     transcript: row.transcript ?? [],
+    goalAsRun: row.goal === null ? null : goalAsRun(row.goal, inputs?.get(row.batchInputId) ?? {}),
   };
 }
 
@@ -139,4 +145,13 @@ export async function getScreenshot(jobId: string): Promise<{ jpeg: Buffer; take
   const shot = await findScreenshot(getRuntime().db, jobId);
   if (!shot) throw new AppError("not_found", 404, `Job ${jobId} has no screenshot yet`);
   return shot;
+}
+
+/** The goal with the row's values, as the agent got it; a placeholder the row cannot fill stays as written. */
+function goalAsRun(goal: string, row: Record<string, string>): string {
+  try {
+    return fillTemplate(goal, row);
+  } catch {
+    return goal;
+  }
 }

@@ -39,7 +39,7 @@ import { TranscriptList } from "./transcript-list";
 export function JobDetailView({ projectId, batchId, executionId, jobId }: ExecutionPathParams & { jobId: string }) {
   const params = { projectId, batchId, executionId };
   const names = useExecutionContext(projectId, batchId);
-  const { job, steps, transcript, error, loading } = useJob(jobId);
+  const { job, steps, transcript, goalAsRun, error, loading } = useJob(jobId);
 
   if (error?.status === 404)
     return <NotFound what="job" backHref={resultsPath(params)} backLabel="Back to the results" />;
@@ -66,7 +66,7 @@ export function JobDetailView({ projectId, batchId, executionId, jobId }: Execut
           <Alert tone="danger">{error?.message ?? "Could not load the job."}</Alert>
         </>
       ) : (
-        <JobBody job={job} steps={steps} transcript={transcript} params={params} />
+        <JobBody job={job} steps={steps} transcript={transcript} goal={goalAsRun ?? job.goal} params={params} />
       )}
     </div>
   );
@@ -76,11 +76,14 @@ function JobBody({
   job,
   steps,
   transcript,
+  goal,
   params,
 }: {
   job: Job;
   steps: Step[];
   transcript: TranscriptStep[];
+  /** The goal as the agent got it, its {{column}} values filled. */
+  goal: string | null;
   params: ExecutionPathParams;
 }) {
   const active = job.status === "running" || job.status === "queued";
@@ -140,7 +143,7 @@ function JobBody({
                 </a>
               </Fact>
               {job.finalUrl && job.finalUrl !== job.siteUrl && <Fact label="Final page">{job.finalUrl}</Fact>}
-              {job.goal && <Fact label="Goal">{job.goal}</Fact>}
+              {goal && <Fact label="Goal">{goal}</Fact>}
               {job.httpStatus != null && <Fact label="HTTP status">{job.httpStatus}</Fact>}
               <Fact label="Started">{formatPreciseDateTime(job.startedAt)}</Fact>
               <Fact label="Finished">{formatPreciseDateTime(job.completedAt)}</Fact>

@@ -38,6 +38,7 @@ export function useJob(jobId: string) {
     job: data?.job ?? null,
     steps: data?.steps ?? [],
     transcript: data?.transcript ?? [],
+    goalAsRun: data?.goalAsRun ?? null,
     error,
     loading: !data && !error,
   };
