@@ -69,7 +69,8 @@ afterAll(async () => {
 
 describe("live execution view", () => {
   it("follows an execution to completion, then shows its results, a job and the exports", async () => {
-    const run = await startRun(20, { durationMs: 1500, failRate: 0 }, 5);
+    // Long enough (four waves of 3 s) that agents are still at work once the page is live, even on a loaded machine.
+    const run = await startRun(20, { durationMs: 3000, failRate: 0 }, 5);
     const page = await newPage();
     await page.goto(run.live);
     await waitForConnection(page, "live");
