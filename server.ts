@@ -3,6 +3,7 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { EXECUTIONS_WS_PATH } from "./src/lib/contract/events";
+import { callerOf } from "./src/server/auth/caller";
 import { afterListen, startBackground, upgradeHandler } from "./src/server/boot";
 import { isDatabaseUnavailable } from "./src/server/db/unavailable";
 import { loadEnv } from "./src/server/env";
@@ -75,9 +76,15 @@ async function serveHttp(
   const app = next({ dev, dir: process.cwd(), turbopack: dev });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const door = frontDoor(runtime.env, { dev });
+  const door = frontDoor(runtime.env, { dev, lookup: (credential) => callerOf(runtime.db, credential) });
   const server = createServer((req, res) => {
-    if (!door.admit(req, res)) void handle(req, res);
+    door
+      .admit(req, res)
+      .then((answered) => (answered ? undefined : handle(req, res)))
+      .catch((e) => {
+        log().error({ err: e, url: req.url }, "request failed before reaching a route");
+        if (!res.headersSent) res.writeHead(500).end();
+      });
   });
 
   // Next's dev server attaches its own upgrade listener (for /_next HMR) on its first request; ours routes

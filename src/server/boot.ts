@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { chromiumStatus, closeAgents } from "./agents";
+import { firstAdminLink } from "./auth/bootstrap";
 import { sweepUploads } from "./batches/upload-dir";
 import { allowDemoSite, seedDemo } from "./demo/seed";
 import { log } from "./log";
@@ -30,6 +31,9 @@ export async function startBackground(runtime: Runtime): Promise<void> {
 /** After the HTTP server is bound: lets agents reach the demo site on the real port, seeds the Demo project once. */
 export async function afterListen(runtime: Runtime, port: number): Promise<void> {
   allowDemoSite(port);
+  const link = await firstAdminLink(runtime, port);
+  // A plain line for the person starting it: the only way in before anyone has an account.
+  if (link) console.log(`fleetdeck has no accounts yet. Create the first admin (link valid 24 h, once): ${link}`);
   if (runtime.env.SEED_DEMO) {
     try {
       await seedDemo({ port });

@@ -43,6 +43,18 @@ const schema = z.object({
     .url()
     .optional()
     .or(z.literal("").transform(() => undefined)),
+  /** Accounts, roles and tokens (README "Teams"); required whenever HOST is not a loopback address. */
+  AUTH: z.enum(["on", "off"], { error: 'must be "on" or "off"' }).default("off"),
+  /** How long a sign-in lasts. */
+  SESSION_DAYS: intFrom(14, 1, 365),
+  /** Failed sign-ins allowed per account, and per client address, in LOGIN_WINDOW_MINUTES. */
+  LOGIN_MAX_FAILURES_PER_ACCOUNT: intFrom(5, 1, 10_000),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: intFrom(20, 1, 100_000),
+  LOGIN_WINDOW_MINUTES: intFrom(15, 1, 24 * 60),
+  /** Single sign-on through OpenID Connect: all three, or none. */
+  OIDC_ISSUER: z.preprocess(emptyAsUnset, z.url({ protocol: /^https?$/ }).optional()),
+  OIDC_CLIENT_ID: z.preprocess(emptyAsUnset, z.string().optional()),
+  OIDC_CLIENT_SECRET: z.preprocess(emptyAsUnset, z.string().optional()),
   DATA_DIR: z.string().default("./.data"),
   DATABASE_URL: z
     .string()
@@ -89,10 +101,39 @@ const schema = z.object({
     .transform((v) => v === "true"),
 });
 
+const checked = schema.superRefine((e, ctx) => {
+  const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET].filter((v) => v !== undefined).length;
+  if (oidc !== 0 && oidc !== 3)
+    ctx.addIssue({
+      code: "custom",
+      path: ["OIDC_ISSUER"],
+      message: "single sign-on needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together",
+    });
+  if (oidc === 3 && e.AUTH !== "on")
+    ctx.addIssue({ code: "custom", path: ["AUTH"], message: "single sign-on (OIDC_*) needs AUTH=on" });
+  if (e.AUTH !== "on" && !isLoopbackBind(e.HOST))
+    ctx.addIssue({
+      code: "custom",
+      path: ["HOST"],
+      message:
+        `fleetdeck would listen on ${e.HOST}, beyond this machine, with no access control. ` +
+        'Set AUTH=on (README "Teams") to expose it, or HOST=127.0.0.1 to keep it local',
+    });
+});
+
 export type Env = z.infer<typeof schema>;
 
+/** A bind address that only this machine can reach. */
+export function isLoopbackBind(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = schema.safeParse(source);
+  const parsed = checked.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
@@ -115,6 +156,10 @@ export function allowedHosts(e: Env = env()): string[] {
 
 export function allowedOrigins(e: Env = env()): string[] {
   return listOf(e.ALLOWED_ORIGINS).map((o) => o.replace(/\/+$/, ""));
+}
+
+export function authOn(e: Env = env()): boolean {
+  return e.AUTH === "on";
 }
 
 export function allowedHostnames(e: Env = env()): string[] {

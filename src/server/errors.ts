@@ -10,6 +10,7 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "unavailable"
+  | "rate_limited"
   | "internal";
 
 export class AppError extends Error {

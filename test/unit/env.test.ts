@@ -16,3 +16,26 @@ describe("configuration", () => {
     expect(() => loadEnv({ MAX_CONCURRENCY: "0" })).toThrow(/MAX_CONCURRENCY/);
   });
 });
+
+describe("access control configuration", () => {
+  it("is off by default, on a loopback bind", () => {
+    expect(loadEnv({}).AUTH).toBe("off");
+    expect(loadEnv({ HOST: "127.0.0.2" }).AUTH).toBe("off");
+  });
+
+  it.each(["0.0.0.0", "::", "192.168.1.20"])("refuses to listen on %s without AUTH=on, saying what to set", (host) => {
+    expect(() => loadEnv({ HOST: host })).toThrow(/HOST: .*Set AUTH=on .* or HOST=127\.0\.0\.1/);
+    expect(loadEnv({ HOST: host, AUTH: "on" }).HOST).toBe(host);
+  });
+
+  it("wants all three OIDC settings, and accounts for them", () => {
+    const oidc = { OIDC_ISSUER: "https://id.example.com", OIDC_CLIENT_ID: "fleetdeck", OIDC_CLIENT_SECRET: "s" };
+    expect(() => loadEnv({ AUTH: "on", OIDC_ISSUER: oidc.OIDC_ISSUER })).toThrow(/OIDC_ISSUER: .*together/);
+    expect(() => loadEnv(oidc)).toThrow(/AUTH: single sign-on/);
+    expect(loadEnv({ ...oidc, AUTH: "on" }).OIDC_CLIENT_ID).toBe("fleetdeck");
+  });
+
+  it("names AUTH when it is neither on nor off", () => {
+    expect(() => loadEnv({ AUTH: "yes" })).toThrow(/AUTH: must be "on" or "off"/);
+  });
+});

@@ -36,6 +36,9 @@ function execution(overrides: Partial<Execution> = {}): Execution {
     spend: { inputTokens: 0, outputTokens: 0, costUsd: 0 },
     maxCost: null,
     pauseReason: null,
+    startedBy: null,
+    pausedBy: null,
+    stoppedBy: null,
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ const local = gatePolicy(loadEnv({}));
 const exposed = gatePolicy(
   loadEnv({
     HOST: "0.0.0.0",
+    AUTH: "on",
     PUBLIC_URL: "https://fleet.example.com",
     ALLOWED_HOSTNAMES: "fleet.internal",
     ALLOWED_ORIGINS: "https://ops.example.com/",
@@ -43,7 +44,10 @@ describe("request gate", () => {
     expect(checkRequest(request("GET", { host: "fleet.internal:3000" }), exposed)).toBeNull();
     expect(checkRequest(request("GET", { host: "other.example.com" }), exposed)).not.toBeNull();
     expect(
-      checkRequest(request("GET", { host: "192.168.1.20:3000" }), gatePolicy(loadEnv({ HOST: "192.168.1.20" }))),
+      checkRequest(
+        request("GET", { host: "192.168.1.20:3000" }),
+        gatePolicy(loadEnv({ HOST: "192.168.1.20", AUTH: "on" })),
+      ),
     ).toBeNull();
     // Binding every interface admits no extra name by itself.
     expect(checkRequest(request("GET", { host: "0.0.0.0:3000" }), exposed)).not.toBeNull();

@@ -1,3 +1,4 @@
+import { actorSchema } from "./auth";
 import { EXECUTION_STATUSES } from "./resources";
 import { z } from "./zod";
 
@@ -25,6 +26,9 @@ const jobCountsData = {
   totalJobs: count,
 };
 
+/** Who caused a control event, with access control on (CONTRACT.md v1.1); absent in local mode and for fleetdeck's own moves. */
+const actor = actorSchema.optional();
+
 /** Payload schemas of every event type the server sends. */
 export const EVENT_DATA = {
   execution_started: z.object({
@@ -33,6 +37,7 @@ export const EVENT_DATA = {
     concurrency: count,
     sampleSize: count.nullable(),
     maxCost: z.number().min(0).nullable().optional(),
+    actor,
   }),
   /** `reason` when it paused itself ("budget reached": its spend reached maxCost); absent when a user paused it. */
   execution_paused: z.object({
@@ -41,9 +46,10 @@ export const EVENT_DATA = {
     reason: z.string().optional(),
     costUsd: z.number().min(0).optional(),
     maxCost: z.number().min(0).nullable().optional(),
+    actor,
   }),
   /** `maxCost` when the resume raised or lifted (null) the spend cap. */
-  execution_resumed: z.object({ resumedAt: isoTime, maxCost: z.number().min(0).nullable().optional() }),
+  execution_resumed: z.object({ resumedAt: isoTime, maxCost: z.number().min(0).nullable().optional(), actor }),
   /** "stopping" while running jobs finish; "stopped" at once when none ran. */
   execution_stopped: z.object({
     status: z.enum(["stopping", "stopped"]),
@@ -51,6 +57,7 @@ export const EVENT_DATA = {
     reason: z.string().nullable(),
     cancelled: count,
     running: count,
+    actor,
   }),
   /** The terminal event of every execution, completed or stopped, with its final counts. */
   execution_completed: z.object({
@@ -61,7 +68,7 @@ export const EVENT_DATA = {
     failed: count,
     cancelled: count,
   }),
-  concurrency_changed: z.object({ concurrency: count, previous: count }),
+  concurrency_changed: z.object({ concurrency: count, previous: count, actor }),
   job_started: z.object({
     jobId: z.string(),
     inputId: z.string(),
@@ -239,6 +246,8 @@ export const CLIENT_MESSAGES = {
     executionId: z.string().min(1, "executionId is required").max(200),
     // null is accepted as "no lastSeq": some clients serialize an unset number that way.
     lastSeq: z.number().int().min(0).nullish(),
+    /** With AUTH=on, an API token for this and later subscriptions of the socket (instead of a cookie or header). */
+    token: z.string().min(1).max(200).optional(),
   }),
   unsubscribe: z.object({ type: z.literal("unsubscribe"), channel: z.string().min(1, "channel is required").max(300) }),
   ping: z.object({ type: z.literal("ping") }),
@@ -246,7 +255,7 @@ export const CLIENT_MESSAGES = {
 
 /** Messages a client sends. */
 export type ClientMessage =
-  | { type: "subscribe"; executionId: string; lastSeq?: number }
+  | { type: "subscribe"; executionId: string; lastSeq?: number; token?: string }
   | { type: "unsubscribe"; channel: string }
   | { type: "ping" };
 

@@ -1,4 +1,5 @@
 import type { AgentConfig } from "./agent";
+import type { Actor, ProjectRole } from "./auth";
 import type { JobUsage, Spend } from "./spend";
 import type { JobCounts } from "./stats";
 
@@ -16,6 +17,8 @@ export interface Project {
   name: string;
   createdAt: string;
   updatedAt: string;
+  /** The caller's role on it (always admin in local mode): what the pages let them do. */
+  role: ProjectRole;
 }
 
 export interface InvalidRow {
@@ -73,6 +76,10 @@ export interface Execution {
   maxCost: number | null;
   /** Why it paused itself ("budget reached"), or null when it did not (or a user paused it). */
   pauseReason: string | null;
+  /** Who started it, last paused it and stopped it, with access control on; null in local mode. */
+  startedBy: Actor | null;
+  pausedBy: Actor | null;
+  stoppedBy: Actor | null;
 }
 
 export interface Job {

@@ -5,6 +5,7 @@ import type { Batch, Input, InvalidRow } from "@/lib/contract/resources";
 import type { CreateBatchResult, InputPage } from "@/lib/contract/responses";
 import { engineAvailability } from "../agents";
 import { llmSettings } from "../agents/goal";
+import { type Doer, NOBODY, recordAudit } from "../auth/audit";
 import { notFound, validationFailed } from "../errors";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { parseWith } from "../http/respond";
@@ -88,7 +89,7 @@ export function refuseUnavailableEngine(config: AgentConfig): void {
  * Creates a batch from a CSV, streaming: the file is parsed as it is read and inputs are inserted in chunks,
  * all in one transaction, so a file rejected half-way (too many rows, broken quoting) leaves nothing behind.
  */
-export async function createBatchFromCsv(input: CreateBatchInput): Promise<CreateBatchResult> {
+export async function createBatchFromCsv(input: CreateBatchInput, doer: Doer = NOBODY): Promise<CreateBatchResult> {
   const { db, env } = getRuntime();
   const agent = parseAgentConfig(input.agent, input);
   if (!(await findProject(db, input.projectId))) throw notFound("Project", input.projectId);
@@ -150,6 +151,12 @@ export async function createBatchFromCsv(input: CreateBatchInput): Promise<Creat
       );
     }
     const done = await repo.completeBatch(tx, batch.id, { columns: table.columns, rowCount, invalidRows });
+    await recordAudit(tx, doer, {
+      action: "batch.create",
+      projectId: input.projectId,
+      target: { type: "batch", id: batch.id },
+      after: { name: done.name, rowCount, engine: agent.engine, sourceFileName: done.sourceFileName },
+    });
     return { batch: toBatch(done), rowCount, invalidRows, invalidRowCount };
   });
 }

@@ -2,18 +2,21 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  boolean,
   customType,
   doublePrecision,
   index,
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   smallint,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { Actor, ProjectRole } from "@/lib/contract/auth";
 import type { ExecutionMode, ExecutionStatus, JobStatus } from "@/lib/contract/resources";
 import type { JobUsage, TranscriptStep } from "@/lib/contract/spend";
 
@@ -103,6 +106,10 @@ export const executions = pgTable(
     outputTokens: bigint("output_tokens", { mode: "number" }).notNull().default(0),
     maxCost: doublePrecision("max_cost"),
     pauseReason: text("pause_reason"),
+    /** Who started, last paused and stopped it (an Actor), when access control knew. */
+    startedBy: jsonb("started_by").$type<Actor>(),
+    pausedBy: jsonb("paused_by").$type<Actor>(),
+    stoppedBy: jsonb("stopped_by").$type<Actor>(),
   },
   (t) => [
     index("executions_batch_idx").on(t.batchId, t.createdAt),
@@ -212,3 +219,137 @@ export const workers = pgTable("workers", {
   lastBeatAt: ts("last_beat_at").notNull().defaultNow(),
   stoppedAt: ts("stopped_at"),
 });
+
+/**
+ * Accounts (README "Teams"). Used only with AUTH=on; in local mode these tables stay empty.
+ * Emails are stored lower-cased; a user signed up through single sign-on has no password.
+ */
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    oidcSubject: text("oidc_subject"),
+    /** A site admin is admin of every project and may create the first ones. */
+    isAdmin: boolean("is_admin").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("users_email_idx").on(t.email), uniqueIndex("users_oidc_subject_idx").on(t.oidcSubject)],
+);
+
+/** A signed-in browser. The cookie holds a random secret; only its SHA-256 is stored. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    secretHash: text("secret_hash").notNull(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    address: text("address"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [uniqueIndex("sessions_secret_idx").on(t.secretHash), index("sessions_user_idx").on(t.userId)],
+);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role").$type<ProjectRole>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.projectId, t.userId] }), index("memberships_user_idx").on(t.userId)],
+);
+
+/**
+ * An API token: a user's credential for scripts, limited to a role and (optionally) some projects. Only the
+ * SHA-256 of the secret is stored; `prefix` is what lists show to tell tokens apart.
+ */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    secretHash: text("secret_hash").notNull(),
+    prefix: text("prefix").notNull(),
+    role: text("role").$type<ProjectRole>().notNull(),
+    /** null: every project the user is a member of. */
+    projectIds: jsonb("project_ids").$type<string[] | null>(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_secret_idx").on(t.secretHash), index("api_tokens_user_idx").on(t.userId)],
+);
+
+/**
+ * A one-time link that creates an account (or adds an existing one) with a role on a project; the first admin's
+ * link (site_admin, no project) is printed at start-up while no user exists.
+ */
+export const invites = pgTable(
+  "invites",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    secretHash: text("secret_hash").notNull(),
+    email: text("email"),
+    projectId: uuid("project_id").references(() => projects.id, { onDelete: "cascade" }),
+    role: text("role").$type<ProjectRole>(),
+    siteAdmin: boolean("site_admin").notNull().default(false),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    acceptedAt: ts("accepted_at"),
+    acceptedBy: uuid("accepted_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [uniqueIndex("invites_secret_idx").on(t.secretHash), index("invites_project_idx").on(t.projectId)],
+);
+
+/** Failed sign-ins per key (an account or an address) in the current window: the login rate limit. */
+export const loginFailures = pgTable("login_failures", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull().default(0),
+  windowStartedAt: ts("window_started_at").notNull().defaultNow(),
+});
+
+/**
+ * Who did what: every control, batch creation, export, membership and token change, written in the transaction
+ * of the change. Append-only: a trigger refuses UPDATE, DELETE and TRUNCATE. No foreign keys, so the trail of a
+ * deleted project or user survives it.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: ts("at").notNull().defaultNow(),
+    projectId: uuid("project_id"),
+    executionId: uuid("execution_id"),
+    actorType: text("actor_type").notNull(),
+    actorId: text("actor_id"),
+    actorName: text("actor_name").notNull(),
+    address: text("address"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    before: jsonb("before").$type<Record<string, unknown>>(),
+    after: jsonb("after").$type<Record<string, unknown>>(),
+    reason: text("reason"),
+  },
+  (t) => [
+    index("audit_log_project_idx").on(t.projectId, t.id),
+    index("audit_log_execution_idx").on(t.executionId, t.id),
+  ],
+);

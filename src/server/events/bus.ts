@@ -21,11 +21,18 @@ export interface EventBus {
   /** Ask schedulers (in every process) to look for claimable jobs now; null means "any execution". */
   wake(executionId: string | null): void;
   onWake(listener: (executionId: string | null) => void): () => void;
+  /**
+   * Tell every process that these access keys (auth/caller.ts `accessKeysOf`: a session, a token, a user) were
+   * revoked or changed: the hubs close the sockets that hold them. Call after the change has committed.
+   */
+  announceAccessChange(keys: string[]): void;
+  onAccessChange(listener: (keys: string[]) => void): () => void;
   close(): Promise<void>;
 }
 
 const EVENTS_CHANNEL = "fleetdeck_events";
 const WAKE_CHANNEL = "fleetdeck_wake";
+const ACCESS_CHANNEL = "fleetdeck_access";
 /** NOTIFY payloads are limited to 8000 bytes; bigger events travel as a marker and are read from the log. */
 const MAX_NOTIFY_BYTES = 7000;
 
@@ -64,6 +71,12 @@ export class MemoryBus implements EventBus {
   onWake(listener: (executionId: string | null) => void) {
     return this.local.on("wake", listener);
   }
+  announceAccessChange(keys: string[]) {
+    if (keys.length > 0) queueMicrotask(() => this.local.emit("access", keys));
+  }
+  onAccessChange(listener: (keys: string[]) => void) {
+    return this.local.on("access", listener);
+  }
   async close() {}
 }
 
@@ -91,6 +104,7 @@ export class PostgresBus implements EventBus {
         bus.local.emit("event", parsed);
       }),
       await database.listen(WAKE_CHANNEL, (payload) => bus.local.emit("wake", payload === "" ? null : payload)),
+      await database.listen(ACCESS_CHANNEL, (payload) => bus.local.emit("access", JSON.parse(payload) as string[])),
     );
     // Wake-ups sent while LISTEN was down are lost: every scheduler looks again. (Lost events need
     // nothing here: the hub's channels compare with the log's last seq and read what they missed.)
@@ -113,6 +127,13 @@ export class PostgresBus implements EventBus {
   }
   onWake(listener: (executionId: string | null) => void) {
     return this.local.on("wake", listener);
+  }
+  announceAccessChange(keys: string[]) {
+    // Keys are short (kind:uuid); a NOTIFY holds 8000 bytes, so a long list goes in several.
+    for (let i = 0; i < keys.length; i += 100) this.send(ACCESS_CHANNEL, JSON.stringify(keys.slice(i, i + 100)));
+  }
+  onAccessChange(listener: (keys: string[]) => void) {
+    return this.local.on("access", listener);
   }
   private send(channel: string, payload: string) {
     this.tail = this.tail

@@ -1,3 +1,4 @@
+import type { Actor } from "@/lib/contract/auth";
 import type { EphemeralEventType, EventData, ExecutionEvent, RetainedEventType } from "@/lib/contract/events";
 import type { Db, Tx } from "../db/client";
 import { appendEvent } from "../repos/events";
@@ -37,6 +38,24 @@ export async function transactWithEvents<T>(
   });
   if (!bus.publishWithin) for (const event of pending) bus.publish(event);
   return result;
+}
+
+/** The events a person's control causes: each names them (CONTRACT.md v1.1, `data.actor`). */
+const CONTROL_EVENTS: ReadonlySet<RetainedEventType> = new Set([
+  "execution_started",
+  "execution_paused",
+  "execution_resumed",
+  "execution_stopped",
+  "concurrency_changed",
+]);
+
+/** A sink that adds `actor` to the control events emitted through it; the same sink when there is no actor. */
+export function withActor(events: EventSink, actor: Actor | null): EventSink {
+  if (!actor) return events;
+  return {
+    emit: (executionId, type, data) =>
+      events.emit(executionId, type, CONTROL_EVENTS.has(type) ? { ...data, actor } : data),
+  };
 }
 
 /** Ephemeral events are not stored; the hub stamps them with the latest seq it has delivered. */

@@ -1,7 +1,7 @@
 import { getBatchRow } from "../batches/service";
+import { csvLine } from "../http/csv-out";
 import * as jobsRepo from "../repos/jobs";
 import { getRuntime } from "../runtime";
-import { neutralizeFormula } from "./formula-guard";
 import { getExecutionRow } from "./service";
 
 /** Jobs read per page at most; a page of wide rows holds fewer, so writing one never holds the event loop long. */
@@ -125,15 +125,4 @@ function wholeRow(input: Record<string, string>, inputColumns: string[]): Record
 
 function prefixClashes(fields: Record<string, unknown>, taken: ReadonlySet<string>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(fields).map(([k, v]) => [fieldColumn(k, taken), v]));
-}
-
-function csvLine(values: unknown[]): string {
-  return `${values.map(csvCell).join(",")}\r\n`;
-}
-
-function csvCell(value: unknown): string {
-  const text = neutralizeFormula(
-    value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value),
-  );
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

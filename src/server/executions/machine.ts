@@ -1,3 +1,4 @@
+import type { Actor } from "@/lib/contract/auth";
 import type { ExecutionMode, ExecutionStatus } from "@/lib/contract/resources";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import type { Tx } from "../db/client";
@@ -87,6 +88,8 @@ export interface StartPlan {
   estimatedCost: number;
   /** The spend (USD) at which it pauses itself, or null. */
   maxCost: number | null;
+  /** Who started it (null in local mode). */
+  startedBy?: Actor | null;
 }
 
 /** Creates the execution with a queued job per selected row and starts it; with no row it is completed at once. */
@@ -101,6 +104,7 @@ export async function start(tx: Tx, events: EventSink, plan: StartPlan): Promise
     estimatedDurationMs: plan.estimatedDurationMs,
     estimatedCost: plan.estimatedCost,
     maxCost: plan.maxCost,
+    startedBy: plan.startedBy ?? null,
   });
   const total = await executionsRepo.insertJobsFromInputs(tx, created.id, batchId, sampleSize);
   const running = await move(tx, created, "start", { totalJobs: total, queuedCount: total });

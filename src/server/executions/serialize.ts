@@ -41,6 +41,9 @@ export function toExecution(row: ExecutionRow): Execution {
     spend: spendOf(row),
     maxCost: row.maxCost,
     pauseReason: row.pauseReason,
+    startedBy: row.startedBy ?? null,
+    pausedBy: row.pausedBy ?? null,
+    stoppedBy: row.stoppedBy ?? null,
   };
 }
 

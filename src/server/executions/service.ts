@@ -1,11 +1,13 @@
 import type { Estimate, Execution, ExecutionMode, Job, JobStatus, LiveStats } from "@/lib/contract/resources";
 import type { JobResponse } from "@/lib/contract/responses";
 import { fillTemplate } from "../agents/template";
+import { type Doer, NOBODY, recordAudit } from "../auth/audit";
 import { getBatchRow, parseAgentConfig } from "../batches/service";
 import type { Tx } from "../db/client";
 import { AppError, notFound } from "../errors";
-import { type EventSink, transactWithEvents } from "../events/transaction";
+import { type EventSink, transactWithEvents, withActor } from "../events/transaction";
 import { decodeCursor, encodeCursor } from "../http/cursor";
+import { projectOfBatch } from "../repos/accounts";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { findScreenshot } from "../repos/screenshots";
@@ -40,10 +42,11 @@ export async function estimateFor(batchId: string, request: StartRequest): Promi
 }
 
 /** Creates the execution and one queued job per selected row in one transaction; it is running at once. */
-export async function startExecution(batchId: string, request: StartRequest): Promise<Execution> {
+export async function startExecution(batchId: string, request: StartRequest, doer: Doer = NOBODY): Promise<Execution> {
   const runtime = getRuntime();
+  const batch = await getBatchRow(batchId);
   // The engine is checked again: a batch made while a model was configured cannot start once none is.
-  parseAgentConfig((await getBatchRow(batchId)).agent);
+  parseAgentConfig(batch.agent);
   const planned = await estimateFor(batchId, request);
   const plan = {
     batchId,
@@ -54,7 +57,23 @@ export async function startExecution(batchId: string, request: StartRequest): Pr
     estimatedCost: planned.estimatedCost,
     maxCost: request.maxCost ?? null,
   };
-  const execution = await transactWithEvents(runtime, (tx, events) => machine.start(tx, events, plan));
+  const execution = await transactWithEvents(runtime, async (tx, events) => {
+    const started = await machine.start(tx, withActor(events, doer.actor), { ...plan, startedBy: doer.actor });
+    await recordAudit(tx, doer, {
+      action: "execution.start",
+      projectId: batch.projectId,
+      executionId: started.id,
+      target: { type: "execution", id: started.id },
+      after: {
+        mode: started.mode,
+        sampleSize: started.sampleSize,
+        concurrency: started.concurrency,
+        totalJobs: started.totalJobs,
+        maxCost: started.maxCost,
+      },
+    });
+    return started;
+  });
   runtime.bus.wake(execution.id);
   return toExecution(execution);
 }
@@ -68,25 +87,64 @@ export interface ControlResult {
 
 type Control = (tx: Tx, events: EventSink, row: executionsRepo.ExecutionRow) => Promise<machine.ControlOutcome>;
 
-/** Every control runs under the execution row's lock, so racing controls apply one after another. */
-async function control(id: string, apply: Control): Promise<ControlResult> {
+type ControlAction = "execution.pause" | "execution.resume" | "execution.stop" | "execution.concurrency";
+
+/** What the audit trail keeps of an execution before and after a control. */
+const controlledFields = (row: executionsRepo.ExecutionRow) => ({
+  status: row.status,
+  concurrency: row.concurrency,
+  maxCost: row.maxCost,
+});
+
+/**
+ * Every control runs under the execution row's lock, so racing controls apply one after another; a control that
+ * changed something is recorded in the audit trail, and its events name the actor, in the same transaction.
+ */
+async function control(
+  id: string,
+  action: ControlAction,
+  doer: Doer,
+  apply: Control,
+  reason: string | null = null,
+): Promise<ControlResult> {
   const runtime = getRuntime();
   const result = await transactWithEvents(runtime, async (tx, events) => {
     const row = await executionsRepo.lockExecution(tx, id);
     if (!row) throw notFound("Execution", id);
-    return apply(tx, events, row);
+    const outcome = await apply(tx, withActor(events, doer.actor), row);
+    if (!outcome.changed) return outcome;
+    const by = ACTOR_COLUMN[action];
+    const after = by && doer.actor ? await executionsRepo.updateExecution(tx, id, { [by]: doer.actor }) : outcome.row;
+    await recordAudit(tx, doer, {
+      action,
+      projectId: (await projectOfBatch(tx, row.batchId)) ?? null,
+      executionId: id,
+      target: { type: "execution", id },
+      before: controlledFields(row),
+      after: controlledFields(after),
+      reason,
+    });
+    return { ...outcome, row: after };
   });
   if (result.changed) runtime.bus.wake(id);
   return { execution: toExecution(result.row), message: result.message, changed: result.changed };
 }
 
-export const pause = (id: string) => control(id, machine.pause);
-export const resume = (id: string, change: { maxCost?: number | null } = {}) =>
-  control(id, (tx, events, row) => machine.resume(tx, events, row, change));
-export const stop = (id: string, reason: string | null) =>
-  control(id, (tx, events, row) => machine.stop(tx, events, row, reason));
-export const adjustConcurrency = (id: string, concurrency: number) =>
-  control(id, (tx, events, row) => machine.adjustConcurrency(tx, events, row, concurrency));
+/** Where an execution remembers who last paused or stopped it. */
+const ACTOR_COLUMN: Partial<Record<ControlAction, "pausedBy" | "stoppedBy">> = {
+  "execution.pause": "pausedBy",
+  "execution.stop": "stoppedBy",
+};
+
+export const pause = (id: string, doer: Doer = NOBODY) => control(id, "execution.pause", doer, machine.pause);
+export const resume = (id: string, change: { maxCost?: number | null } = {}, doer: Doer = NOBODY) =>
+  control(id, "execution.resume", doer, (tx, events, row) => machine.resume(tx, events, row, change));
+export const stop = (id: string, reason: string | null, doer: Doer = NOBODY) =>
+  control(id, "execution.stop", doer, (tx, events, row) => machine.stop(tx, events, row, reason), reason);
+export const adjustConcurrency = (id: string, concurrency: number, doer: Doer = NOBODY) =>
+  control(id, "execution.concurrency", doer, (tx, events, row) =>
+    machine.adjustConcurrency(tx, events, row, concurrency),
+  );
 
 export async function getExecutionRow(id: string): Promise<executionsRepo.ExecutionRow> {
   const row = await executionsRepo.findExecution(getRuntime().db, id);

@@ -19,7 +19,11 @@ export function route<C>(handler: Handler<C>): Handler<C> {
 
 export function errorResponse(e: unknown, request?: Request): Response {
   if (isAppError(e)) {
-    return Response.json({ error: { code: e.code, message: e.message, details: e.details } }, { status: e.status });
+    const retryAfter = e.details.retryAfterSeconds;
+    return Response.json(
+      { error: { code: e.code, message: e.message, details: e.details } },
+      { status: e.status, headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined },
+    );
   }
   if (e instanceof ZodError) {
     const app = zodToAppError(e);

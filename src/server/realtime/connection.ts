@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { WebSocket } from "ws";
 import type { ServerMessage } from "@/lib/contract/events";
+import type { Credential } from "../auth/caller";
 import { MessageRate } from "./message-rate";
 import { encode } from "./protocol";
 import { SerialQueue } from "./serial-queue";
@@ -29,6 +30,10 @@ export class Connection {
   readonly rate: MessageRate;
   /** Cleared by each protocol ping, set by the pong: a socket still unset at the next ping is dead. */
   alive = true;
+  /** With AUTH=on: the credential of the handshake (cookie or Authorization), or a subscribe's token. */
+  credential: Credential | null = null;
+  /** What would end this socket's access (a session, a token, its user): revoking one closes it. */
+  readonly accessKeys = new Set<string>();
   closed = false;
   private framesSent = 0;
   private framesFlushed = 0;

@@ -2,7 +2,10 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { type RawData, type WebSocket, WebSocketServer } from "ws";
 import { type ClientMessage, channelOf, type ExecutionEvent, executionIdOfChannel } from "@/lib/contract/events";
+import { credentialOf } from "../auth/caller";
+import { judgeSubscribe } from "../auth/realtime-access";
 import type { Database, DatabaseHealth } from "../db/client";
+import { authOn } from "../env";
 import type { EventMarker } from "../events/bus";
 import { log } from "../log";
 import { eventsAfter } from "../repos/events";
@@ -57,6 +60,8 @@ export const DEFAULT_HUB_OPTIONS: Omit<HubOptions, keyof HubLimits> = {
 
 /** Close code that tells clients the server is restarting: reconnect and resubscribe with lastSeq. */
 const CLOSE_SERVICE_RESTART = 1012;
+/** Close code when the socket's access was revoked or changed (an application code, like HTTP 401). */
+export const CLOSE_ACCESS_CHANGED = 4401;
 /** The standard "policy violation" close: too many sockets from one address, or messages far over the rate. */
 const CLOSE_POLICY_VIOLATION = 1008;
 
@@ -72,6 +77,9 @@ export class RealtimeHub {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly unsubscribeBus: () => void;
   private readonly unsubscribeHealth: () => void;
+  private readonly unsubscribeAccess: () => void;
+  /** AUTH=on: every subscribe is judged (auth/realtime-access.ts). */
+  private readonly accounts: boolean;
   private readonly health: HealthSource;
   private readonly channelDeps: ChannelDeps;
   private readonly replayDeps: ReplayDeps;
@@ -106,6 +114,8 @@ export class RealtimeHub {
     );
     this.health = options.health ?? runtime.database;
     this.unsubscribeHealth = this.health.onHealthChange((health) => this.healthChanged(health));
+    this.accounts = authOn(runtime.env);
+    this.unsubscribeAccess = runtime.bus.onAccessChange((keys) => this.accessChanged(keys));
     const now = this.health.health();
     if (!now.ok) this.degradedReason = now.reason ?? "The database is unreachable";
     this.timers.push(
@@ -122,6 +132,7 @@ export class RealtimeHub {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const credential = this.accounts ? credentialOf(req.headers) : null;
     if (this.stopping) {
       socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
@@ -130,7 +141,7 @@ export class RealtimeHub {
     // ws completes a valid handshake synchronously, so upgrades cannot slip past the count between
     // two checks; a handshake it rejects never reaches the callback and takes nothing.
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (this.perAddress.tryTake(address)) this.accept(ws, address);
+      if (this.perAddress.tryTake(address)) this.accept(ws, address).credential = credential;
       else this.refuse(ws);
     });
   }
@@ -146,6 +157,7 @@ export class RealtimeHub {
     this.stopping = true;
     this.unsubscribeBus();
     this.unsubscribeHealth();
+    this.unsubscribeAccess();
     for (const timer of this.timers) clearInterval(timer);
     const open = [...this.connections];
     const closed = Promise.all(
@@ -174,7 +186,7 @@ export class RealtimeHub {
     this.wss.close();
   }
 
-  private accept(ws: WebSocket, address: string) {
+  private accept(ws: WebSocket, address: string): Connection {
     const connection = new Connection(ws, address, this.options, this.options.maxMessagesPerSecond, (c) =>
       this.cutSlow(c),
     );
@@ -186,6 +198,7 @@ export class RealtimeHub {
     ws.on("error", (e) => log().debug({ err: e, clientId: connection.id }, "realtime socket error"));
     connection.send({ type: "connected", clientId: connection.id, timestamp: new Date().toISOString() });
     if (this.degradedReason !== null) connection.send({ type: "degraded", reason: this.degradedReason });
+    return connection;
   }
 
   /** One socket too many from its address: say which limit, then close. */
@@ -262,6 +275,13 @@ export class RealtimeHub {
         return;
       }
       case "subscribe":
+        if (this.accounts) {
+          if (message.token) connection.credential = { kind: "token", secret: message.token };
+          const verdict = await judgeSubscribe(this.runtime.db, connection.credential, message.executionId);
+          if (!verdict.ok)
+            return connection.send({ type: "error", error: refusalOf(verdict.code, message.executionId) });
+          for (const key of verdict.accessKeys) connection.accessKeys.add(key);
+        }
         return this.subscribe(connection, message.executionId, message.lastSeq);
     }
   }
@@ -374,6 +394,23 @@ export class RealtimeHub {
     void this.statsTick();
   }
 
+  /**
+   * A session ended, a token was revoked or a member's role changed: the sockets that hold it are told and closed
+   * at once. A client that still may watch reconnects and is judged again at its next subscribe.
+   */
+  private accessChanged(keys: string[]) {
+    const revoked = new Set(keys);
+    for (const connection of [...this.connections]) {
+      if (![...connection.accessKeys].some((key) => revoked.has(key))) continue;
+      connection.send({
+        type: "error",
+        error: { code: "unauthenticated", message: "Your access changed (signed out, token revoked or role changed)" },
+      });
+      this.drop(connection);
+      connection.close(CLOSE_ACCESS_CHANGED, "access changed");
+    }
+  }
+
   private heartbeat() {
     for (const connection of this.connections) {
       if (!connection.alive) {
@@ -410,4 +447,15 @@ export class RealtimeHub {
       this.statsTickRunning = false;
     }
   }
+}
+
+function refusalOf(code: "unauthenticated" | "not_found", executionId: string): { code: string; message: string } {
+  return code === "unauthenticated"
+    ? {
+        code,
+        message:
+          'Sign in, or send an API token (a "token" field in subscribe, or Authorization: Bearer on the handshake)',
+      }
+    : // The same answer as for an execution that does not exist: an id the caller may not see is unknown to them.
+      { code, message: `Execution ${executionId} does not exist` };
 }

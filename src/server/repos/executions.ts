@@ -168,3 +168,13 @@ export async function agentOfExecution(db: DbOrTx, executionId: string): Promise
     .where(eq(executions.id, executionId));
   return row?.agent;
 }
+
+/** Executions of a project that are running, paused or stopping. */
+export async function countActiveExecutionsOfProject(db: DbOrTx, projectId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(executions)
+    .innerJoin(batches, eq(batches.id, executions.batchId))
+    .where(and(eq(batches.projectId, projectId), inArray(executions.status, ["running", "paused", "stopping"])));
+  return row?.n ?? 0;
+}

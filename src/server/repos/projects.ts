@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { desc, eq, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { projects } from "../db/schema";
 
@@ -9,8 +9,18 @@ export async function insertProject(db: DbOrTx, name: string): Promise<ProjectRo
   return row!;
 }
 
-export async function listProjects(db: DbOrTx): Promise<ProjectRow[]> {
-  return db.select().from(projects).orderBy(desc(projects.createdAt));
+export async function listProjects(db: DbOrTx, where?: SQL): Promise<ProjectRow[]> {
+  return db.select().from(projects).where(where).orderBy(desc(projects.createdAt));
+}
+
+export async function lockProject(db: DbOrTx, id: string): Promise<ProjectRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  const [row] = await db.select().from(projects).where(eq(projects.id, id)).for("update");
+  return row;
+}
+
+export async function deleteProject(db: DbOrTx, id: string): Promise<void> {
+  await db.delete(projects).where(eq(projects.id, id));
 }
 
 export async function findProject(db: DbOrTx, id: string): Promise<ProjectRow | undefined> {

@@ -1,6 +1,6 @@
 import { appConfig } from "@/server/app-config";
-import { route } from "@/server/http/respond";
+import { guarded } from "@/server/auth/guard";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async () => Response.json(appConfig()));
+export const GET = guarded({ signedIn: true }, async () => Response.json(appConfig()));

@@ -1,7 +1,9 @@
+import { guarded } from "@/server/auth/guard";
 import { getJob } from "@/server/executions/service";
 import { type IdParams, idOf } from "@/server/http/params";
-import { route } from "@/server/http/respond";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_request, context: IdParams) => Response.json(await getJob(await idOf(context))));
+export const GET = guarded({ on: "job", need: "viewer" }, async (_request, context: IdParams) =>
+  Response.json(await getJob(await idOf(context))),
+);

@@ -1,8 +1,14 @@
-import { route } from "@/server/http/respond";
-import { getProject } from "@/server/projects/projects";
+import { guarded } from "@/server/auth/guard";
+import { type IdParams, idOf } from "@/server/http/params";
+import { deleteProject, getProject } from "@/server/projects/projects";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route(async (_request, { params }: { params: Promise<{ id: string }> }) =>
-  Response.json({ project: await getProject((await params).id) }),
+export const GET = guarded({ on: "project", need: "viewer" }, async (_request, context: IdParams, access) =>
+  Response.json({ project: await getProject(await idOf(context), access.role) }),
 );
+
+export const DELETE = guarded({ on: "project", need: "admin" }, async (_request, context: IdParams, access) => {
+  await deleteProject(await idOf(context), access);
+  return new Response(null, { status: 204 });
+});
