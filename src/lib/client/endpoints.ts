@@ -1,5 +1,14 @@
 import type { z } from "zod";
 import type { agentConfigSchema } from "@/lib/contract/agent";
+import type {
+  ApiToken,
+  acceptInviteSchema,
+  createTokenSchema,
+  loginSchema,
+  Me,
+  ProjectRole,
+  User,
+} from "@/lib/contract/auth";
 import type { estimateQuerySchema, exportQuerySchema } from "@/lib/contract/queries";
 import type {
   createBatchJsonSchema,
@@ -159,3 +168,48 @@ export const getHealth = () => api<HealthResponse>("/api/health");
 
 /** What this server can do: its maximum concurrency, which engines can run, the agent's default model. */
 export const getAppConfig = () => api<AppConfigResponse>("/api/config");
+
+// Accounts (sign-in, invites, tokens)
+
+export type LoginRequest = z.input<typeof loginSchema>;
+/** Signed out: the new account's name and password (and email, on the first admin's link); signed in: nothing. */
+export type AcceptInviteRequest = z.input<typeof acceptInviteSchema>;
+export type CreateTokenRequest = z.input<typeof createTokenSchema>;
+
+/** What an invite link is for, before anyone takes it (GET /api/auth/invites/:token). */
+export interface InviteDetails {
+  /** null on the first admin's link: the person gives their own. */
+  email: string | null;
+  projectName: string | null;
+  role: ProjectRole | null;
+  /** The first admin's link: it makes a site admin, not a project member. */
+  siteAdmin: boolean;
+  expiresAt: string;
+  /** An account with the invite's email exists: sign in first, then open the link again. */
+  accountExists: boolean;
+}
+
+export interface AcceptInviteResponse {
+  user: User;
+  /** The project joined; null for the first admin's link. */
+  projectId: string | null;
+}
+
+/** Public: answers signed-out callers too (mode, and whether single sign-on is on). */
+export const getMe = () => api<Me>("/api/auth/me");
+export const login = (body: LoginRequest) => api<{ user: User }>("/api/auth/login", { ...post, json: body });
+export const logout = () => api<null>("/api/auth/logout", post);
+/** Ends every session of this person (this browser's too); API tokens stay. */
+export const logoutEverywhere = () => api<{ sessionsEnded: number }>("/api/auth/logout-everywhere", post);
+
+export const getInvite = (token: string) => api<{ invite: InviteDetails }>(`/api/auth/invites/${e(token)}`);
+export const acceptInvite = (token: string, body?: AcceptInviteRequest) =>
+  api<AcceptInviteResponse>(`/api/auth/invites/${e(token)}/accept`, body ? { ...post, json: body } : post);
+
+/** The signed-in person's own tokens, never their secrets (a session only: a token cannot manage tokens). */
+export const listTokens = () => api<{ tokens: ApiToken[] }>("/api/tokens");
+/** `secret` is in this answer and nowhere else, ever. */
+export const createToken = (body: CreateTokenRequest) =>
+  api<{ token: ApiToken; secret: string }>("/api/tokens", { ...post, json: body });
+export const revokeToken = (tokenId: string) =>
+  api<{ token: ApiToken }>(`/api/tokens/${e(tokenId)}`, { method: "DELETE" });
