@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { clockTime, whoDidIt } from "@/features/executions/lib/who-did-it";
 import {
   applyEvent,
   type ExecutionSnapshot,
@@ -419,5 +420,82 @@ describe("execution state", () => {
     expect(s.completedJobs.at(-1)!.jobId).toBe("k250");
     expect(Object.keys(s.runningJobs)).toEqual(["j1"]);
     expect(s.execution.lastEventSeq).toBe(seq);
+  });
+});
+
+describe("who did it", () => {
+  const ana = { type: "user" as const, id: "u-ana", name: "Ana" };
+  const ciToken = { type: "token" as const, id: "t-ci", name: 'Bo (token "ci")' };
+  const PAUSED_AT = "2026-01-01T14:02:30.000Z";
+
+  it("names who paused and stopped from the events' actor, and forgets the pause on resume", () => {
+    let s = initialState(snapshot());
+    expect(s.execution).toMatchObject({ startedBy: null, pausedBy: null, stoppedBy: null });
+    s = applyEvent(s, ev("execution_paused", 6, { pausedAt: PAUSED_AT, actor: ana }));
+    expect(s.execution.pausedBy).toEqual(ana);
+    expect(whoDidIt(s.execution)).toBe(`Paused by Ana · ${clockTime(PAUSED_AT)}`);
+    s = applyEvent(s, ev("execution_resumed", 7, { actor: ciToken }));
+    expect(s.execution.pausedBy).toBeNull();
+    expect(whoDidIt(s.execution)).toBeNull();
+    s = applyEvent(
+      s,
+      ev("execution_stopped", 8, { status: "stopping", stoppedAt: AT, reason: "done", actor: ciToken }),
+    );
+    expect(s.execution.stoppedBy).toEqual(ciToken);
+    expect(whoDidIt(s.execution)).toBe(`Stopped by Bo (token "ci") · ${clockTime(AT)}`);
+    // The terminal event carries no actor: the stop keeps its author.
+    s = applyEvent(s, ev("execution_completed", 9, { status: "stopped", completed: 2, failed: 0, cancelled: 7 }));
+    expect(whoDidIt(s.execution)).toBe(`Stopped by Bo (token "ci") · ${clockTime(AT)}`);
+  });
+
+  it("names nobody in local mode or for fleetdeck's own budget pause, even after a person's pause", () => {
+    let s = initialState(snapshot());
+    s = applyEvent(s, ev("execution_paused", 6, { actor: ana }));
+    s = applyEvent(s, ev("execution_resumed", 7, { actor: ana }));
+    s = applyEvent(s, ev("execution_paused", 8, { reason: "budget reached", costUsd: 1, maxCost: 1 }));
+    expect(s.execution).toMatchObject({ status: "paused", pausedBy: null });
+    expect(whoDidIt(s.execution)).toBeNull();
+    const local = applyEvent(initialState(snapshot()), ev("execution_paused", 6));
+    expect(local.execution.pausedBy).toBeNull();
+    expect(whoDidIt(local.execution)).toBeNull();
+  });
+
+  it("takes the actors from the snapshot, but a pause's only while that pause lasts", () => {
+    const paused = initialState({
+      ...snapshot(),
+      execution: execution({ status: "paused", pausedAt: PAUSED_AT, pausedBy: ana, startedBy: ciToken }),
+    });
+    expect(paused.execution).toMatchObject({ pausedBy: ana, startedBy: ciToken });
+    expect(whoDidIt(paused.execution)).toBe(`Paused by Ana · ${clockTime(PAUSED_AT)}`);
+    // The resource keeps the last pauser after a resume, and after a budget pause that came later.
+    const resumed = initialState({ ...snapshot(), execution: execution({ status: "running", pausedBy: ana }) });
+    expect(resumed.execution.pausedBy).toBeNull();
+    const budget = initialState({
+      ...snapshot(),
+      execution: execution({ status: "paused", pausedBy: ana, pauseReason: "budget reached" }),
+    });
+    expect(budget.execution.pausedBy).toBeNull();
+  });
+
+  it("keeps the actor of an event replayed after a reconnect, and ignores a replay it already applied", () => {
+    const pause = ev("execution_paused", 6, { pausedAt: PAUSED_AT, actor: ana });
+    // A tab that missed the pause gets it replayed from its lastSeq: the actor comes with it.
+    const caughtUp = applyEvent(initialState(snapshot()), pause);
+    expect(caughtUp.execution.pausedBy).toEqual(ana);
+    // A tab already past it (the snapshot was newer) ignores the replayed copy.
+    const resumedLater = applyEvent(caughtUp, ev("execution_resumed", 7));
+    expect(applyEvent(resumedLater, pause)).toBe(resumedLater);
+    expect(resumedLater.execution.pausedBy).toBeNull();
+  });
+
+  it("writes the time of day as HH:MM on a 24-hour clock, local time", () => {
+    const d = new Date(2026, 0, 1, 14, 2, 59);
+    expect(clockTime(d.toISOString())).toBe("14:02");
+    expect(clockTime(new Date(2026, 0, 1, 9, 5).toISOString())).toBe("09:05");
+    expect(clockTime(null)).toBeNull();
+    expect(clockTime("not a time")).toBeNull();
+    expect(whoDidIt({ status: "paused", pausedBy: ana, pausedAt: null, stoppedBy: null, stoppedAt: null })).toBe(
+      "Paused by Ana",
+    );
   });
 });

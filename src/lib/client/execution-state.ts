@@ -1,3 +1,4 @@
+import type { Actor } from "@/lib/contract/auth";
 import { type ExecutionEvent, seqFit } from "@/lib/contract/events";
 import type { Execution, ExecutionMode, ExecutionStatus, Job } from "@/lib/contract/resources";
 import { addSpend, type Spend } from "@/lib/contract/spend";
@@ -50,6 +51,13 @@ export interface ExecutionView {
   spend: Spend;
   maxCost: number | null;
   pauseReason: string | null;
+  /**
+   * Who started it, who paused it (while it is paused by a person) and who stopped it, with access control on;
+   * null in local mode and for fleetdeck's own moves (a budget pause).
+   */
+  startedBy: Actor | null;
+  pausedBy: Actor | null;
+  stoppedBy: Actor | null;
 }
 
 export interface ExecutionState {
@@ -67,6 +75,19 @@ export interface ExecutionSnapshot {
   runningJobs: Job[];
   /** Newest finished (completed or failed) jobs, newest first. */
   finishedJobs: Job[];
+}
+
+/**
+ * The actors of an Execution as the view shows them. The resource's `pausedBy` names whoever paused it last, even
+ * after a resume or a later budget pause; the view names them only while that pause lasts.
+ */
+export function actorsOf(e: Execution): Pick<ExecutionView, "startedBy" | "pausedBy" | "stoppedBy"> {
+  const pausedByPerson = e.status === "paused" && e.pauseReason === null;
+  return {
+    startedBy: e.startedBy ?? null,
+    pausedBy: pausedByPerson ? (e.pausedBy ?? null) : null,
+    stoppedBy: e.stoppedBy ?? null,
+  };
 }
 
 export function initialState(snapshot: ExecutionSnapshot): ExecutionState {
@@ -116,6 +137,7 @@ export function initialState(snapshot: ExecutionSnapshot): ExecutionState {
       spend: e.spend,
       maxCost: e.maxCost,
       pauseReason: e.pauseReason,
+      ...actorsOf(e),
     },
     stats: { ...e.stats },
     runningJobs,
@@ -149,12 +171,18 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
   const at = event.timestamp;
   switch (event.type) {
     case "execution_started":
-      return withExecution(state, { status: "running", startedAt: state.execution.startedAt ?? at });
+      return withExecution(state, {
+        status: "running",
+        startedAt: state.execution.startedAt ?? at,
+        startedBy: event.data.actor ?? state.execution.startedBy,
+      });
     case "execution_paused":
       return withExecution(state, {
         status: "paused",
         pausedAt: event.data.pausedAt,
         pauseReason: event.data.reason ?? null,
+        // No actor: local mode, or fleetdeck pausing itself; either way no person to name.
+        pausedBy: event.data.actor ?? null,
         ...(event.data.maxCost !== undefined ? { maxCost: event.data.maxCost } : {}),
       });
     case "execution_resumed":
@@ -162,6 +190,7 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
         status: "running",
         pausedAt: null,
         pauseReason: null,
+        pausedBy: null,
         ...(event.data.maxCost !== undefined ? { maxCost: event.data.maxCost } : {}),
       });
     case "execution_stopped":
@@ -170,6 +199,7 @@ function applyRetained(state: ExecutionState, event: ExecutionEvent): ExecutionS
         status: event.data.status,
         stoppedAt: event.data.stoppedAt,
         stopReason: event.data.reason ?? state.execution.stopReason,
+        stoppedBy: event.data.actor ?? state.execution.stoppedBy,
       });
     case "execution_completed": {
       // The terminal event of every execution: its status says completed or stopped, its counts are final.
