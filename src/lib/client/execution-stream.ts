@@ -13,7 +13,15 @@ import {
  * the last applied seq, passes on retained events strictly in seq order (a jump means something was
  * missed, so it resubscribes from its last seq and the server replays), and reconnects with backoff
  * and jitter whenever the socket goes away. The caller applies the events it is given.
+ *
+ * With access control on, the server judges every subscribe and ends a socket whose access changed (a sign-out, a
+ * revoked token, a role changed): an `unauthenticated` error, then a close with CLOSE_ACCESS_CHANGED. The stream
+ * then reconnects once, since a changed role may still watch; if that subscribe is refused too (`unauthenticated`, or
+ * `not_found` once no longer a member), access has ended and it stops for good, saying so (`onAccessEnded`).
  */
+
+/** The close code of a socket whose access changed (src/server/realtime/hub.ts). */
+export const CLOSE_ACCESS_CHANGED = 4401;
 
 /** The part of the browser WebSocket this uses; Node's `ws` client fits it too (tests, benchmarks). */
 export interface SocketLike {
@@ -44,6 +52,10 @@ export interface ExecutionStreamOptions {
   /** A retained event this build cannot read took the next seq: the caller moves its seq on without applying it. */
   onUnreadable?(seq: number): void;
   onStatus?(status: StreamStatus): void;
+  /** The server ended this socket's access; the stream is checking whether the caller may still watch (a new role). */
+  onAccessChange?(): void;
+  /** The caller may no longer watch (signed out, token revoked, no longer a member): the stream has stopped for good. */
+  onAccessEnded?(): void;
   createSocket?(url: string): SocketLike;
   /** First reconnect delay (before jitter); it doubles per failed attempt up to maxBackoffMs. */
   initialBackoffMs?: number;
@@ -55,6 +67,8 @@ export interface ExecutionStreamOptions {
 }
 
 const OPEN = 1;
+
+type OptionalCallbacks = "onStatus" | "onUnreadable" | "onAccessChange" | "onAccessEnded";
 
 export class ExecutionStream {
   lastSeq: number;
@@ -69,9 +83,15 @@ export class ExecutionStream {
   private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private error: string | null = null;
   private degraded: string | null = null;
+  /** Stopped for good because the caller may no longer watch; see onAccessEnded. */
+  accessEnded = false;
+  /** This socket's subscribe was answered: an `unauthenticated` now is the server ending access, not a refusal. */
+  private subscribedHere = false;
+  /** Reconnecting after the server ended access: the next subscribe's answer says whether it still may watch. */
+  private recheckingAccess = false;
   private lastReported: StreamStatus = { connected: false, error: null, degraded: null };
-  private readonly o: Required<Omit<ExecutionStreamOptions, "onStatus" | "onUnreadable">> &
-    Pick<ExecutionStreamOptions, "onStatus" | "onUnreadable">;
+  private readonly o: Required<Omit<ExecutionStreamOptions, OptionalCallbacks>> &
+    Pick<ExecutionStreamOptions, OptionalCallbacks>;
 
   constructor(options: ExecutionStreamOptions) {
     this.o = {
@@ -87,6 +107,7 @@ export class ExecutionStream {
   }
 
   start() {
+    if (this.accessEnded) return;
     this.stopped = false;
     if (typeof window !== "undefined") window.addEventListener("online", this.onOnline);
     this.connect();
@@ -116,8 +137,9 @@ export class ExecutionStream {
       return;
     }
     this.socket = socket;
+    this.subscribedHere = false;
     socket.onmessage = (ev) => this.receive(ev.data);
-    socket.onclose = () => this.onSocketGone(socket);
+    socket.onclose = (ev) => this.onSocketGone(socket, ev?.code);
     socket.onerror = () => {}; // always followed by close
   }
 
@@ -139,6 +161,8 @@ export class ExecutionStream {
       case "subscribed":
         if (message.executionId !== this.o.executionId) return;
         this.resyncing = false;
+        this.subscribedHere = true;
+        this.recheckingAccess = false;
         this.failedAttempts = 0;
         this.error = null;
         this.setStatus(true);
@@ -163,6 +187,13 @@ export class ExecutionStream {
         this.failedAttempts = 0;
         return;
       case "error":
+        if (message.error.code === "unauthenticated") {
+          // Refused at subscribe (no valid credential), or refused again after an access change: it is over.
+          if (!this.subscribedHere || this.recheckingAccess) return this.endAccess();
+          return this.accessChanged();
+        }
+        // Once access changed, an execution that became invisible means the caller is no longer a member.
+        if (message.error.code === "not_found" && this.recheckingAccess) return this.endAccess();
         if (message.error.code === "not_found") {
           this.error = "This execution does not exist.";
           this.stop();
@@ -217,11 +248,33 @@ export class ExecutionStream {
     }, this.o.pingIntervalMs);
   }
 
-  private onSocketGone(socket: SocketLike) {
+  private onSocketGone(socket: SocketLike, code?: number) {
     if (socket !== this.socket) return; // a socket already replaced
+    if (code === CLOSE_ACCESS_CHANGED) return this.recheckingAccess ? this.endAccess() : this.accessChanged();
     this.dropSocket();
     this.setStatus(false);
     this.scheduleReconnect();
+  }
+
+  /** The server ended this socket's access: come back and subscribe again, to be judged afresh. */
+  private accessChanged() {
+    this.recheckingAccess = true;
+    this.dropSocket();
+    this.setStatus(false);
+    this.o.onAccessChange?.();
+    // Soon, not at once: every tab of a revoked session comes back at the same moment, so spread them a little.
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.failedAttempts = 0;
+    this.scheduleReconnect();
+  }
+
+  /** Nothing to retry: the caller must sign in again (or be given access) to watch. */
+  private endAccess() {
+    this.accessEnded = true;
+    this.recheckingAccess = false;
+    this.stop();
+    this.o.onAccessEnded?.();
   }
 
   private dropSocket() {
