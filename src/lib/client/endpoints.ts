@@ -2,10 +2,15 @@ import type { z } from "zod";
 import type { agentConfigSchema } from "@/lib/contract/agent";
 import type {
   ApiToken,
+  AuditAction,
+  AuditEntry,
   acceptInviteSchema,
+  addMemberSchema,
   createTokenSchema,
   loginSchema,
   Me,
+  Member,
+  PendingInvite,
   ProjectRole,
   User,
 } from "@/lib/contract/auth";
@@ -213,3 +218,60 @@ export const createToken = (body: CreateTokenRequest) =>
   api<{ token: ApiToken; secret: string }>("/api/tokens", { ...post, json: body });
 export const revokeToken = (tokenId: string) =>
   api<{ token: ApiToken }>(`/api/tokens/${e(tokenId)}`, { method: "DELETE" });
+
+// Members and audit trail
+
+export type AddMemberRequest = z.input<typeof addMemberSchema>;
+
+export interface MembersResponse {
+  members: Member[];
+  /** Invites not yet taken nor expired. */
+  invites: PendingInvite[];
+}
+
+/** An existing account got the role at once (`member`), or a one-time link was made (`invite.url`, in this answer only). */
+export type AddMemberResult =
+  | { member: Member; invite?: undefined }
+  | { invite: PendingInvite & { url: string }; member?: undefined };
+
+export const listMembers = (projectId: string) => api<MembersResponse>(`/api/projects/${e(projectId)}/members`);
+export const addMember = (projectId: string, body: AddMemberRequest) =>
+  api<AddMemberResult>(`/api/projects/${e(projectId)}/members`, { ...post, json: body });
+/** 409 when it would leave the project without an admin. */
+export const changeMemberRole = (projectId: string, userId: string, role: ProjectRole) =>
+  api<{ member: Member }>(`/api/projects/${e(projectId)}/members/${e(userId)}`, { method: "PATCH", json: { role } });
+/** 409 when it would leave the project without an admin. */
+export const removeMember = (projectId: string, userId: string) =>
+  api<null>(`/api/projects/${e(projectId)}/members/${e(userId)}`, { method: "DELETE" });
+export const cancelInvite = (projectId: string, inviteId: string) =>
+  api<null>(`/api/projects/${e(projectId)}/invites/${e(inviteId)}`, { method: "DELETE" });
+
+export interface AuditFilter {
+  action?: AuditAction | null;
+  /** A user's or a token's id. */
+  actor?: string | null;
+}
+
+export interface AuditQuery extends AuditFilter, PageQuery {}
+
+/** Newest first; `nextCursor` asks for the older ones. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  nextCursor: string | null;
+}
+
+const auditPath = (projectId: string) => `/api/projects/${e(projectId)}/audit`;
+const activityPath = (executionId: string) => `/api/executions/${e(executionId)}/activity`;
+
+/** The project's audit trail (admins). */
+export const getProjectAudit = (projectId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
+  api<AuditPage>(withQuery(auditPath(projectId), { action, actor, limit, cursor }));
+/** One execution's part of the trail (anyone who may watch it). */
+export const getExecutionActivity = (executionId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
+  api<AuditPage>(withQuery(activityPath(executionId), { action, actor, limit, cursor }));
+
+/** The whole filtered trail as a CSV file: a plain link, the server answers with an attachment. */
+export const projectAuditCsvUrl = (projectId: string, { action, actor }: AuditFilter = {}) =>
+  withQuery(auditPath(projectId), { action, actor, format: "csv" });
+export const executionActivityCsvUrl = (executionId: string, { action, actor }: AuditFilter = {}) =>
+  withQuery(activityPath(executionId), { action, actor, format: "csv" });
