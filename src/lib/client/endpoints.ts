@@ -260,18 +260,18 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
-const auditPath = (projectId: string) => `/api/projects/${e(projectId)}/audit`;
-const activityPath = (executionId: string) => `/api/executions/${e(executionId)}/activity`;
+const auditApiPath = (projectId: string) => `/api/projects/${e(projectId)}/audit`;
+const activityApiPath = (executionId: string) => `/api/executions/${e(executionId)}/activity`;
 
 /** The project's audit trail (admins). */
 export const getProjectAudit = (projectId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
-  api<AuditPage>(withQuery(auditPath(projectId), { action, actor, limit, cursor }));
+  api<AuditPage>(withQuery(auditApiPath(projectId), { action, actor, limit, cursor }));
 /** One execution's part of the trail (anyone who may watch it). */
 export const getExecutionActivity = (executionId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
-  api<AuditPage>(withQuery(activityPath(executionId), { action, actor, limit, cursor }));
+  api<AuditPage>(withQuery(activityApiPath(executionId), { action, actor, limit, cursor }));
 
 /** The whole filtered trail as a CSV file: a plain link, the server answers with an attachment. */
 export const projectAuditCsvUrl = (projectId: string, { action, actor }: AuditFilter = {}) =>
-  withQuery(auditPath(projectId), { action, actor, format: "csv" });
+  withQuery(auditApiPath(projectId), { action, actor, format: "csv" });
 export const executionActivityCsvUrl = (executionId: string, { action, actor }: AuditFilter = {}) =>
-  withQuery(activityPath(executionId), { action, actor, format: "csv" });
+  withQuery(activityApiPath(executionId), { action, actor, format: "csv" });
