@@ -23,3 +23,12 @@ export const executionPath = (p: ExecutionPathParams) => `${batchPath(p)}/execut
 export const livePath = (p: ExecutionPathParams) => `${executionPath(p)}/live`;
 export const resultsPath = (p: ExecutionPathParams) => `${executionPath(p)}/results`;
 export const jobPath = (p: ExecutionPathParams, jobId: string) => `${executionPath(p)}/jobs/${e(jobId)}`;
+
+// Members and audit trail
+
+/** Who may do what on the project (admins). */
+export const membersPath = (projectId: string) => `${projectPath(projectId)}/members`;
+/** The project's audit trail (admins). */
+export const auditPath = (projectId: string) => `${projectPath(projectId)}/audit`;
+/** Who did what to one execution. */
+export const activityPath = (p: ExecutionPathParams) => `${executionPath(p)}/activity`;
