@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { UserMenu } from "@/components/app/user-menu";
 import { projectsPath } from "@/lib/client/paths";
 import "./globals.css";
 
@@ -32,6 +33,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
                 Projects
               </Link>
             </nav>
+            <UserMenu />
           </div>
         </header>
         <main id="main" className="mx-auto max-w-7xl px-4 py-8">

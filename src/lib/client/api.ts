@@ -1,4 +1,5 @@
 import type { ApiErrorBody } from "@/lib/contract/resources";
+import { currentPagePath, sendsToSignIn, signInPath } from "./sign-in-paths";
 
 /** An API failure with the contract's code and message, ready to show to a user. */
 export class ApiError extends Error {
@@ -6,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The contract's `details` (e.g. `retryAfterSeconds` of a 429); empty when the server sent none. */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -37,10 +40,17 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   }
   if (!response.ok) {
     const error = (body as ApiErrorBody | null)?.error;
+    if (typeof window !== "undefined" && sendsToSignIn(response.status, path, window.location.pathname)) {
+      // The session ended (expired, signed out elsewhere, revoked): every page's calls come through here, so one
+      // place sends the person to sign in and back. The error still ends the caller's work meanwhile.
+      window.location.assign(signInPath(currentPagePath(window.location)));
+      throw new ApiError(401, "unauthenticated", "You are signed out. Taking you to the sign-in page…");
+    }
     throw new ApiError(
       response.status,
       error?.code ?? "internal",
       error?.message ?? `Request failed (${response.status})`,
+      error?.details ?? {},
     );
   }
   return body as T;
