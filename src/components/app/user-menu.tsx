@@ -19,12 +19,9 @@ export function UserMenu() {
 
   async function signOut() {
     setSigningOut(true);
-    try {
-      await logout();
-    } finally {
-      // Signed out or not (the session may have ended already), the sign-in page is the right place now.
-      window.location.assign(loginPath);
-    }
+    // Even when this fails (the session may have ended already), the sign-in page is the right place now.
+    await logout().catch(() => {});
+    window.location.assign(loginPath);
   }
 
   return (
