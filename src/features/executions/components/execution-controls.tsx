@@ -1,12 +1,14 @@
 "use client";
 
-import { Gauge, Pause, Play, Square } from "lucide-react";
-import { type FormEvent, useEffect, useState } from "react";
+import { Gauge, Lock, Pause, Play, Square } from "lucide-react";
+import { type FormEvent, useEffect, useId, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
+import { steerRefusal } from "@/lib/client/permissions";
 import { FALLBACK_MAX_CONCURRENCY, useAppConfig } from "@/lib/client/use-app-config";
+import type { ProjectRole } from "@/lib/contract/auth";
 import type { Execution } from "@/lib/contract/resources";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import type { useExecutionControls } from "../hooks/use-execution-controls";
@@ -16,17 +18,21 @@ type Controls = ReturnType<typeof useExecutionControls>;
 
 /**
  * Pause/Resume, the concurrency dial and Stop (with confirmation and an optional reason). A run paused at its spend
- * cap resumes through a dialog that raises or lifts the cap; a run the user paused resumes at once.
+ * cap resumes through a dialog that raises or lifts the cap; a run the user paused resumes at once. A viewer sees
+ * them greyed, with the reason beside them.
  */
 export function ExecutionControls({
   execution,
   controls,
   spentUsd = 0,
+  role,
 }: {
   execution: Pick<Execution, "status" | "concurrency" | "pauseReason" | "maxCost">;
   controls: Controls;
   /** The model spend so far, for the spend-cap dialog. */
   spentUsd?: number;
+  /** The caller's role on the project; null or absent while unknown. */
+  role?: ProjectRole | null;
 }) {
   const [stopOpen, setStopOpen] = useState(false);
   const [concurrencyOpen, setConcurrencyOpen] = useState(false);
@@ -38,7 +44,10 @@ export function ExecutionControls({
   useEffect(() => {
     if (!budgetPaused) setResumeOpen(false);
   }, [budgetPaused]);
-  const busy = controls.pending !== null;
+  const refusal = steerRefusal(role);
+  const reasonId = useId();
+  const busy = controls.pending !== null || refusal !== null;
+  const describedBy = refusal ? reasonId : undefined;
   const finished = status === "completed" || status === "stopped";
 
   if (finished) return null;
@@ -46,9 +55,20 @@ export function ExecutionControls({
   return (
     <div className="flex flex-col items-stretch gap-2 sm:items-end">
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Execution controls">
+        {refusal && (
+          <p
+            id={reasonId}
+            className="inline-flex items-center gap-1.5 text-sm text-slate-600"
+            data-testid="steer-refusal"
+          >
+            <Lock className="h-3.5 w-3.5" aria-hidden="true" />
+            {refusal}
+          </p>
+        )}
         {status === "paused" ? (
           <Button
             size="sm"
+            aria-describedby={describedBy}
             onClick={() => {
               if (!budgetPaused) return void controls.resume();
               controls.clearError();
@@ -64,6 +84,7 @@ export function ExecutionControls({
           <Button
             size="sm"
             variant="secondary"
+            aria-describedby={describedBy}
             onClick={() => void controls.pause()}
             loading={controls.pending === "pause"}
             disabled={busy || status !== "running"}
@@ -75,6 +96,7 @@ export function ExecutionControls({
         <Button
           size="sm"
           variant="secondary"
+          aria-describedby={describedBy}
           onClick={() => {
             controls.clearError();
             setConcurrencyOpen(true);
@@ -90,6 +112,7 @@ export function ExecutionControls({
           size="sm"
           variant="secondary"
           className="text-red-700 hover:bg-red-50"
+          aria-describedby={describedBy}
           onClick={() => {
             controls.clearError();
             setStopOpen(true);

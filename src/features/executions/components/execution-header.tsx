@@ -4,7 +4,11 @@ import type { ExecutionMode, ExecutionStatus } from "@/lib/contract/resources";
 import { ConnectionIndicator } from "./connection-indicator";
 import { executionStatusLabel, executionStatusTone, modeLabel } from "./status-labels";
 
-/** The execution's name, mode, status and connection on the left; controls and links on the right. */
+/**
+ * The execution's name, mode, status and connection on the left; controls and links on the right. `byline` says who
+ * paused or stopped it ("Paused by Ana · 14:02"); a page that passes it (null when nobody is named) announces it
+ * politely as it changes.
+ */
 export function ExecutionHeader({
   title,
   mode,
@@ -12,6 +16,7 @@ export function ExecutionHeader({
   connection,
   actions,
   subtitle,
+  byline,
 }: {
   title: string;
   mode: ExecutionMode | null;
@@ -19,6 +24,7 @@ export function ExecutionHeader({
   connection?: { connected: boolean; everConnected: boolean };
   actions?: ReactNode;
   subtitle?: ReactNode;
+  byline?: string | null;
 }) {
   return (
     <div className="flex flex-col gap-4 lg:flex-row lg:items-start lg:justify-between">
@@ -30,6 +36,12 @@ export function ExecutionHeader({
             <span className="sr-only">Status: </span>
             {executionStatusLabel[status]}
           </Badge>
+          {byline !== undefined && (
+            // Always in the page, so a change (another person paused it) is announced, not only shown.
+            <span role="status" data-testid="execution-byline" className={byline ? "text-slate-700" : "sr-only"}>
+              {byline}
+            </span>
+          )}
           {connection && (
             <ConnectionIndicator connected={connection.connected} everConnected={connection.everConnected} />
           )}

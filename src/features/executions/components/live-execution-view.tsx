@@ -1,6 +1,6 @@
 "use client";
 
-import { ArrowLeft, FileX2, TableProperties } from "lucide-react";
+import { ArrowLeft, FileX2, History, TableProperties } from "lucide-react";
 import { memo, useCallback, useDeferredValue, useMemo } from "react";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
 import { NotFound } from "@/components/app/not-found";
@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
 import type { RunningJob } from "@/lib/client/execution-state";
 import {
+  activityPath,
   batchPath,
   type ExecutionPathParams,
   jobPath,
@@ -18,6 +19,7 @@ import {
   projectsPath,
   resultsPath,
 } from "@/lib/client/paths";
+import { steerRefusal } from "@/lib/client/permissions";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import { shortId } from "@/lib/format";
 import { useCompletionNotification } from "../hooks/use-completion-notification";
@@ -25,6 +27,8 @@ import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useLiveExecution } from "../hooks/use-live-execution";
 import { showsSpend, spendSummary } from "../lib/spend";
+import { whoDidIt } from "../lib/who-did-it";
+import { AccessEnded } from "./access-ended";
 import { AgentGrid } from "./agent-grid";
 import { BudgetPauseBanner } from "./budget-pause-banner";
 import { CompletionCard, completionSummary } from "./completion-card";
@@ -63,8 +67,8 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
     (jobId: string) => jobPath({ projectId, batchId, executionId }, jobId),
     [projectId, batchId, executionId],
   );
-  const names = useExecutionContext(projectId, batchId);
-  const { state, execution, connected, everConnected, error, degraded, notFound, controls } = live;
+  const names = useExecutionContext(projectId, batchId, live.accessChanges);
+  const { state, execution, connected, everConnected, error, degraded, notFound, accessEnded, controls } = live;
 
   const runningJobs = state?.runningJobs;
   const running = useMemo(() => (runningJobs ? Object.values(runningJobs).sort(byStart) : []), [runningJobs]);
@@ -110,7 +114,9 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
       <div className="space-y-6">
         {crumbs}
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Live execution</h1>
-        {error ? (
+        {accessEnded ? (
+          <AccessEnded />
+        ) : error ? (
           <Alert tone="danger" title="Could not load this execution">
             {error} Retrying…
           </Alert>
@@ -131,13 +137,23 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
         mode={mode}
         status={execution.status}
         connection={{ connected, everConnected }}
+        byline={whoDidIt(execution)}
         actions={
           <>
-            <ExecutionControls execution={execution} controls={controls} spentUsd={spend?.spentUsd ?? 0} />
+            <ExecutionControls
+              execution={execution}
+              controls={controls}
+              spentUsd={spend?.spentUsd ?? 0}
+              role={names.role}
+            />
             <div className="flex gap-2">
               <ButtonLink href={resultsPath(params)} variant="secondary" size="sm">
                 <TableProperties className="h-4 w-4" aria-hidden="true" />
                 Results
+              </ButtonLink>
+              <ButtonLink href={activityPath(params)} variant="secondary" size="sm">
+                <History className="h-4 w-4" aria-hidden="true" />
+                Activity
               </ButtonLink>
               <ButtonLink href={batchPath(params)} variant="ghost" size="sm">
                 <ArrowLeft className="h-4 w-4" aria-hidden="true" />
@@ -148,6 +164,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
         }
       />
 
+      {accessEnded && <AccessEnded />}
       {degraded && (
         <div data-testid="degraded-banner">
           <Alert tone="danger" title="Database unreachable — reconnecting">
@@ -172,7 +189,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
       )}
       {execution.status === "paused" && execution.pauseReason !== BUDGET_REACHED && (
         <Alert tone="warning" title="Paused">
-          Running jobs finish; no new job starts until you resume.
+          Running jobs finish; no new job starts until {steerRefusal(names.role) ? "someone resumes it" : "you resume"}.
         </Alert>
       )}
       {execution.status === "stopping" && (

@@ -1,6 +1,6 @@
 "use client";
 
-import { Radio } from "lucide-react";
+import { History, Radio } from "lucide-react";
 import { useCallback } from "react";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
 import { NotFound } from "@/components/app/not-found";
@@ -9,13 +9,23 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import { batchPath, type ExecutionPathParams, jobPath, livePath, projectPath, projectsPath } from "@/lib/client/paths";
+import {
+  activityPath,
+  batchPath,
+  type ExecutionPathParams,
+  jobPath,
+  livePath,
+  projectPath,
+  projectsPath,
+} from "@/lib/client/paths";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import { formatDurationCompact, formatPreciseDateTime, formatSpend, shortId } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useExecutionStream } from "../hooks/use-execution-stream";
 import { showsSpend, spendSummary } from "../lib/spend";
+import { whoDidIt } from "../lib/who-did-it";
+import { AccessEnded } from "./access-ended";
 import { BudgetPauseBanner } from "./budget-pause-banner";
 import { ExportLinks } from "./completion-card";
 import { ExecutionHeader } from "./execution-header";
@@ -33,7 +43,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
     [projectId, batchId, executionId],
   );
   const names = useExecutionContext(projectId, batchId);
-  const { state, error, notFound } = useExecutionStream(executionId);
+  const { state, error, notFound, accessEnded } = useExecutionStream(executionId);
   const stats = state?.stats;
   const results = useExecutionResults(executionId, {
     live: state?.completedJobs ?? EMPTY,
@@ -62,7 +72,9 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
       {!execution || !stats ? (
         <>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Results</h1>
-          {error ? (
+          {accessEnded ? (
+            <AccessEnded />
+          ) : error ? (
             <Alert tone="danger" title="Could not load this execution">
               {error}
             </Alert>
@@ -76,6 +88,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
             title={title}
             mode={mode}
             status={execution.status}
+            byline={whoDidIt(execution)}
             subtitle={
               <span>
                 Started {formatPreciseDateTime(execution.startedAt)} · ran{" "}
@@ -89,9 +102,14 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
                   <Radio className="h-4 w-4" aria-hidden="true" />
                   Live view
                 </ButtonLink>
+                <ButtonLink href={activityPath(params)} variant="secondary" size="sm">
+                  <History className="h-4 w-4" aria-hidden="true" />
+                  Activity
+                </ButtonLink>
               </div>
             }
           />
+          {accessEnded && <AccessEnded />}
           {execution.status === "paused" && execution.pauseReason === BUDGET_REACHED && spend && (
             <BudgetPauseBanner capUsd={execution.maxCost} spentUsd={spend.spentUsd} resumable={false} />
           )}

@@ -23,6 +23,10 @@ export interface ExecutionStreamView {
   degraded: string | null;
   /** The execution does not exist: nothing to retry. */
   notFound: boolean;
+  /** The caller may no longer watch (signed out, token revoked, removed from the project): nothing to retry. */
+  accessEnded: boolean;
+  /** Counts the server's access changes (a role may have changed): pages re-read the caller's role when it moves. */
+  accessChanges: number;
 }
 
 const NOTHING_YET: ExecutionStreamView = {
@@ -31,6 +35,8 @@ const NOTHING_YET: ExecutionStreamView = {
   error: null,
   degraded: null,
   notFound: false,
+  accessEnded: false,
+  accessChanges: 0,
 };
 
 /** Newest finished jobs held in memory at first; the state keeps at most MAX_FINISHED_JOBS anyway. */
@@ -72,9 +78,16 @@ export function useExecutionStream(executionId: string): ExecutionStreamView {
       } catch (e) {
         if (cancelled) return;
         const notFound = e instanceof ApiError && e.status === 404;
-        setView((v) => ({ ...v, notFound, error: e instanceof Error ? e.message : "Could not load the execution" }));
-        // A missing execution will not appear by retrying; anything else (network, restart) may pass.
-        if (!notFound) retryTimer = setTimeout(() => void load(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
+        const accessEnded = e instanceof ApiError && e.status === 401;
+        setView((v) => ({
+          ...v,
+          notFound,
+          accessEnded,
+          error: accessEnded ? null : e instanceof Error ? e.message : "Could not load the execution",
+        }));
+        // A missing execution will not appear by retrying, nor a session come back; anything else (network, restart) may pass.
+        if (!notFound && !accessEnded)
+          retryTimer = setTimeout(() => void load(attempt + 1), Math.min(10_000, 500 * 2 ** attempt));
         return;
       }
       if (cancelled) return;
@@ -87,6 +100,8 @@ export function useExecutionStream(executionId: string): ExecutionStreamView {
         onEvent: (event) => setView((v) => (v.state ? { ...v, state: applyEvent(v.state, event) } : v)),
         onUnreadable: (seq) => setView((v) => (v.state ? { ...v, state: skipUnreadable(v.state, seq) } : v)),
         onStatus: ({ connected, error, degraded }) => setView((v) => ({ ...v, connected, error, degraded })),
+        onAccessChange: () => setView((v) => ({ ...v, accessChanges: v.accessChanges + 1 })),
+        onAccessEnded: () => setView((v) => ({ ...v, connected: false, accessEnded: true })),
       });
       stream.start();
     };

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ExecutionView } from "@/lib/client/execution-state";
+import { actorsOf, type ExecutionView } from "@/lib/client/execution-state";
 import type { Execution } from "@/lib/contract/resources";
 import { useExecutionControls } from "./use-execution-controls";
 import { useExecutionStream } from "./use-execution-stream";
@@ -46,6 +46,7 @@ export function useLiveExecution(executionId: string) {
       spend: answered.spend,
       maxCost: answered.maxCost,
       pauseReason: answered.pauseReason,
+      ...actorsOf(answered),
     };
   }, [streamed, answered]);
 
