@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — measures fleetdeck against its peers on this machine and prints a markdown table;
  * the raw numbers go to bench/results/<timestamp>.json. `npm run bench -- --quick` is the short run (< 2 min
- * once the web app is built), `--only scheduler,controls,realtime,agents,ui` picks sections.
+ * once the web app is built), `--only scheduler,controls,realtime,agents,ui,auth` picks sections.
  * See ../docs or the README's Performance section for how to read it; shared habits in BENCH.md.
  */
 import { execSync } from "node:child_process";
@@ -504,6 +504,13 @@ if (wants("ui")) {
   );
   json.ui = rs;
   real.ui = "real (scripts/measure-ui.ts)";
+}
+
+// ---------------- 6. auth ----------------
+if (wants("auth")) {
+  const { runAuthSection } = await import("./auth");
+  json.auth = await runAuthSection({ quick, hasPg, noPg: NO_PG, print, table, progress, errText });
+  real.auth = "real (bench/auth.ts: production servers with AUTH=off and AUTH=on side by side)";
 }
 
 print(
