@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/app/page-header";
 import { Card, CardBody } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 import { projectPath, projectsPath } from "@/lib/client/paths";
+import { RUN_DENIED, steerRefusal } from "@/lib/client/permissions";
 import type { Batch } from "@/lib/contract/resources";
 import { formatDateTime, plural } from "@/lib/format";
 import { useBatch, useBatchProject, useExecutions } from "../hooks/use-batches";
@@ -106,7 +107,11 @@ export function BatchView({ projectId, batchId }: { projectId: string; batchId: 
             </>
           ) : undefined
         }
-        actions={b ? <ExecuteDialog projectId={projectId} batch={b} /> : undefined}
+        actions={
+          b ? (
+            <ExecuteDialog projectId={projectId} batch={b} refusal={steerRefusal(project.data?.role, RUN_DENIED)} />
+          ) : undefined
+        }
       />
       {batch.error ? (
         <LoadError title="Could not load the batch" message={batch.error.message} onRetry={batch.reload} />

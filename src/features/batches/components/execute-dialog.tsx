@@ -1,8 +1,8 @@
 "use client";
 
-import { FlaskConical, Loader2, Play, Rocket } from "lucide-react";
+import { FlaskConical, Loader2, Lock, Play, Rocket } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -37,17 +37,21 @@ function askNotificationPermissionOnce() {
 /**
  * "Execute Batch": the button and its dialog. Test run (a sample of rows) or Production (all rows), a concurrency,
  * the server's estimate in words refreshed as the choice changes, then Confirm starts the run and opens its live view.
+ * With a `refusal` (the caller's role cannot start runs) the button is greyed and says why.
  */
 export function ExecuteDialog({
   projectId,
   batch,
   onStarted,
+  refusal = null,
 }: {
   projectId: string;
   batch: Pick<Batch, "id" | "name" | "rowCount" | "agent">;
   onStarted?: () => void;
+  refusal?: string | null;
 }) {
   const router = useRouter();
+  const refusalId = useId();
   const [open, setOpen] = useState(false);
   const [mode, setMode] = useState<ExecutionMode>("test");
   const defaultSample = Math.max(1, Math.min(DEFAULT_SAMPLE_SIZE, batch.rowCount || DEFAULT_SAMPLE_SIZE));
@@ -130,12 +134,24 @@ export function ExecuteDialog({
 
   return (
     <>
-      <Button onClick={() => setOpen(true)} disabled={rows === 0}>
-        <Play className="h-4 w-4" aria-hidden="true" />
-        Execute Batch
-      </Button>
+      <div className="flex flex-col gap-1 sm:items-end">
+        <Button
+          onClick={() => setOpen(true)}
+          disabled={rows === 0 || refusal !== null}
+          aria-describedby={refusal ? refusalId : undefined}
+        >
+          <Play className="h-4 w-4" aria-hidden="true" />
+          Execute Batch
+        </Button>
+        {refusal && (
+          <p id={refusalId} className="inline-flex items-center gap-1 text-xs text-slate-600">
+            <Lock className="h-3 w-3" aria-hidden="true" />
+            {refusal}
+          </p>
+        )}
+      </div>
       <Dialog
-        open={open}
+        open={open && refusal === null}
         onOpenChange={(next) => {
           if (starting) return;
           setOpen(next);

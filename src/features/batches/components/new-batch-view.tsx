@@ -13,6 +13,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { createBatch } from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { projectPath, projectsPath } from "@/lib/client/paths";
+import { steerRefusal, UPLOAD_DENIED } from "@/lib/client/permissions";
 import { useAppConfig } from "@/lib/client/use-app-config";
 import type { CreateBatchResult } from "@/lib/contract/responses";
 import { plural } from "@/lib/format";
@@ -98,7 +99,7 @@ export function NewBatchView({ projectId }: { projectId: string }) {
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (sending.current) return;
+    if (sending.current || steerRefusal(project.data?.role)) return;
     if (!file) {
       setFileError("Choose a CSV file first.");
       return;
@@ -165,6 +166,7 @@ export function NewBatchView({ projectId }: { projectId: string }) {
   const agentChosen = engine === "agent";
   const goalMissing = agentChosen && !goalColumn;
   const agentProblems = agentChosen && showProblems ? goalAgentProblems(agentForm) : null;
+  const refusal = steerRefusal(project.data?.role, UPLOAD_DENIED);
 
   return (
     <>
@@ -182,13 +184,19 @@ export function NewBatchView({ projectId }: { projectId: string }) {
           )
         }
       />
+      {refusal && (
+        <Alert tone="warning" title={refusal} className="mb-6">
+          Your role on this project is viewer: you can watch its runs and export their results. An admin of the project
+          can make you an operator.
+        </Alert>
+      )}
       <form onSubmit={onSubmit} noValidate className="space-y-6" aria-label="New batch">
         <Card>
           <CardHeader>
             <h2 className="text-base font-semibold text-slate-900">1. The CSV file</h2>
           </CardHeader>
           <CardBody className="space-y-4">
-            <CsvDropzone file={file} onFile={(f) => void chooseFile(f)} disabled={saving} />
+            <CsvDropzone file={file} onFile={(f) => void chooseFile(f)} disabled={saving || refusal !== null} />
             {fileError && !file && (
               <p role="alert" className="text-sm text-red-700">
                 {fileError}
@@ -350,7 +358,7 @@ export function NewBatchView({ projectId }: { projectId: string }) {
         )}
 
         <div className="flex flex-col-reverse gap-3 sm:flex-row sm:justify-end">
-          <Button type="submit" loading={saving} disabled={reading || !!previewError}>
+          <Button type="submit" loading={saving} disabled={reading || !!previewError || refusal !== null}>
             {saving ? "Uploading…" : "Create batch"}
           </Button>
         </div>

@@ -1,23 +1,30 @@
 "use client";
 
-import { ChevronRight, FileSpreadsheet, Plus } from "lucide-react";
+import { ChevronRight, FileSpreadsheet, Lock, Plus, ScrollText, Users } from "lucide-react";
 import Link from "next/link";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
 import { LoadError } from "@/components/app/load-error";
 import { NotFound } from "@/components/app/not-found";
 import { PageHeader } from "@/components/app/page-header";
+import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock, Skeleton } from "@/components/ui/skeleton";
-import { batchPath, newBatchPath, projectsPath } from "@/lib/client/paths";
+import { auditPath, batchPath, membersPath, newBatchPath, projectsPath } from "@/lib/client/paths";
+import { canManage, steerRefusal, UPLOAD_DENIED } from "@/lib/client/permissions";
 import { formatDateTime, plural } from "@/lib/format";
 import { useProject, useProjectBatches } from "../hooks/use-projects";
 
-/** A project: its batches (newest first) with row counts and dates, and "New batch". */
+/**
+ * A project: its batches (newest first) with row counts and dates, and "New batch" (greyed for a viewer, who cannot
+ * upload); Members and Audit for its admins.
+ */
 export function ProjectView({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
   const batches = useProjectBatches(projectId);
   const newBatchHref = newBatchPath(projectId);
+  const role = project.data?.role;
+  const uploadRefusal = steerRefusal(role, UPLOAD_DENIED);
 
   if (project.error?.status === 404) return <NotFound what="project" />;
 
@@ -28,10 +35,37 @@ export function ProjectView({ projectId }: { projectId: string }) {
         title={project.data ? project.data.name : project.loading ? <Skeleton className="h-8 w-56" /> : "Project"}
         description={project.data ? "Each batch is a CSV: one row per page for the agents to visit." : undefined}
         actions={
-          <ButtonLink href={newBatchHref}>
-            <Plus className="h-4 w-4" aria-hidden="true" />
-            New batch
-          </ButtonLink>
+          <>
+            {canManage(role) && (
+              <>
+                <ButtonLink href={membersPath(projectId)} variant="secondary">
+                  <Users className="h-4 w-4" aria-hidden="true" />
+                  Members
+                </ButtonLink>
+                <ButtonLink href={auditPath(projectId)} variant="secondary">
+                  <ScrollText className="h-4 w-4" aria-hidden="true" />
+                  Audit
+                </ButtonLink>
+              </>
+            )}
+            {uploadRefusal ? (
+              <div className="flex flex-col gap-1 sm:items-end">
+                <Button disabled aria-describedby="upload-refusal">
+                  <Plus className="h-4 w-4" aria-hidden="true" />
+                  New batch
+                </Button>
+                <p id="upload-refusal" className="inline-flex items-center gap-1 text-xs text-slate-600">
+                  <Lock className="h-3 w-3" aria-hidden="true" />
+                  {uploadRefusal}
+                </p>
+              </div>
+            ) : (
+              <ButtonLink href={newBatchHref}>
+                <Plus className="h-4 w-4" aria-hidden="true" />
+                New batch
+              </ButtonLink>
+            )}
+          </>
         }
       />
       {project.error && (
@@ -56,12 +90,16 @@ export function ProjectView({ projectId }: { projectId: string }) {
             icon={FileSpreadsheet}
             title="No batches yet"
             action={
-              <ButtonLink href={newBatchHref} variant="secondary">
-                Upload a CSV
-              </ButtonLink>
+              uploadRefusal ? undefined : (
+                <ButtonLink href={newBatchHref} variant="secondary">
+                  Upload a CSV
+                </ButtonLink>
+              )
             }
           >
-            Upload a CSV with one web page per row. You can preview it and pick the URL column before anything runs.
+            {uploadRefusal
+              ? "An operator or admin of this project uploads them; you can watch their runs here."
+              : "Upload a CSV with one web page per row. You can preview it and pick the URL column before anything runs."}
           </EmptyState>
         ) : (
           <ul className="divide-y divide-slate-100 overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
