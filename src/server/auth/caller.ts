@@ -1,5 +1,6 @@
 import type { Actor } from "@/lib/contract/auth";
 import type { Db } from "../db/client";
+import { processWide } from "../process-wide";
 import * as accounts from "../repos/accounts";
 import { hashSecret } from "./secrets";
 
@@ -43,8 +44,21 @@ export async function callerOf(db: Db, credential: Credential | null): Promise<C
   }
   const found = await accounts.findLiveToken(db, secretHash);
   if (!found) return null;
-  void accounts.touchToken(db, found.token.id).catch(() => {}); // last use is informative; never fail a request on it
+  noteTokenUse(db, found.token.id);
   return { kind: "token", user: found.user, token: found.token };
+}
+
+/** When this process last recorded each token's use: a script's every request must not cost a write. */
+const touched = processWide("token-touches", () => new Map<string, number>());
+const TOUCH_EVERY_MS = 60_000;
+
+function noteTokenUse(db: Db, tokenId: string) {
+  const now = Date.now();
+  const last = touched().get(tokenId);
+  if (last !== undefined && now - last < TOUCH_EVERY_MS) return;
+  if (touched().size > 10_000) touched().clear();
+  touched().set(tokenId, now);
+  void accounts.touchToken(db, tokenId).catch(() => {}); // last use is informative; never fail a request on it
 }
 
 /** How events and the audit trail name the caller; null in local mode (events then carry no actor). */

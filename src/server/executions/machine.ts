@@ -184,7 +184,7 @@ export async function pauseIfOverBudget(tx: Tx, events: EventSink, row: Executio
   const done = row.runningCount === 0 && row.queuedCount === 0;
   if (done || row.status !== "running" || !budgetReached(row.costUsd, row.maxCost)) return row;
   const pausedAt = new Date();
-  await move(tx, row, "pause", { pausedAt, pauseReason: BUDGET_REACHED });
+  await move(tx, row, "pause", { pausedAt, pauseReason: BUDGET_REACHED, pausedBy: null });
   await events.emit(row.id, "execution_paused", {
     pausedAt: pausedAt.toISOString(),
     running: row.runningCount,

@@ -113,8 +113,7 @@ async function control(
     if (!row) throw notFound("Execution", id);
     const outcome = await apply(tx, withActor(events, doer.actor), row);
     if (!outcome.changed) return outcome;
-    const by = ACTOR_COLUMN[action];
-    const after = by && doer.actor ? await executionsRepo.updateExecution(tx, id, { [by]: doer.actor }) : outcome.row;
+    const after = await rememberWho(tx, id, action, doer, outcome.row);
     await recordAudit(tx, doer, {
       action,
       projectId: (await projectOfBatch(tx, row.batchId)) ?? null,
@@ -130,11 +129,20 @@ async function control(
   return { execution: toExecution(result.row), message: result.message, changed: result.changed };
 }
 
-/** Where an execution remembers who last paused or stopped it. */
-const ACTOR_COLUMN: Partial<Record<ControlAction, "pausedBy" | "stoppedBy">> = {
-  "execution.pause": "pausedBy",
-  "execution.stop": "stoppedBy",
-};
+/** The execution remembers who paused it (until it resumes) and who stopped it. */
+async function rememberWho(
+  tx: Tx,
+  id: string,
+  action: ControlAction,
+  doer: Doer,
+  row: executionsRepo.ExecutionRow,
+): Promise<executionsRepo.ExecutionRow> {
+  if (action === "execution.pause") return executionsRepo.updateExecution(tx, id, { pausedBy: doer.actor });
+  if (action === "execution.resume" && row.pausedBy) return executionsRepo.updateExecution(tx, id, { pausedBy: null });
+  if (action === "execution.stop" && doer.actor)
+    return executionsRepo.updateExecution(tx, id, { stoppedBy: doer.actor });
+  return row;
+}
 
 export const pause = (id: string, doer: Doer = NOBODY) => control(id, "execution.pause", doer, machine.pause);
 export const resume = (id: string, change: { maxCost?: number | null } = {}, doer: Doer = NOBODY) =>

@@ -78,6 +78,8 @@ export class RealtimeHub {
   private readonly unsubscribeBus: () => void;
   private readonly unsubscribeHealth: () => void;
   private readonly unsubscribeAccess: () => void;
+  /** Sockets whose subscribe is being judged, with the access keys revoked meanwhile. */
+  private readonly judging = new Map<Connection, Set<string>>();
   /** AUTH=on: every subscribe is judged (auth/realtime-access.ts). */
   private readonly accounts: boolean;
   private readonly health: HealthSource;
@@ -275,13 +277,7 @@ export class RealtimeHub {
         return;
       }
       case "subscribe":
-        if (this.accounts) {
-          if (message.token) connection.credential = { kind: "token", secret: message.token };
-          const verdict = await judgeSubscribe(this.runtime.db, connection.credential, message.executionId);
-          if (!verdict.ok)
-            return connection.send({ type: "error", error: refusalOf(verdict.code, message.executionId) });
-          for (const key of verdict.accessKeys) connection.accessKeys.add(key);
-        }
+        if (this.accounts && !(await this.admitSubscribe(connection, message.executionId, message.token))) return;
         return this.subscribe(connection, message.executionId, message.lastSeq);
     }
   }
@@ -395,11 +391,39 @@ export class RealtimeHub {
   }
 
   /**
+   * With AUTH=on, whether this subscribe may go on (else the client has been told why). A token in the message
+   * becomes the socket's credential for later subscribes once it proves to be a live one. A revocation announced
+   * while the judgement reads the database is heard too: it would otherwise find no key on the socket yet.
+   */
+  private async admitSubscribe(connection: Connection, executionId: string, token: string | undefined) {
+    const credential = token ? ({ kind: "token", secret: token } as const) : connection.credential;
+    const heard = new Set<string>();
+    this.judging.set(connection, heard);
+    let verdict: Awaited<ReturnType<typeof judgeSubscribe>>;
+    try {
+      verdict = await judgeSubscribe(this.runtime.db, credential, executionId);
+    } finally {
+      this.judging.delete(connection);
+    }
+    if (verdict.ok && verdict.accessKeys.some((key) => heard.has(key))) {
+      verdict = { ok: false, code: "unauthenticated" };
+    }
+    if (verdict.ok || verdict.code === "not_found") connection.credential = credential;
+    if (!verdict.ok) {
+      connection.send({ type: "error", error: refusalOf(verdict.code, executionId) });
+      return false;
+    }
+    for (const key of verdict.accessKeys) connection.accessKeys.add(key);
+    return true;
+  }
+
+  /**
    * A session ended, a token was revoked or a member's role changed: the sockets that hold it are told and closed
    * at once. A client that still may watch reconnects and is judged again at its next subscribe.
    */
   private accessChanged(keys: string[]) {
     const revoked = new Set(keys);
+    for (const heard of this.judging.values()) for (const key of keys) heard.add(key);
     for (const connection of [...this.connections]) {
       if (![...connection.accessKeys].some((key) => revoked.has(key))) continue;
       connection.send({
