@@ -132,10 +132,6 @@ export function inviteUrl(baseUrl: string, secret: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/invite/${secret}`;
 }
 
-export function baseUrlOf(env: Env, request: Request): string {
-  return env.PUBLIC_URL ?? new URL(request.url).origin;
-}
-
 /** For the forbidden() of routes that make no sense without accounts. */
 export function refuseWithoutAccounts(env: Env): void {
   if (env.AUTH !== "on")

@@ -5,7 +5,7 @@ import { getRuntime } from "../runtime";
 import { SESSION_COOKIE } from "./caller";
 import { verifyNothing, verifyPassword } from "./passwords";
 import { newSecret } from "./secrets";
-import { clearAccountFailures, countFailure, refuseIfThrottled, type ThrottleLimits } from "./throttle";
+import { forgiveAttempt, type ThrottleLimits, takeAttempt } from "./throttle";
 
 /** Where a sign-in comes from, kept with the session (the account page lists them). */
 export interface ClientInfo {
@@ -23,14 +23,11 @@ export async function signInWithPassword(
 ): Promise<{ user: accounts.UserRow; cookie: string }> {
   const { db, env } = getRuntime();
   const limits = throttleLimits(env);
-  await refuseIfThrottled(db, limits, email, client.address);
+  await takeAttempt(db, limits, email, client.address);
   const user = await accounts.findUserByEmail(db, email);
   const ok = user?.passwordHash ? await verifyPassword(user.passwordHash, password) : await verifyNothing(password);
-  if (!user || !ok) {
-    await countFailure(db, limits, email, client.address);
-    throw new AppError("unauthenticated", 401, WRONG);
-  }
-  await clearAccountFailures(db, email);
+  if (!user || !ok) throw new AppError("unauthenticated", 401, WRONG);
+  await forgiveAttempt(db, email, client.address);
   return { user, cookie: await startSession(user.id, client) };
 }
 
@@ -39,6 +36,8 @@ export async function startSession(userId: string, client: ClientInfo): Promise<
   const { db, env } = getRuntime();
   const secret = newSecret();
   const expiresAt = new Date(Date.now() + env.SESSION_DAYS * 24 * 3600_000);
+  // Sessions past their expiry refuse themselves already; this only keeps the table small.
+  await accounts.deleteExpiredSessions(db);
   await accounts.insertSession(db, {
     secretHash: secret.hash,
     userId,

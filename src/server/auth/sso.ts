@@ -1,5 +1,6 @@
 import type { Env } from "../env";
 import { AppError } from "../errors";
+import { publicOrigin } from "../http/origin";
 import * as accounts from "../repos/accounts";
 import { getRuntime } from "../runtime";
 import { beginOidcSignIn, finishOidcSignIn, type OidcIdentity, type OidcSettings } from "./oidc";
@@ -15,7 +16,7 @@ export function oidcSettings(env: Env, request: Request): OidcSettings {
       404,
       "Single sign-on is not configured (OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET)",
     );
-  const base = (env.PUBLIC_URL ?? new URL(request.url).origin).replace(/\/+$/, "");
+  const base = publicOrigin(env, request);
   return {
     issuer: env.OIDC_ISSUER,
     clientId: env.OIDC_CLIENT_ID,

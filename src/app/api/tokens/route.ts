@@ -1,7 +1,9 @@
 import { createTokenSchema } from "@/lib/contract/auth";
 import { guarded } from "@/server/auth/guard";
+import { refuseWithoutAccounts } from "@/server/auth/members";
 import { createToken, listTokens } from "@/server/auth/tokens";
 import { readJson } from "@/server/http/respond";
+import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";
 
@@ -12,6 +14,7 @@ export const GET = guarded({ signedIn: true, session: true }, async (_request, _
 
 /** A new token; `secret` is in this answer only. */
 export const POST = guarded({ signedIn: true, session: true }, async (request, _context, access) => {
+  refuseWithoutAccounts(getRuntime().env);
   const body = await readJson(request, createTokenSchema);
   if (access.caller.kind !== "session") throw new Error("unreachable: the rule admits sessions only");
   const created = await createToken(access.caller, body, access);

@@ -1,6 +1,7 @@
 import { addMemberSchema } from "@/lib/contract/auth";
 import { guarded } from "@/server/auth/guard";
-import { addMember, baseUrlOf, listMembers, refuseWithoutAccounts } from "@/server/auth/members";
+import { addMember, listMembers, refuseWithoutAccounts } from "@/server/auth/members";
+import { publicOrigin } from "@/server/http/origin";
 import type { IdParams } from "@/server/http/params";
 import { readJson } from "@/server/http/respond";
 import { getRuntime } from "@/server/runtime";
@@ -17,7 +18,7 @@ export const POST = guarded({ on: "project", need: "admin" }, async (request, _c
   const { env } = getRuntime();
   refuseWithoutAccounts(env);
   const { email, role } = await readJson(request, addMemberSchema);
-  const result = await addMember(access.projectId, email, role, access, baseUrlOf(env, request));
+  const result = await addMember(access.projectId, email, role, access, publicOrigin(env, request));
   return Response.json(result.added ? { member: result.added } : { invite: result.invite }, {
     status: 201,
     headers: { "cache-control": "no-store" },
