@@ -1,8 +1,10 @@
 import type { Actor, AuditAction, AuditEntry } from "@/lib/contract/auth";
 import type { DbOrTx } from "../db/client";
+import { authOn } from "../env";
 import { csvLine } from "../http/csv-out";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { type AuditFilter, type AuditRow, insertAudit, listAudit } from "../repos/audit";
+import { getRuntime } from "../runtime";
 
 /**
  * The audit trail (README "Teams"): who did what, from where, with the values before and after. Each entry is
@@ -20,6 +22,8 @@ export const NOBODY: Doer = Object.freeze({ actor: null, address: null });
 
 /** In local mode there is one person, who signs in as nobody: the trail calls them the local user. */
 const LOCAL_ACTOR = { type: "local", id: null, name: "Local user" } as const;
+/** With accounts, work nobody signed in asked for (the demo seed) is fleetdeck's own. */
+const SYSTEM_ACTOR = { type: "system", id: "fleetdeck", name: "fleetdeck" } as const;
 
 export interface AuditRecord {
   action: AuditAction;
@@ -32,7 +36,7 @@ export interface AuditRecord {
 }
 
 export async function recordAudit(db: DbOrTx, doer: Doer, record: AuditRecord): Promise<void> {
-  const actor = doer.actor ?? LOCAL_ACTOR;
+  const actor = doer.actor ?? (authOn(getRuntime().env) ? SYSTEM_ACTOR : LOCAL_ACTOR);
   await insertAudit(db, {
     projectId: record.projectId,
     executionId: record.executionId ?? null,

@@ -60,7 +60,7 @@ export function AgentGrid({
       {shown.length === 0 ? (
         status === "paused" ? (
           <EmptyState icon={PauseCircle} title="Paused">
-            No new job starts until you resume.{queued > 0 ? ` ${queued} queued.` : ""}
+            No new job starts until it is resumed.{queued > 0 ? ` ${queued} queued.` : ""}
           </EmptyState>
         ) : status === "stopping" ? (
           <EmptyState icon={Loader2} title="Stopping">
