@@ -67,7 +67,7 @@ describe("steering an execution from the live view", () => {
     await pause.click({ force: true, noWaitAfter: true, timeout: 2000 }).catch(() => {});
     await waitForStatus(page, "paused");
     expect(pauseRequests).toBe(1);
-    await page.getByRole("status").filter({ hasText: "no new job starts until it is resumed" }).first().waitFor();
+    await page.getByRole("status").filter({ hasText: "no new job starts until you resume" }).first().waitFor();
 
     // The running jobs finish; no new one starts while paused.
     await page.waitForFunction(() => document.querySelector('[data-testid="stat-running"]')?.textContent === "0");

@@ -7,6 +7,7 @@ import * as logoutRoute from "@/app/api/auth/logout/route";
 import * as logoutEverywhereRoute from "@/app/api/auth/logout-everywhere/route";
 import * as meRoute from "@/app/api/auth/me/route";
 import * as executionsRoute from "@/app/api/batches/[id]/executions/route";
+import * as activityRoute from "@/app/api/executions/[id]/activity/route";
 import * as adjustRoute from "@/app/api/executions/[id]/adjust-concurrency/route";
 import * as exportRoute from "@/app/api/executions/[id]/export/route";
 import * as pauseRoute from "@/app/api/executions/[id]/pause/route";
@@ -539,6 +540,29 @@ describe.each(DATABASES)("accounts on %s (AUTH=on)", (kind) => {
       const after = await call(executionRoute.GET, { params: { id: running }, headers: olga.as });
       expect(after.body.execution).toMatchObject({ status: "running", pausedBy: null });
       await control(stopRoute, running, olga.as)();
+    });
+
+    it("shows an execution's Activity to its viewers, but the addresses people acted from only to admins", async () => {
+      const vera = await join("Vera", [[projectB, "viewer"]]);
+      const { executionId } = await startRun(projectB, olgaHere());
+      await control(pauseRoute, executionId, olgaHere())();
+      const activity = (headers: Headers, format?: string) =>
+        call(activityRoute.GET, {
+          params: { id: executionId },
+          path: `/api/executions/${executionId}/activity${format ? `?format=${format}` : ""}`,
+          headers,
+        });
+      const seen = await activity(vera.as);
+      expect(seen.status).toBe(200);
+      expect(seen.body.entries.map((e: { action: string }) => e.action)).toEqual([
+        "execution.pause",
+        "execution.start",
+      ]);
+      expect(seen.body.entries.map((e: { address: string | null }) => e.address)).toEqual([null, null]);
+      expect((await activity(vera.as, "csv")).body).not.toContain(OLGA_AT);
+      const admin = await activity(sam.as);
+      expect(admin.body.entries.map((e: { address: string | null }) => e.address)).toEqual([OLGA_AT, OLGA_AT]);
+      await control(stopRoute, executionId, olga.as)();
     });
 
     it("is append-only: UPDATE, DELETE and TRUNCATE on audit_log fail", async () => {

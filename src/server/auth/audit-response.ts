@@ -9,12 +9,17 @@ export async function auditResponse(
   request: Request,
   scope: Pick<AuditFilter, "projectId" | "executionId">,
   fileName: string,
+  options: { addresses: boolean },
 ) {
   const query = parseWith(auditQuerySchema, queryParams(request));
   const filter = { executionId: query.executionId, ...scope, action: query.action, actorId: query.actor };
   const { db } = getRuntime();
-  if (query.format === "json") return Response.json(await auditTrail(db, filter, query.limit, query.cursor));
-  const lines = auditCsv(db, filter);
+  if (query.format === "json") {
+    const page = await auditTrail(db, filter, query.limit, query.cursor);
+    if (!options.addresses) for (const entry of page.entries) entry.address = null;
+    return Response.json(page);
+  }
+  const lines = auditCsv(db, filter, options);
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       const next = await lines.next();

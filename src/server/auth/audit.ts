@@ -107,7 +107,11 @@ const CSV_HEADER = [
 ];
 
 /** The whole filtered trail as CSV, read a page at a time. */
-export async function* auditCsv(db: DbOrTx, filter: Omit<AuditFilter, "beforeId">): AsyncGenerator<string> {
+export async function* auditCsv(
+  db: DbOrTx,
+  filter: Omit<AuditFilter, "beforeId">,
+  options: { addresses: boolean },
+): AsyncGenerator<string> {
   yield csvLine(CSV_HEADER);
   let beforeId: number | undefined;
   for (;;) {
@@ -119,7 +123,7 @@ export async function* auditCsv(db: DbOrTx, filter: Omit<AuditFilter, "beforeId"
         r.actorType,
         r.actorId,
         r.actorName,
-        r.address,
+        options.addresses ? r.address : null,
         r.targetType,
         r.targetId,
         r.executionId,

@@ -146,7 +146,8 @@ export class PostgresBus implements EventBus {
   }
   async close() {
     await this.tail;
-    await Promise.allSettled(this.unlisteners.map((u) => u()));
+    // One after another: they share the LISTEN connection, which takes one query at a time.
+    for (const unlisten of this.unlisteners) await unlisten().catch(() => {});
     this.unlisteners = [];
   }
 }

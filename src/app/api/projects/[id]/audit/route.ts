@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 
 /** The project's audit trail, newest first: `?action=&actor=&executionId=&limit=&cursor=`, `?format=csv` for a file. */
 export const GET = guarded({ on: "project", need: "admin" }, async (request, _context: IdParams, access) =>
-  auditResponse(request, { projectId: access.projectId }, `audit-${access.projectId}.csv`),
+  auditResponse(request, { projectId: access.projectId }, `audit-${access.projectId}.csv`, { addresses: true }),
 );
