@@ -1,4 +1,6 @@
 // The pure helpers behind the goal-driven agent's UI: the batch form's settings, the live view's spend, the money.
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { looksLikeUrl } from "@/features/batches/lib/csv-preview";
 import { describeBasis } from "@/features/batches/lib/estimate";
@@ -9,6 +11,7 @@ import {
   hasProblems,
   parseOutputFields,
 } from "@/features/batches/lib/goal-agent-form";
+import { BudgetPauseBanner } from "@/features/executions/components/budget-pause-banner";
 import { budgetPauseTitle, parseUsd, showsSpend, spendSummary, suggestedCap } from "@/features/executions/lib/spend";
 import { agentConfigSchema } from "@/lib/contract/agent";
 import { formatSpend, formatTokens } from "@/lib/format";
@@ -171,5 +174,18 @@ describe("money and tokens", () => {
     expect(formatTokens(450_000)).toBe("450k");
     expect(formatTokens(999_999)).toBe("1M");
     expect(formatTokens(1_250_000)).toBe("1.3M");
+  });
+});
+
+describe("the budget pause banner", () => {
+  const render = (props: { resumable: boolean; canSteer?: boolean }) =>
+    renderToStaticMarkup(createElement(BudgetPauseBanner, { capUsd: 1, spentUsd: 1.02, ...props }));
+
+  it("tells whoever can resume where to, and a viewer who can", () => {
+    expect(render({ resumable: true })).toContain("Resume to raise the cap or lift it.");
+    expect(render({ resumable: false })).toContain("Open the live view and resume there");
+    const viewer = render({ resumable: true, canSteer: false });
+    expect(viewer).toContain("An operator of this project can resume it");
+    expect(viewer).not.toContain("Resume to raise");
   });
 });

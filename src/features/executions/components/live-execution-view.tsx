@@ -185,7 +185,12 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
         />
       )}
       {execution.status === "paused" && execution.pauseReason === BUDGET_REACHED && spend && (
-        <BudgetPauseBanner capUsd={execution.maxCost} spentUsd={spend.spentUsd} resumable />
+        <BudgetPauseBanner
+          capUsd={execution.maxCost}
+          spentUsd={spend.spentUsd}
+          resumable
+          canSteer={steerRefusal(names.role) === null}
+        />
       )}
       {execution.status === "paused" && execution.pauseReason !== BUDGET_REACHED && (
         <Alert tone="warning" title="Paused">

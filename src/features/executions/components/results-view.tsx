@@ -1,4 +1,6 @@
-"use client";
+import { steerRefusal } from "@/lib/client/permissions";
+
+("use client");
 
 import { History, Radio } from "lucide-react";
 import { useCallback } from "react";
@@ -111,7 +113,12 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
           />
           {accessEnded && <AccessEnded />}
           {execution.status === "paused" && execution.pauseReason === BUDGET_REACHED && spend && (
-            <BudgetPauseBanner capUsd={execution.maxCost} spentUsd={spend.spentUsd} resumable={false} />
+            <BudgetPauseBanner
+              capUsd={execution.maxCost}
+              spentUsd={spend.spentUsd}
+              resumable={false}
+              canSteer={steerRefusal(names.role) === null}
+            />
           )}
           {execution.stopReason && (
             <Alert tone="warning" title="Stopped">
