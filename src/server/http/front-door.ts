@@ -97,9 +97,9 @@ export function isPublicPath(pathname: string): boolean {
   return PUBLIC_PATHS.has(pathname) || pathname === "/demo" || PUBLIC_PREFIXES.some((p) => pathname.startsWith(p));
 }
 
-/** No valid credential: the API says 401; a page sends the person to sign in and back. */
+/** No valid credential: the API (and /metrics, for scrapers) says 401; a page sends the person to sign in and back. */
 function turnAway(req: IncomingMessage, res: ServerResponse, pathname: string): true {
-  if (pathname.startsWith("/api/")) {
+  if (pathname.startsWith("/api/") || pathname === "/metrics") {
     return answerRefusal(req, res, {
       status: 401,
       code: "unauthenticated",

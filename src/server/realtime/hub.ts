@@ -6,8 +6,9 @@ import { credentialOf } from "../auth/caller";
 import { judgeSubscribe } from "../auth/realtime-access";
 import type { Database, DatabaseHealth } from "../db/client";
 import { authOn } from "../env";
-import type { EventMarker } from "../events/bus";
+import { type EventMarker, isMarker } from "../events/bus";
 import { log } from "../log";
+import { metrics } from "../metrics";
 import { eventsAfter } from "../repos/events";
 import { findExecutionHead, findExecutionHeads, findRunningJobStates } from "../repos/realtime";
 import type { Runtime } from "../runtime";
@@ -111,9 +112,11 @@ export class RealtimeHub {
       stallMs: options.replayStallMs,
     };
     // One bus subscription per process, whatever the number of sockets.
-    this.unsubscribeBus = runtime.bus.onEvent((event: ExecutionEvent | EventMarker) =>
-      this.channels.get(event.executionId)?.ingest(event),
-    );
+    this.unsubscribeBus = runtime.bus.onEvent((event: ExecutionEvent | EventMarker) => {
+      // A marker (an event too big for NOTIFY) carries no timestamp; its lag is not measured.
+      if (!isMarker(event)) observeEventLag(event.timestamp);
+      this.channels.get(event.executionId)?.ingest(event);
+    });
     this.health = options.health ?? runtime.database;
     this.unsubscribeHealth = this.health.onHealthChange((health) => this.healthChanged(health));
     this.accounts = authOn(runtime.env);
@@ -482,4 +485,10 @@ function refusalOf(code: "unauthenticated" | "not_found", executionId: string): 
       }
     : // The same answer as for an execution that does not exist: an id the caller may not see is unknown to them.
       { code, message: `Execution ${executionId} does not exist` };
+}
+
+/** How long an event took from being written to reaching this hub (clocks of two processes may differ a little). */
+function observeEventLag(timestamp: string) {
+  const lagMs = Date.now() - Date.parse(timestamp);
+  if (Number.isFinite(lagMs)) metrics().eventLagSeconds.observe(Math.max(0, lagMs) / 1000);
 }

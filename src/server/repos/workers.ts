@@ -85,3 +85,12 @@ export async function listWorkers(db: DbOrTx): Promise<WorkerRow[]> {
     .from(workers)
     .orderBy(sql`${workers.status} in ('alive', 'stopping') desc`, sql`${workers.startedAt} desc`);
 }
+
+/** How many workers claim jobs and beat on time (alive, with a beat within `deadAfterMs`). */
+export async function countLive(db: DbOrTx, deadAfterMs: number): Promise<number> {
+  const [row] = await db
+    .select({ live: sql<number>`count(*)::int` })
+    .from(workers)
+    .where(and(eq(workers.status, "alive"), sql`${workers.lastBeatAt} >= ${since(deadAfterMs)}`));
+  return row?.live ?? 0;
+}

@@ -5,6 +5,7 @@ import { type Agent, AgentError, isAgentError } from "../agents/types";
 import type { Claimant, Outcome } from "../jobs/machine";
 import { type ClaimedJob, claimJobs, finishJob, recoverExpiredLeases, releaseJob } from "../jobs/service";
 import { log } from "../log";
+import { metrics, timed } from "../metrics";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import type { Runtime, Service } from "../runtime";
@@ -156,7 +157,9 @@ export class Scheduler implements Service {
           this.booked += free;
           let claimed: Awaited<ReturnType<typeof claimJobs>>;
           try {
-            claimed = await claimJobs(this.runtime, executionId, this.claimant(free));
+            claimed = await timed(metrics().jobClaimSeconds, () =>
+              claimJobs(this.runtime, executionId, this.claimant(free)),
+            );
           } finally {
             this.booked -= free;
           }
@@ -252,13 +255,15 @@ export class Scheduler implements Service {
       this.booked += extra;
       let finished: Awaited<ReturnType<typeof finishJob>>;
       try {
-        finished = await finishJob(
-          this.runtime,
-          job,
-          outcome,
-          { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) },
-          steps,
-          this.claimant(this.stopping ? 0 : extra + 1),
+        finished = await timed(metrics().jobFinishSeconds, () =>
+          finishJob(
+            this.runtime,
+            job,
+            outcome,
+            { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) },
+            steps,
+            this.claimant(this.stopping ? 0 : extra + 1),
+          ),
         );
       } finally {
         this.booked -= extra;
