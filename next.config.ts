@@ -2,7 +2,17 @@ import type { NextConfig } from "next";
 
 const config: NextConfig = {
   // Server-only packages with native pieces or dynamic requires stay outside the bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pg", "playwright-core", "pino", "ws", "cheerio", "fs-ext"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pg",
+    "playwright-core",
+    "pino",
+    "pino-pretty",
+    "prom-client",
+    "ws",
+    "cheerio",
+    "fs-ext",
+  ],
   poweredByHeader: false,
   devIndicators: false,
 };

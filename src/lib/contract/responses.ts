@@ -86,7 +86,11 @@ export interface JobResponse {
 /** GET /api/health while the app can serve requests (503 in the error shape while its database is unreachable). */
 export interface HealthResponse {
   ok: true;
+  /** package.json's version of the server that answers. */
+  version: string;
   database: { kind: "pglite" | "postgres"; ok: true };
+  /** Workers that claim jobs and beat within WORKER_DEAD_AFTER_MS; null when they could not be counted. */
+  workers: { live: number | null };
 }
 
 /** Whether an engine can run on this server, and if not, what to set. */
