@@ -1,6 +1,4 @@
-import { steerRefusal } from "@/lib/client/permissions";
-
-("use client");
+"use client";
 
 import { History, Radio } from "lucide-react";
 import { useCallback } from "react";
@@ -20,6 +18,7 @@ import {
   projectPath,
   projectsPath,
 } from "@/lib/client/paths";
+import { steerRefusal } from "@/lib/client/permissions";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import { formatDurationCompact, formatPreciseDateTime, formatSpend, shortId } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
