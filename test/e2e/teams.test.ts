@@ -66,6 +66,8 @@ async function invite(admin: Page, projectId: string, email: string, role: "view
   await admin.getByLabel("Role", { exact: true }).selectOption(role);
   await admin.getByRole("button", { name: "Add member" }).click();
   const link = await admin.getByLabel("Invite link").inputValue();
+  // The link names the address the admin reached fleetdeck at (not Next's guess of a host and port).
+  expect(link.startsWith(`${base}/invite/`), link).toBe(true);
   await admin.getByRole("button", { name: "Done" }).click();
   return link;
 }

@@ -26,6 +26,7 @@ import type { ProjectRole } from "@/lib/contract/auth";
 import { firstAdminLink } from "@/server/auth/bootstrap";
 import { CONTEXT_HEADER, holdContext } from "@/server/auth/request-context";
 import { apiTokens, auditLog, invites, sessions, users } from "@/server/db/schema";
+import { createProject as createProjectAsNobody } from "@/server/projects/projects";
 import { call } from "../helpers/http";
 import { DATABASES, startTestRuntime, type TestRuntime } from "../helpers/runtime";
 
@@ -422,6 +423,9 @@ describe.each(DATABASES)("accounts on %s (AUTH=on)", (kind) => {
         before: { status: "paused" },
         after: { status: "running" },
       });
+      // Who paused it is remembered only while it stays paused.
+      const resumed = await call(executionRoute.GET, { params: { id: executionId }, headers: olga.as });
+      expect(resumed.body.execution).toMatchObject({ status: "running", pausedBy: null, startedBy: user(olga) });
       // Through her token: the trail names the token, on her behalf.
       const byToken = { ...bearer(secret), ...from(OLGA_AT) };
       const tokenActor = { type: "token", id: token.id, name: 'Olga (token "olga script")' };
@@ -563,6 +567,12 @@ describe.each(DATABASES)("accounts on %s (AUTH=on)", (kind) => {
       const admin = await activity(sam.as);
       expect(admin.body.entries.map((e: { address: string | null }) => e.address)).toEqual([OLGA_AT, OLGA_AT]);
       await control(stopRoute, executionId, olga.as)();
+    });
+
+    it("records what no person asked for (the demo seed) as fleetdeck's own, not the local user's", async () => {
+      const entries = await entriesWrittenBy(() => createProjectAsNobody("Seeded"));
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({ action: "project.create", actorType: "system", actorName: "fleetdeck" });
     });
 
     it("is append-only: UPDATE, DELETE and TRUNCATE on audit_log fail", async () => {

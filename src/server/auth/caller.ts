@@ -17,6 +17,9 @@ export const LOCAL_CALLER: Caller = Object.freeze({ kind: "local" });
 
 export const SESSION_COOKIE = "fleetdeck_session";
 
+/** What a caller without a credential is told over HTTP (the front door and the route guard). */
+export const SIGN_IN_PLEASE = 'Sign in, or send an API token as Authorization: Bearer <token> (README "Teams")';
+
 /** The credential a request carries: a bearer token wins over a cookie (a script never means the browser's). */
 export interface Credential {
   kind: "session" | "token";

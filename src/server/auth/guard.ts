@@ -1,11 +1,11 @@
 import type { Actor, ProjectRole } from "@/lib/contract/auth";
 import { roleAtLeast } from "@/lib/contract/auth";
-import { authOn } from "../env";
+import { authOn, type Env } from "../env";
 import { AppError, notFound } from "../errors";
 import { route } from "../http/respond";
 import { getRuntime } from "../runtime";
 import { projectOf, type ResourceKind, roleOn } from "./access";
-import { actorOf, type Caller, callerOf, credentialOf, LOCAL_CALLER } from "./caller";
+import { actorOf, type Caller, callerOf, credentialOf, LOCAL_CALLER, SIGN_IN_PLEASE } from "./caller";
 import { contextOf } from "./request-context";
 
 /**
@@ -86,12 +86,14 @@ const RESOURCE_NAMES: Record<ResourceKind, string> = {
   job: "Job",
 };
 
+/** For the routes that mean nothing without accounts (sign-in, members, tokens): 409 in local mode. */
+export function refuseWithoutAccounts(env: Env): void {
+  if (!authOn(env))
+    throw new AppError("invalid_state", 409, "Accounts are off (local mode): start fleetdeck with AUTH=on to use them");
+}
+
 export function unauthenticated(): AppError {
-  return new AppError(
-    "unauthenticated",
-    401,
-    'Sign in, or send an API token as Authorization: Bearer <token> (README "Teams")',
-  );
+  return new AppError("unauthenticated", 401, SIGN_IN_PLEASE);
 }
 
 function forbiddenFor(role: ProjectRole, need: ProjectRole): AppError {

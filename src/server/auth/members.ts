@@ -1,6 +1,5 @@
 import type { Member, PendingInvite, ProjectRole } from "@/lib/contract/auth";
-import type { Env } from "../env";
-import { AppError, invalidState, notFound } from "../errors";
+import { invalidState, notFound } from "../errors";
 import * as accounts from "../repos/accounts";
 import { getRuntime } from "../runtime";
 import { type Doer, recordAudit } from "./audit";
@@ -130,10 +129,4 @@ async function refuseLastAdmin(tx: Parameters<typeof accounts.countAdmins>[0], p
 /** The link to send; `baseUrl` is PUBLIC_URL when set, else the address the admin reached fleetdeck at. */
 export function inviteUrl(baseUrl: string, secret: string): string {
   return `${baseUrl.replace(/\/+$/, "")}/invite/${secret}`;
-}
-
-/** For the forbidden() of routes that make no sense without accounts. */
-export function refuseWithoutAccounts(env: Env): void {
-  if (env.AUTH !== "on")
-    throw new AppError("invalid_state", 409, "Accounts are off (local mode): start fleetdeck with AUTH=on to use them");
 }

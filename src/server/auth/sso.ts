@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 import { publicOrigin } from "../http/origin";
 import * as accounts from "../repos/accounts";
 import { getRuntime } from "../runtime";
-import { beginOidcSignIn, finishOidcSignIn, type OidcIdentity, type OidcSettings } from "./oidc";
+import { finishOidcSignIn, type OidcIdentity, type OidcSettings } from "./oidc";
 import { type ClientInfo, startSession } from "./sessions";
 
 /** The short-lived cookie that carries one sign-in attempt from /start to /callback (sealed: see oidc.ts). */
@@ -24,8 +24,6 @@ export function oidcSettings(env: Env, request: Request): OidcSettings {
     redirectUri: `${base}/api/auth/oidc/callback`,
   };
 }
-
-export { beginOidcSignIn };
 
 /**
  * Signs in the person the identity provider vouched for: the account linked to their subject, else the account

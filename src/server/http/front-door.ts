@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
-import { type Caller, type Credential, credentialOf, LOCAL_CALLER } from "../auth/caller";
+import { type Caller, type Credential, credentialOf, LOCAL_CALLER, SIGN_IN_PLEASE } from "../auth/caller";
 import { CONTEXT_HEADER, holdContext } from "../auth/request-context";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { authOn, type Env, isLoopbackBind } from "../env";
@@ -103,7 +103,7 @@ function turnAway(req: IncomingMessage, res: ServerResponse, pathname: string): 
     return answerRefusal(req, res, {
       status: 401,
       code: "unauthenticated",
-      message: 'Sign in, or send an API token as Authorization: Bearer <token> (README "Teams")',
+      message: SIGN_IN_PLEASE,
     });
   }
   const next = req.url && req.url !== "/" ? `?next=${encodeURIComponent(req.url)}` : "";

@@ -1,6 +1,5 @@
 import { createTokenSchema } from "@/lib/contract/auth";
-import { guarded } from "@/server/auth/guard";
-import { refuseWithoutAccounts } from "@/server/auth/members";
+import { guarded, refuseWithoutAccounts } from "@/server/auth/guard";
 import { createToken, listTokens } from "@/server/auth/tokens";
 import { readJson } from "@/server/http/respond";
 import { getRuntime } from "@/server/runtime";

@@ -1,7 +1,6 @@
 import { loginSchema } from "@/lib/contract/auth";
 import { clientInfo } from "@/server/auth/client-info";
-import { guarded } from "@/server/auth/guard";
-import { refuseWithoutAccounts } from "@/server/auth/members";
+import { guarded, refuseWithoutAccounts } from "@/server/auth/guard";
 import { toUser } from "@/server/auth/serialize";
 import { signInWithPassword } from "@/server/auth/sessions";
 import { readJson } from "@/server/http/respond";

@@ -1,5 +1,4 @@
-import { guarded } from "@/server/auth/guard";
-import { refuseWithoutAccounts } from "@/server/auth/members";
+import { guarded, refuseWithoutAccounts } from "@/server/auth/guard";
 import { revokeToken } from "@/server/auth/tokens";
 import { type IdParams, idOf } from "@/server/http/params";
 import { getRuntime } from "@/server/runtime";

@@ -1,6 +1,6 @@
 import { guarded } from "@/server/auth/guard";
-import { OIDC_FLOW_MAX_AGE_SECONDS } from "@/server/auth/oidc";
-import { beginOidcSignIn, OIDC_FLOW_COOKIE, oidcSettings } from "@/server/auth/sso";
+import { beginOidcSignIn, OIDC_FLOW_MAX_AGE_SECONDS } from "@/server/auth/oidc";
+import { OIDC_FLOW_COOKIE, oidcSettings } from "@/server/auth/sso";
 import { getRuntime } from "@/server/runtime";
 
 export const dynamic = "force-dynamic";

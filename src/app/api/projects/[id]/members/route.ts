@@ -1,6 +1,6 @@
 import { addMemberSchema } from "@/lib/contract/auth";
-import { guarded } from "@/server/auth/guard";
-import { addMember, listMembers, refuseWithoutAccounts } from "@/server/auth/members";
+import { guarded, refuseWithoutAccounts } from "@/server/auth/guard";
+import { addMember, listMembers } from "@/server/auth/members";
 import { publicOrigin } from "@/server/http/origin";
 import type { IdParams } from "@/server/http/params";
 import { readJson } from "@/server/http/respond";
