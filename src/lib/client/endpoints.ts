@@ -40,11 +40,14 @@ import type {
   ProjectListResponse,
   ProjectResponse,
 } from "@/lib/contract/responses";
-import { api } from "./api";
+import type { WorkerListResponse } from "@/lib/contract/workers";
+import { type ApiOptions, createApi, sendToSignInOn401 } from "./api";
 
 /**
  * The public HTTP API (CONTRACT.md), one typed function per route: the only place that spells an `/api/...` path.
  * Each answers the route's whole body as src/lib/contract/responses.ts types it, and throws ApiError otherwise.
+ * `createClient` makes one for any server and token (the CLI, scripts, tests); the named exports below are the
+ * browser's own, same origin with its session cookie.
  */
 
 export type CreateProjectRequest = z.input<typeof createProjectSchema>;
@@ -59,7 +62,9 @@ export type AgentConfigRequest = z.input<typeof agentConfigSchema>;
 
 /** The CSV as a file, the contract's multipart form of POST /api/projects/:id/batches (how the browser uploads). */
 export interface CreateBatchUpload {
-  file: File;
+  /** A File, or a Blob with `fileName` (Node's `fs.openAsBlob` reads a large file from disk as it is sent). */
+  file: Blob;
+  fileName?: string;
   name?: string;
   urlColumn?: string | null;
   goalColumn?: string | null;
@@ -67,8 +72,10 @@ export interface CreateBatchUpload {
   agent?: AgentConfigRequest;
 }
 
-/** The CSV as text, the contract's JSON form of POST /api/projects/:id/batches (for scripts; 4 MiB at most). */
-/** The JSON form of batch creation; the route takes any `agent` and validates it as an agent config. */
+/**
+ * The CSV as text, the contract's JSON form of POST /api/projects/:id/batches (for scripts; 4 MiB at most). The
+ * route takes any `agent` and validates it as an agent config.
+ */
 export type CreateBatchJson = Omit<z.input<typeof createBatchJsonSchema>, "agent"> & { agent?: AgentConfigRequest };
 
 export interface PageQuery {
@@ -80,99 +87,6 @@ export interface JobListQuery extends PageQuery {
   /** Only jobs in these states; all of them when absent. */
   statuses?: readonly JobStatus[];
 }
-
-const e = encodeURIComponent;
-
-/** `path?a=1&b=2` with the given values in order; absent ones (undefined, null, "") are left out. */
-function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
-  const query = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== "") query.set(key, String(value));
-  }
-  const text = query.toString();
-  return text ? `${path}?${text}` : path;
-}
-
-const post = { method: "POST" } as const;
-
-// Projects
-
-export const listProjects = () => api<ProjectListResponse>("/api/projects");
-export const getProject = (projectId: string) => api<ProjectResponse>(`/api/projects/${e(projectId)}`);
-export const createProject = (body: CreateProjectRequest) =>
-  api<ProjectResponse>("/api/projects", { ...post, json: body });
-
-// Batches
-
-export const listBatches = (projectId: string) => api<BatchListResponse>(`/api/projects/${e(projectId)}/batches`);
-
-export function createBatch(projectId: string, upload: CreateBatchUpload): Promise<CreateBatchResult> {
-  const form = new FormData();
-  form.set("file", upload.file, upload.file.name);
-  if (upload.name?.trim()) form.set("name", upload.name.trim());
-  if (upload.urlColumn) form.set("urlColumn", upload.urlColumn);
-  if (upload.goalColumn) form.set("goalColumn", upload.goalColumn);
-  if (upload.idColumn) form.set("idColumn", upload.idColumn);
-  if (upload.agent) form.set("agent", JSON.stringify(upload.agent));
-  return api<CreateBatchResult>(`/api/projects/${e(projectId)}/batches`, { ...post, body: form });
-}
-
-export const createBatchFromText = (projectId: string, body: CreateBatchJson) =>
-  api<CreateBatchResult>(`/api/projects/${e(projectId)}/batches`, { ...post, json: body });
-
-export const getBatch = (batchId: string) => api<BatchResponse>(`/api/batches/${e(batchId)}`);
-
-export const listInputs = (batchId: string, { limit, cursor }: PageQuery = {}) =>
-  api<InputPage>(withQuery(`/api/batches/${e(batchId)}/inputs`, { limit, cursor }));
-
-export const getEstimate = (batchId: string, { mode, concurrency, sampleSize }: EstimateQuery = {}) =>
-  api<EstimateResponse>(withQuery(`/api/batches/${e(batchId)}/estimate`, { mode, concurrency, sampleSize }));
-
-// Executions
-
-export const listExecutions = (batchId: string) => api<ExecutionListResponse>(`/api/batches/${e(batchId)}/executions`);
-export const startExecution = (batchId: string, body: StartExecutionRequest) =>
-  api<ExecutionResponse>(`/api/batches/${e(batchId)}/executions`, { ...post, json: body });
-export const getExecution = (executionId: string) => api<ExecutionResponse>(`/api/executions/${e(executionId)}`);
-
-export const listJobs = (executionId: string, { statuses, limit, cursor }: JobListQuery = {}) =>
-  api<JobPage>(withQuery(`/api/executions/${e(executionId)}/jobs`, { status: statuses?.join(","), limit, cursor }));
-
-export const getLiveStats = (executionId: string) =>
-  api<LiveStatsResponse>(`/api/executions/${e(executionId)}/live-stats`);
-
-/** A plain link, not a fetch: the server answers with an attachment the browser downloads. */
-export const exportUrl = (executionId: string, format: ExportFormat) =>
-  `/api/executions/${e(executionId)}/export?format=${format}`;
-
-// Controls
-
-export const pauseExecution = (executionId: string) =>
-  api<ControlResponse>(`/api/executions/${e(executionId)}/pause`, post);
-/** Without a body: resume as it was. With `{ maxCost }`: raise the spend cap (a number) or lift it (null) too. */
-export const resumeExecution = (executionId: string, body?: ResumeRequest) =>
-  api<ControlResponse>(`/api/executions/${e(executionId)}/resume`, body ? { ...post, json: body } : post);
-export const stopExecution = (executionId: string, body: StopRequest = {}) =>
-  api<ControlResponse>(`/api/executions/${e(executionId)}/stop`, { ...post, json: body });
-export const adjustConcurrency = (executionId: string, concurrency: number) =>
-  api<ControlResponse>(`/api/executions/${e(executionId)}/adjust-concurrency`, { ...post, json: { concurrency } });
-
-// Jobs
-
-export const getJob = (jobId: string) => api<JobResponse>(`/api/jobs/${e(jobId)}`);
-
-/**
- * The job's latest screenshot as an <img> source. `version` (when it was taken, or anything that changes with it)
- * makes a new screenshot a new address, so the browser never shows a stale one.
- */
-export const screenshotUrl = (jobId: string, version: string) => `/api/jobs/${e(jobId)}/screenshot?t=${e(version)}`;
-
-// Health
-
-export const getHealth = () => api<HealthResponse>("/api/health");
-
-/** What this server can do: its maximum concurrency, which engines can run, the agent's default model. */
-export const getAppConfig = () => api<AppConfigResponse>("/api/config");
 
 // Accounts (sign-in, invites, tokens)
 
@@ -200,25 +114,6 @@ export interface AcceptInviteResponse {
   projectId: string | null;
 }
 
-/** Public: answers signed-out callers too (mode, and whether single sign-on is on). */
-export const getMe = () => api<Me>("/api/auth/me");
-export const login = (body: LoginRequest) => api<{ user: User }>("/api/auth/login", { ...post, json: body });
-export const logout = () => api<null>("/api/auth/logout", post);
-/** Ends every session of this person (this browser's too); API tokens stay. */
-export const logoutEverywhere = () => api<{ sessionsEnded: number }>("/api/auth/logout-everywhere", post);
-
-export const getInvite = (token: string) => api<{ invite: InviteDetails }>(`/api/auth/invites/${e(token)}`);
-export const acceptInvite = (token: string, body?: AcceptInviteRequest) =>
-  api<AcceptInviteResponse>(`/api/auth/invites/${e(token)}/accept`, body ? { ...post, json: body } : post);
-
-/** The signed-in person's own tokens, never their secrets (a session only: a token cannot manage tokens). */
-export const listTokens = () => api<{ tokens: ApiToken[] }>("/api/tokens");
-/** `secret` is in this answer and nowhere else, ever. */
-export const createToken = (body: CreateTokenRequest) =>
-  api<{ token: ApiToken; secret: string }>("/api/tokens", { ...post, json: body });
-export const revokeToken = (tokenId: string) =>
-  api<{ token: ApiToken }>(`/api/tokens/${e(tokenId)}`, { method: "DELETE" });
-
 // Members and audit trail
 
 export type AddMemberRequest = z.input<typeof addMemberSchema>;
@@ -234,18 +129,6 @@ export type AddMemberResult =
   | { member: Member; invite?: undefined }
   | { invite: PendingInvite & { url: string }; member?: undefined };
 
-export const listMembers = (projectId: string) => api<MembersResponse>(`/api/projects/${e(projectId)}/members`);
-export const addMember = (projectId: string, body: AddMemberRequest) =>
-  api<AddMemberResult>(`/api/projects/${e(projectId)}/members`, { ...post, json: body });
-/** 409 when it would leave the project without an admin. */
-export const changeMemberRole = (projectId: string, userId: string, role: ProjectRole) =>
-  api<{ member: Member }>(`/api/projects/${e(projectId)}/members/${e(userId)}`, { method: "PATCH", json: { role } });
-/** 409 when it would leave the project without an admin. */
-export const removeMember = (projectId: string, userId: string) =>
-  api<null>(`/api/projects/${e(projectId)}/members/${e(userId)}`, { method: "DELETE" });
-export const cancelInvite = (projectId: string, inviteId: string) =>
-  api<null>(`/api/projects/${e(projectId)}/invites/${e(inviteId)}`, { method: "DELETE" });
-
 export interface AuditFilter {
   action?: AuditAction | null;
   /** A user's or a token's id. */
@@ -260,18 +143,198 @@ export interface AuditPage {
   nextCursor: string | null;
 }
 
+const e = encodeURIComponent;
+
+/** `path?a=1&b=2` with the given values in order; absent ones (undefined, null, "") are left out. */
+function withQuery(path: string, params: Record<string, string | number | null | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== "") query.set(key, String(value));
+  }
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+const post = { method: "POST" } as const;
+
+// Paths of the files the server answers as attachments: links in the browser, downloads in the client.
+
+/** The results as a file (Content-Disposition names it). */
+export const exportUrl = (executionId: string, format: ExportFormat) =>
+  `/api/executions/${e(executionId)}/export?format=${format}`;
+
+/**
+ * The job's latest screenshot as an <img> source. `version` (when it was taken, or anything that changes with it)
+ * makes a new screenshot a new address, so the browser never shows a stale one.
+ */
+export const screenshotUrl = (jobId: string, version: string) => `/api/jobs/${e(jobId)}/screenshot?t=${e(version)}`;
+
 const auditApiPath = (projectId: string) => `/api/projects/${e(projectId)}/audit`;
 const activityApiPath = (executionId: string) => `/api/executions/${e(executionId)}/activity`;
 
-/** The project's audit trail (admins). */
-export const getProjectAudit = (projectId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
-  api<AuditPage>(withQuery(auditApiPath(projectId), { action, actor, limit, cursor }));
-/** One execution's part of the trail (anyone who may watch it). */
-export const getExecutionActivity = (executionId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
-  api<AuditPage>(withQuery(activityApiPath(executionId), { action, actor, limit, cursor }));
-
-/** The whole filtered trail as a CSV file: a plain link, the server answers with an attachment. */
+/** The whole filtered trail as a CSV file. */
 export const projectAuditCsvUrl = (projectId: string, { action, actor }: AuditFilter = {}) =>
   withQuery(auditApiPath(projectId), { action, actor, format: "csv" });
 export const executionActivityCsvUrl = (executionId: string, { action, actor }: AuditFilter = {}) =>
   withQuery(activityApiPath(executionId), { action, actor, format: "csv" });
+
+/** Every route of one server, for one caller (a token, or the browser's session). */
+export function createClient(options: ApiOptions = {}) {
+  const api = createApi(options);
+  const j = api.json;
+
+  function createBatch(projectId: string, upload: CreateBatchUpload): Promise<CreateBatchResult> {
+    const form = new FormData();
+    const fileName = upload.fileName ?? (upload.file instanceof File ? upload.file.name : "upload.csv");
+    form.set("file", upload.file, fileName);
+    if (upload.name?.trim()) form.set("name", upload.name.trim());
+    if (upload.urlColumn) form.set("urlColumn", upload.urlColumn);
+    if (upload.goalColumn) form.set("goalColumn", upload.goalColumn);
+    if (upload.idColumn) form.set("idColumn", upload.idColumn);
+    if (upload.agent) form.set("agent", JSON.stringify(upload.agent));
+    return j<CreateBatchResult>(`/api/projects/${e(projectId)}/batches`, { ...post, body: form });
+  }
+
+  return {
+    baseUrl: api.baseUrl,
+    token: api.token,
+
+    // Projects
+    listProjects: () => j<ProjectListResponse>("/api/projects"),
+    getProject: (projectId: string) => j<ProjectResponse>(`/api/projects/${e(projectId)}`),
+    createProject: (body: CreateProjectRequest) => j<ProjectResponse>("/api/projects", { ...post, json: body }),
+    /** Site admins and the project's admins; everything in it goes too. */
+    deleteProject: (projectId: string) => j<null>(`/api/projects/${e(projectId)}`, { method: "DELETE" }),
+
+    // Batches
+    listBatches: (projectId: string) => j<BatchListResponse>(`/api/projects/${e(projectId)}/batches`),
+    createBatch,
+    createBatchFromText: (projectId: string, body: CreateBatchJson) =>
+      j<CreateBatchResult>(`/api/projects/${e(projectId)}/batches`, { ...post, json: body }),
+    getBatch: (batchId: string) => j<BatchResponse>(`/api/batches/${e(batchId)}`),
+    listInputs: (batchId: string, { limit, cursor }: PageQuery = {}) =>
+      j<InputPage>(withQuery(`/api/batches/${e(batchId)}/inputs`, { limit, cursor })),
+    getEstimate: (batchId: string, { mode, concurrency, sampleSize }: EstimateQuery = {}) =>
+      j<EstimateResponse>(withQuery(`/api/batches/${e(batchId)}/estimate`, { mode, concurrency, sampleSize })),
+
+    // Executions
+    listExecutions: (batchId: string) => j<ExecutionListResponse>(`/api/batches/${e(batchId)}/executions`),
+    startExecution: (batchId: string, body: StartExecutionRequest) =>
+      j<ExecutionResponse>(`/api/batches/${e(batchId)}/executions`, { ...post, json: body }),
+    getExecution: (executionId: string) => j<ExecutionResponse>(`/api/executions/${e(executionId)}`),
+    listJobs: (executionId: string, { statuses, limit, cursor }: JobListQuery = {}) =>
+      j<JobPage>(withQuery(`/api/executions/${e(executionId)}/jobs`, { status: statuses?.join(","), limit, cursor })),
+    getLiveStats: (executionId: string) => j<LiveStatsResponse>(`/api/executions/${e(executionId)}/live-stats`),
+    /** The results file, body unread (stream it to disk); its name is in Content-Disposition. */
+    exportResults: (executionId: string, format: ExportFormat) => api.download(exportUrl(executionId, format)),
+
+    // Controls
+    pauseExecution: (executionId: string) => j<ControlResponse>(`/api/executions/${e(executionId)}/pause`, post),
+    /** Without a body: resume as it was. With `{ maxCost }`: raise the spend cap (a number) or lift it (null) too. */
+    resumeExecution: (executionId: string, body?: ResumeRequest) =>
+      j<ControlResponse>(`/api/executions/${e(executionId)}/resume`, body ? { ...post, json: body } : post),
+    stopExecution: (executionId: string, body: StopRequest = {}) =>
+      j<ControlResponse>(`/api/executions/${e(executionId)}/stop`, { ...post, json: body }),
+    adjustConcurrency: (executionId: string, concurrency: number) =>
+      j<ControlResponse>(`/api/executions/${e(executionId)}/adjust-concurrency`, { ...post, json: { concurrency } }),
+
+    // Jobs
+    getJob: (jobId: string) => j<JobResponse>(`/api/jobs/${e(jobId)}`),
+    /** The job's latest screenshot (an image), body unread. */
+    getScreenshot: (jobId: string) => api.download(`/api/jobs/${e(jobId)}/screenshot`),
+
+    // Server
+    getHealth: () => j<HealthResponse>("/api/health"),
+    /** What this server can do: its maximum concurrency, which engines can run, the agent's default model. */
+    getAppConfig: () => j<AppConfigResponse>("/api/config"),
+    /** The worker processes that run jobs, present ones first. */
+    listWorkers: () => j<WorkerListResponse>("/api/workers"),
+
+    // Accounts (sign-in, invites, tokens)
+    /** Public: answers signed-out callers too (mode, and whether single sign-on is on). */
+    getMe: () => j<Me>("/api/auth/me"),
+    login: (body: LoginRequest) => j<{ user: User }>("/api/auth/login", { ...post, json: body }),
+    logout: () => j<null>("/api/auth/logout", post),
+    /** Ends every session of this person (this browser's too); API tokens stay. */
+    logoutEverywhere: () => j<{ sessionsEnded: number }>("/api/auth/logout-everywhere", post),
+    getInvite: (token: string) => j<{ invite: InviteDetails }>(`/api/auth/invites/${e(token)}`),
+    acceptInvite: (token: string, body?: AcceptInviteRequest) =>
+      j<AcceptInviteResponse>(`/api/auth/invites/${e(token)}/accept`, body ? { ...post, json: body } : post),
+    /** The signed-in person's own tokens, never their secrets (a session only: a token cannot manage tokens). */
+    listTokens: () => j<{ tokens: ApiToken[] }>("/api/tokens"),
+    /** `secret` is in this answer and nowhere else, ever. */
+    createToken: (body: CreateTokenRequest) =>
+      j<{ token: ApiToken; secret: string }>("/api/tokens", { ...post, json: body }),
+    revokeToken: (tokenId: string) => j<{ token: ApiToken }>(`/api/tokens/${e(tokenId)}`, { method: "DELETE" }),
+
+    // Members and audit trail
+    listMembers: (projectId: string) => j<MembersResponse>(`/api/projects/${e(projectId)}/members`),
+    addMember: (projectId: string, body: AddMemberRequest) =>
+      j<AddMemberResult>(`/api/projects/${e(projectId)}/members`, { ...post, json: body }),
+    /** 409 when it would leave the project without an admin. */
+    changeMemberRole: (projectId: string, userId: string, role: ProjectRole) =>
+      j<{ member: Member }>(`/api/projects/${e(projectId)}/members/${e(userId)}`, { method: "PATCH", json: { role } }),
+    /** 409 when it would leave the project without an admin. */
+    removeMember: (projectId: string, userId: string) =>
+      j<null>(`/api/projects/${e(projectId)}/members/${e(userId)}`, { method: "DELETE" }),
+    cancelInvite: (projectId: string, inviteId: string) =>
+      j<null>(`/api/projects/${e(projectId)}/invites/${e(inviteId)}`, { method: "DELETE" }),
+    /** The project's audit trail (admins). */
+    getProjectAudit: (projectId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
+      j<AuditPage>(withQuery(auditApiPath(projectId), { action, actor, limit, cursor })),
+    /** One execution's part of the trail (anyone who may watch it). */
+    getExecutionActivity: (executionId: string, { action, actor, limit, cursor }: AuditQuery = {}) =>
+      j<AuditPage>(withQuery(activityApiPath(executionId), { action, actor, limit, cursor })),
+    downloadProjectAuditCsv: (projectId: string, filter: AuditFilter = {}) =>
+      api.download(projectAuditCsvUrl(projectId, filter)),
+    downloadExecutionActivityCsv: (executionId: string, filter: AuditFilter = {}) =>
+      api.download(executionActivityCsvUrl(executionId, filter)),
+  };
+}
+
+export type FleetdeckClient = ReturnType<typeof createClient>;
+
+/** The browser's client: this page's origin, its session cookie, and a 401 sends the person to sign in. */
+export const browserClient = createClient({ onUnauthenticated: sendToSignInOn401 });
+
+export const {
+  listProjects,
+  getProject,
+  createProject,
+  deleteProject,
+  listBatches,
+  createBatch,
+  createBatchFromText,
+  getBatch,
+  listInputs,
+  getEstimate,
+  listExecutions,
+  startExecution,
+  getExecution,
+  listJobs,
+  getLiveStats,
+  pauseExecution,
+  resumeExecution,
+  stopExecution,
+  adjustConcurrency,
+  getJob,
+  getHealth,
+  getAppConfig,
+  listWorkers,
+  getMe,
+  login,
+  logout,
+  logoutEverywhere,
+  getInvite,
+  acceptInvite,
+  listTokens,
+  createToken,
+  revokeToken,
+  listMembers,
+  addMember,
+  changeMemberRole,
+  removeMember,
+  cancelInvite,
+  getProjectAudit,
+  getExecutionActivity,
+} = browserClient;
