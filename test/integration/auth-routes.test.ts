@@ -38,6 +38,7 @@ const RULES: Record<string, Rule> = {
   "GET /api/auth/oidc/start": "public",
   "GET /api/auth/oidc/callback": "public",
   "GET /api/config": "signedIn",
+  "GET /api/workers": "signedIn",
   "GET /api/tokens": "sessionOnly",
   "POST /api/tokens": "sessionOnly",
   "DELETE /api/tokens/[id]": "sessionOnly",

@@ -52,6 +52,8 @@ export interface ExecutionStreamOptions {
   /** A retained event this build cannot read took the next seq: the caller moves its seq on without applying it. */
   onUnreadable?(seq: number): void;
   onStatus?(status: StreamStatus): void;
+  /** How many workers claim jobs, from a web process that has none of its own (0: queued jobs wait for one). */
+  onWorkers?(live: number): void;
   /** The server ended this socket's access; the stream is checking whether the caller may still watch (a new role). */
   onAccessChange?(): void;
   /** The caller may no longer watch (signed out, token revoked, no longer a member): the stream has stopped for good. */
@@ -68,7 +70,7 @@ export interface ExecutionStreamOptions {
 
 const OPEN = 1;
 
-type OptionalCallbacks = "onStatus" | "onUnreadable" | "onAccessChange" | "onAccessEnded";
+type OptionalCallbacks = "onStatus" | "onUnreadable" | "onWorkers" | "onAccessChange" | "onAccessEnded";
 
 export class ExecutionStream {
   lastSeq: number;
@@ -181,6 +183,9 @@ export class ExecutionStream {
       case "recovered":
         this.degraded = null;
         this.setStatus(this.connected);
+        return;
+      case "workers":
+        this.o.onWorkers?.(message.live);
         return;
       case "reconnect":
         // The server is restarting and will close this socket; come back quickly, not with a long backoff.

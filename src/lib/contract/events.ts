@@ -237,6 +237,12 @@ export type ServerMessage =
   /** The database is unreachable: live events pause until `recovered` (sent at connect too while it lasts). */
   | { type: "degraded"; reason: string }
   | { type: "recovered" }
+  /**
+   * How many workers claim jobs (alive, beating within WORKER_DEAD_AFTER_MS), sent by a web process without a worker
+   * of its own to sockets that watch an execution: at subscribe, then whenever the count changes. 0 means queued
+   * jobs wait until a worker starts. Clients that do not know this type ignore it.
+   */
+  | { type: "workers"; live: number }
   | { type: "error"; error: { code: string; message: string } };
 
 /** Schemas of the messages a client sends; the server answers any other shape with an `error` message. */

@@ -11,6 +11,7 @@ import { log } from "../log";
 import { metrics } from "../metrics";
 import { eventsAfter } from "../repos/events";
 import { findExecutionHead, findExecutionHeads, findRunningJobStates } from "../repos/realtime";
+import { countLive } from "../repos/workers";
 import type { Runtime } from "../runtime";
 import { AddressQuota } from "./address-quota";
 import { Channel, type ChannelDeps } from "./channel";
@@ -19,6 +20,7 @@ import { Gate } from "./gate";
 import { encode, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from "./protocol";
 import { type ReplayDeps, replay } from "./replay";
 import { Subscription } from "./subscription";
+import { WorkerPresence } from "./worker-presence";
 
 /** Where the hub learns whether the database is reachable (the database seam; a test may give its own). */
 export type HealthSource = Pick<Database, "health" | "onHealthChange">;
@@ -88,6 +90,8 @@ export class RealtimeHub {
   private readonly replayDeps: ReplayDeps;
   /** What watchers were last told: the reason the database is unreachable, or null. */
   private degradedReason: string | null = null;
+  /** Web role only: watchers hear how many workers run (none: their queued jobs wait); null where this process has one. */
+  private readonly workerPresence: WorkerPresence | null;
   private stopping = false;
   private statsTickRunning = false;
 
@@ -121,6 +125,14 @@ export class RealtimeHub {
     this.unsubscribeHealth = this.health.onHealthChange((health) => this.healthChanged(health));
     this.accounts = authOn(runtime.env);
     this.unsubscribeAccess = runtime.bus.onAccessChange((keys) => this.accessChanged(keys));
+    this.workerPresence =
+      runtime.role === "web"
+        ? new WorkerPresence({
+            countLive: () => countLive(runtime.db, runtime.env.WORKER_DEAD_AFTER_MS),
+            periodMs: runtime.env.WORKER_HEARTBEAT_MS,
+            onChange: (live) => this.tellWorkers(live),
+          })
+        : null;
     const now = this.health.health();
     if (!now.ok) this.degradedReason = now.reason ?? "The database is unreachable";
     this.timers.push(
@@ -164,6 +176,7 @@ export class RealtimeHub {
     this.unsubscribeHealth();
     this.unsubscribeAccess();
     for (const timer of this.timers) clearInterval(timer);
+    this.workerPresence?.stop();
     const open = [...this.connections];
     const closed = Promise.all(
       open.map(
@@ -305,6 +318,7 @@ export class RealtimeHub {
       connection.send({ type: "subscribed", executionId, channel: channelOf(executionId), seq: channel.delivered });
       return created;
     });
+    if (subscription) this.greetWithWorkers(connection);
     if (!subscription) {
       if (channel.missing)
         connection.send({
@@ -357,6 +371,21 @@ export class RealtimeHub {
     if (channel.subscribers.size > 0 || this.channels.get(channel.executionId) !== channel) return;
     this.channels.delete(channel.executionId);
     channel.close();
+    this.workerPresence?.setWatched(this.channels.size > 0);
+  }
+
+  /** A new watcher hears the workers' count at once when it is known (else as soon as the first count lands). */
+  private greetWithWorkers(connection: Connection) {
+    if (!this.workerPresence) return;
+    this.workerPresence.setWatched(true);
+    const live = this.workerPresence.current;
+    if (live !== null) connection.send({ type: "workers", live });
+  }
+
+  private tellWorkers(live: number) {
+    for (const connection of this.connections) {
+      if (connection.subscriptions.size > 0) connection.send({ type: "workers", live });
+    }
   }
 
   /** A closed socket leaves nothing behind. */

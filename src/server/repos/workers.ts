@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lt, ne, notInArray, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, lt, ne, notInArray, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
 import { type WorkerStatus, workers } from "../db/schema";
 
@@ -82,6 +82,20 @@ export async function pruneGone(db: DbOrTx, keepMs: number): Promise<void> {
 export async function listWorkers(db: DbOrTx): Promise<WorkerRow[]> {
   return db
     .select()
+    .from(workers)
+    .orderBy(sql`${workers.status} in ('alive', 'stopping') desc`, sql`${workers.startedAt} desc`);
+}
+
+/**
+ * Every registered worker as `listWorkers` orders them, each with whether it has been silent for `deadAfterMs` (by
+ * the database's clock, like the beats): a present row that went silent is dead even before a peer marks it.
+ */
+export async function listWorkersWithSilence(
+  db: DbOrTx,
+  deadAfterMs: number,
+): Promise<(WorkerRow & { silent: boolean })[]> {
+  return db
+    .select({ ...getTableColumns(workers), silent: sql<boolean>`${workers.lastBeatAt} < ${since(deadAfterMs)}` })
     .from(workers)
     .orderBy(sql`${workers.status} in ('alive', 'stopping') desc`, sql`${workers.startedAt} desc`);
 }

@@ -27,6 +27,7 @@ import { useExecutionContext } from "../hooks/use-execution-context";
 import { type ResultStatus, useExecutionResults } from "../hooks/use-execution-results";
 import { useLiveExecution } from "../hooks/use-live-execution";
 import { showsSpend, spendSummary } from "../lib/spend";
+import { waitsForWorker } from "../lib/waits-for-worker";
 import { whoDidIt } from "../lib/who-did-it";
 import { AccessEnded } from "./access-ended";
 import { AgentGrid } from "./agent-grid";
@@ -35,6 +36,7 @@ import { CompletionCard, completionSummary } from "./completion-card";
 import { ExecutionControls } from "./execution-controls";
 import { ExecutionHeader } from "./execution-header";
 import { LiveStatsPanel } from "./live-stats-panel";
+import { NoWorkerNotice } from "./no-worker-notice";
 import { ResultsTable } from "./results-table";
 import { modeLabel } from "./status-labels";
 
@@ -68,7 +70,8 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
     [projectId, batchId, executionId],
   );
   const names = useExecutionContext(projectId, batchId, live.accessChanges);
-  const { state, execution, connected, everConnected, error, degraded, notFound, accessEnded, controls } = live;
+  const { state, execution, connected, everConnected, error, degraded, liveWorkers, notFound, accessEnded, controls } =
+    live;
 
   const runningJobs = state?.runningJobs;
   const running = useMemo(() => (runningJobs ? Object.values(runningJobs).sort(byStart) : []), [runningJobs]);
@@ -173,6 +176,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
           </Alert>
         </div>
       )}
+      {!degraded && waitsForWorker(execution.status, stats, liveWorkers) && <NoWorkerNotice />}
       {error && state && <Alert tone="warning">{error}</Alert>}
 
       {finished && !empty && (

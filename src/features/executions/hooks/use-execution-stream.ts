@@ -21,6 +21,8 @@ export interface ExecutionStreamView {
   error: string | null;
   /** The server cannot reach its database (why, in its words): live updates pause until it is back. */
   degraded: string | null;
+  /** Workers that claim jobs, as the web process counts them; null where no count comes (a process with its own worker). */
+  liveWorkers: number | null;
   /** The execution does not exist: nothing to retry. */
   notFound: boolean;
   /** The caller may no longer watch (signed out, token revoked, removed from the project): nothing to retry. */
@@ -34,6 +36,7 @@ const NOTHING_YET: ExecutionStreamView = {
   connected: false,
   error: null,
   degraded: null,
+  liveWorkers: null,
   notFound: false,
   accessEnded: false,
   accessChanges: 0,
@@ -100,6 +103,7 @@ export function useExecutionStream(executionId: string): ExecutionStreamView {
         onEvent: (event) => setView((v) => (v.state ? { ...v, state: applyEvent(v.state, event) } : v)),
         onUnreadable: (seq) => setView((v) => (v.state ? { ...v, state: skipUnreadable(v.state, seq) } : v)),
         onStatus: ({ connected, error, degraded }) => setView((v) => ({ ...v, connected, error, degraded })),
+        onWorkers: (liveWorkers) => setView((v) => ({ ...v, liveWorkers })),
         onAccessChange: () => setView((v) => ({ ...v, accessChanges: v.accessChanges + 1 })),
         onAccessEnded: () => setView((v) => ({ ...v, connected: false, accessEnded: true })),
       });
