@@ -54,11 +54,14 @@ export class WorkerRegistry {
 
   /**
    * Registers this worker and starts beating. On the embedded database this process is the only one (the
-   * data-folder lock proves it), so a previous process's workers are dead and their jobs go back at once.
+   * data-folder lock proves it), so a previous process's workers are dead and their jobs go back at once. Elsewhere
+   * the jobs of workers already declared dead or stopped go back at once too: that verdict was reached (judging
+   * silent peers still waits until this worker has beaten for deadAfterMs).
    */
   async start(): Promise<void> {
     await this.beat();
     if (this.runtime.database.kind === "pglite") await this.takeOverPreviousProcess();
+    else await this.returnJobsOfGoneWorkers();
     // Beats and sweeps on timers of their own: a slow sweep must not delay this worker's beats.
     this.timers.push(
       setInterval(() => void this.beat(), this.options.heartbeatMs),
@@ -132,7 +135,7 @@ export class WorkerRegistry {
   }
 
   private async sweepOnce(now: number): Promise<void> {
-    const { db, bus } = this.runtime;
+    const { db } = this.runtime;
     const { deadAfterMs } = this.options;
     try {
       for (const dead of await workersRepo.markSilentDead(db, deadAfterMs)) {
@@ -141,17 +144,25 @@ export class WorkerRegistry {
           `worker ${dead.id} declared dead: no heartbeat for ${deadAfterMs / 1000} s`,
         );
       }
-      const requeued = await requeueJobsOfGoneWorkers(this.runtime, deadAfterMs);
-      if (requeued > 0) {
-        log().warn({ requeued }, "returned the running jobs of a dead worker to the queue");
-        bus.wake(null);
-      }
+      await this.returnJobsOfGoneWorkers();
       if (now - this.lastPruneAt >= PRUNE_EVERY_MS) {
         this.lastPruneAt = now;
         await workersRepo.pruneGone(db, KEEP_GONE_MS);
       }
     } catch (e) {
       log().warn({ err: e }, "checking for dead workers failed; retrying at the next beat");
+    }
+  }
+
+  /** Puts the running jobs of workers declared dead or stopped back in the queue, and wakes the claimers. */
+  private async returnJobsOfGoneWorkers(): Promise<void> {
+    try {
+      const requeued = await requeueJobsOfGoneWorkers(this.runtime, this.options.deadAfterMs);
+      if (requeued === 0) return;
+      log().warn({ requeued }, "returned the running jobs of a dead worker to the queue");
+      this.runtime.bus.wake(null);
+    } catch (e) {
+      log().warn({ err: e }, "returning the jobs of gone workers failed; retrying at the next sweep");
     }
   }
 

@@ -96,9 +96,11 @@ export class Scheduler implements Service {
       setInterval(() => void this.renewLeases(), Math.max(250, leaseMs / 3)),
       setInterval(() => void this.recover(), Math.max(500, leaseMs / 2)),
     );
-    // Registered (and, embedded, the previous process's jobs back in the queue) before the first claim.
-    this.started = this.registry.start().then(() => {
-      void this.recover();
+    // Registered, and the jobs nobody holds any more back in the queue, before the first claim: a worker that
+    // starts after all others died takes their work at once (an expired lease is fair game; so is a job of a
+    // worker already declared dead or stopped; embedded, every job of the previous process).
+    this.started = this.registry.start().then(async () => {
+      await this.recover();
       this.kick();
     });
     return this;
