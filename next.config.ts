@@ -12,6 +12,7 @@ const config: NextConfig = {
     "ws",
     "cheerio",
     "fs-ext",
+    "exceljs",
   ],
   poweredByHeader: false,
   devIndicators: false,

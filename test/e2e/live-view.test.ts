@@ -1,5 +1,6 @@
 // The Live Execution Viewer in real Chromium against the real server: the happy path to export, a very fast
 // execution, an all-failures execution, a refresh mid-run and a dropped network. Behaviour only, no timings.
+import ExcelJS from "exceljs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
@@ -104,6 +105,12 @@ describe("live execution view", () => {
     const json = (await (await fetch(server.url + jsonHref)).json()) as { status: string }[];
     expect(json).toHaveLength(20);
     expect(json.every((row) => row.status === "completed")).toBe(true);
+    const xlsxHref = await page.getByRole("link", { name: "Export XLSX" }).first().getAttribute("href");
+    const xlsx = await fetch(server.url + xlsxHref);
+    expect(xlsx.headers.get("content-disposition")).toMatch(/attachment; filename=".*\.xlsx"/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    expect(workbook.getWorksheet("Results")?.rowCount).toBe(21);
 
     // View results -> the full table -> a row opens its job.
     await page.getByRole("link", { name: "View results" }).click();

@@ -44,7 +44,7 @@ export const jobsQuerySchema = z.object({
 });
 
 export const exportQuerySchema = z.object({
-  format: z.enum(["csv", "json"], { error: 'format must be "csv" or "json"' }).default("csv"),
+  format: z.enum(["csv", "json", "xlsx"], { error: 'format must be "csv", "json" or "xlsx"' }).default("csv"),
 });
 
 /** GET /api/batches/:id/inputs. */

@@ -3,8 +3,8 @@
  * starts with = + - @ as a formula (also after leading spaces, and in the fullwidth forms ＝＋－＠ that they fold
  * to ASCII), `|` starts a DDE command, and a leading tab or carriage return hides such a start. A scraped page
  * must not get to run anything on the machine of whoever opens the export, so such cells are made text with a
- * leading `'`, which spreadsheet apps show as a text marker. One rule for every spreadsheet-bound export
- * (CSV today, XLSX when it comes).
+ * leading `'`, which spreadsheet apps show as a text marker. CSV needs this because its cells are untyped; an
+ * XLSX export writes typed string cells instead, which spreadsheets never evaluate (src/server/executions/export.ts).
  *
  * A cell that is nothing but a number (`-12.5`, `+3`, `-1e-5`) is left as it is: it cannot call anything, and a
  * `'` would turn genuine negative amounts into text.

@@ -81,6 +81,10 @@ export function ExportLinks({ executionId }: { executionId: string }) {
         <Download className="h-4 w-4" aria-hidden="true" />
         Export JSON
       </a>
+      <a href={exportUrl(executionId, "xlsx")} download className={linkClass}>
+        <Download className="h-4 w-4" aria-hidden="true" />
+        Export XLSX
+      </a>
     </>
   );
 }
