@@ -6,6 +6,7 @@ import type { CreateBatchResult, InputPage } from "@/lib/contract/responses";
 import { engineAvailability } from "../agents";
 import { llmSettings } from "../agents/goal";
 import { type Doer, NOBODY, recordAudit } from "../auth/audit";
+import { noteBulkInsert } from "../db/statistics";
 import { notFound, validationFailed } from "../errors";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { parseWith } from "../http/respond";
@@ -111,7 +112,7 @@ export async function createBatchFromCsv(input: CreateBatchInput, doer: Doer = N
     input,
   );
 
-  return db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     const batch = await repo.insertBatch(tx, {
       projectId: input.projectId,
       name: batchName(input.name, input.fileName),
@@ -159,6 +160,8 @@ export async function createBatchFromCsv(input: CreateBatchInput, doer: Doer = N
     });
     return { batch: toBatch(done), rowCount, invalidRows, invalidRowCount };
   });
+  noteBulkInsert(db, "batch_inputs", created.rowCount);
+  return created;
 }
 
 function buildInput(

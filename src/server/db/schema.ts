@@ -154,6 +154,8 @@ export const jobs = pgTable(
   },
   (t) => [
     index("jobs_execution_status_row_idx").on(t.executionId, t.status, t.rowIndex),
+    // Input order over every state: exports and unfiltered job pages walk it a page at a time.
+    index("jobs_execution_row_idx").on(t.executionId, t.rowIndex),
     index("jobs_running_idx").on(t.executionId).where(sql`status = 'running'`),
     index("jobs_lease_idx").on(t.leaseExpiresAt).where(sql`status = 'running'`),
     index("jobs_execution_finished_idx").on(t.executionId, t.completedAt),

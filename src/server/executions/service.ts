@@ -4,6 +4,7 @@ import { fillTemplate } from "../agents/template";
 import { type Doer, NOBODY, recordAudit } from "../auth/audit";
 import { getBatchRow, parseAgentConfig } from "../batches/service";
 import type { Tx } from "../db/client";
+import { noteBulkInsert } from "../db/statistics";
 import { AppError, notFound } from "../errors";
 import { type EventSink, transactWithEvents, withActor } from "../events/transaction";
 import { decodeCursor, encodeCursor } from "../http/cursor";
@@ -75,6 +76,7 @@ export async function startExecution(batchId: string, request: StartRequest, doe
     return started;
   });
   runtime.bus.wake(execution.id);
+  noteBulkInsert(runtime.db, "jobs", execution.totalJobs);
   return toExecution(execution);
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX "jobs_execution_row_idx" ON "jobs" USING btree ("execution_id","row_index");
