@@ -1,16 +1,19 @@
 import type { z } from "zod";
 import type { agentConfigSchema } from "@/lib/contract/agent";
 import type {
+  AcceptInviteResponse,
+  AddMemberResult,
   ApiToken,
   AuditAction,
-  AuditEntry,
+  AuditPage,
   acceptInviteSchema,
   addMemberSchema,
   createTokenSchema,
+  InviteDetails,
   loginSchema,
   Me,
   Member,
-  PendingInvite,
+  MembersResponse,
   ProjectRole,
   User,
 } from "@/lib/contract/auth";
@@ -95,39 +98,12 @@ export type LoginRequest = z.input<typeof loginSchema>;
 export type AcceptInviteRequest = z.input<typeof acceptInviteSchema>;
 export type CreateTokenRequest = z.input<typeof createTokenSchema>;
 
-/** What an invite link is for, before anyone takes it (GET /api/auth/invites/:token). */
-export interface InviteDetails {
-  /** null on the first admin's link: the person gives their own. */
-  email: string | null;
-  projectName: string | null;
-  role: ProjectRole | null;
-  /** The first admin's link: it makes a site admin, not a project member. */
-  siteAdmin: boolean;
-  expiresAt: string;
-  /** An account with the invite's email exists: sign in first, then open the link again. */
-  accountExists: boolean;
-}
-
-export interface AcceptInviteResponse {
-  user: User;
-  /** The project joined; null for the first admin's link. */
-  projectId: string | null;
-}
+/** The answers' shapes live in the contract (src/lib/contract/auth.ts) with their schemas; pages import them from here. */
+export type { AcceptInviteResponse, AddMemberResult, AuditPage, InviteDetails, MembersResponse };
 
 // Members and audit trail
 
 export type AddMemberRequest = z.input<typeof addMemberSchema>;
-
-export interface MembersResponse {
-  members: Member[];
-  /** Invites not yet taken nor expired. */
-  invites: PendingInvite[];
-}
-
-/** An existing account got the role at once (`member`), or a one-time link was made (`invite.url`, in this answer only). */
-export type AddMemberResult =
-  | { member: Member; invite?: undefined }
-  | { invite: PendingInvite & { url: string }; member?: undefined };
 
 export interface AuditFilter {
   action?: AuditAction | null;
@@ -136,12 +112,6 @@ export interface AuditFilter {
 }
 
 export interface AuditQuery extends AuditFilter, PageQuery {}
-
-/** Newest first; `nextCursor` asks for the older ones. */
-export interface AuditPage {
-  entries: AuditEntry[];
-  nextCursor: string | null;
-}
 
 const e = encodeURIComponent;
 

@@ -1,12 +1,15 @@
+import { z } from "./zod";
+
+const count = z.number().int().min(0);
+
 /** How many of an execution's jobs are in each state: the one counts shape of the REST API, the live view and events. */
-export interface JobCounts {
-  total: number;
-  running: number;
-  queued: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-}
+export const jobCountsSchema = z
+  .object({ total: count, running: count, queued: count, completed: count, failed: count, cancelled: count })
+  .meta({
+    id: "JobCounts",
+    description: "How many of an execution's jobs are in each state.",
+  });
+export type JobCounts = z.infer<typeof jobCountsSchema>;
 
 /**
  * Percent (0-100) of the finished jobs, completed or failed, that completed; 0 before any has finished.
