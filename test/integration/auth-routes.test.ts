@@ -27,6 +27,8 @@ const on = (resource: Resource, need: ProjectRole): Rule => ({ on: resource, nee
 
 const RULES: Record<string, Rule> = {
   "GET /api/health": "public",
+  // The API reference: a client generator or a person reads it before having an account.
+  "GET /api/openapi.json": "public",
   // Prometheus scrapers send an API token; without one the front door answers 401 (not a sign-in redirect).
   "GET /metrics": "signedIn",
   "GET /api/auth/me": "public",

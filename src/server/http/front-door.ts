@@ -81,7 +81,8 @@ export function frontDoor(env: Env, options: { dev: boolean; lookup: CallerLooku
 
 /**
  * What anyone may reach with AUTH=on: the sign-in and invite pages and their API, health for load balancers, the
- * app's static files, and the bundled demo site the agents fetch. The WebSocket checks each subscription instead.
+ * API reference (its document and page), the app's static files, and the bundled demo site the agents fetch. The
+ * WebSocket checks each subscription instead.
  */
 const PUBLIC_PATHS = new Set([
   "/login",
@@ -89,6 +90,8 @@ const PUBLIC_PATHS = new Set([
   "/api/auth/me",
   "/api/auth/login",
   "/api/auth/logout",
+  "/api/openapi.json",
+  "/docs/api",
   "/favicon.ico",
 ]);
 const PUBLIC_PREFIXES = ["/_next/", "/invite/", "/api/auth/invites/", "/api/auth/oidc/", "/demo/"];
