@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { UserMenu } from "@/components/app/user-menu";
-import { projectsPath } from "@/lib/client/paths";
+import { projectsPath, workersPath } from "@/lib/client/paths";
 import "./globals.css";
 
 // Every page carries a fresh script nonce in its Content-Security-Policy (src/server/http/security-headers.ts),
@@ -28,9 +28,12 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href={projectsPath} className="text-lg font-semibold tracking-tight text-slate-900">
               fleetdeck
             </Link>
-            <nav aria-label="Main">
+            <nav aria-label="Main" className="flex gap-4">
               <Link href={projectsPath} className="text-sm text-slate-600 hover:text-slate-900">
                 Projects
+              </Link>
+              <Link href={workersPath} className="text-sm text-slate-600 hover:text-slate-900">
+                Workers
               </Link>
             </nav>
             <UserMenu />

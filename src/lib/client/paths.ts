@@ -16,6 +16,7 @@ const e = encodeURIComponent;
 
 /** The home page: the list of projects. */
 export const projectsPath = "/";
+export const workersPath = "/workers";
 export const projectPath = (projectId: string) => `/projects/${e(projectId)}`;
 export const newBatchPath = (projectId: string) => `${projectPath(projectId)}/batches/new`;
 export const batchPath = (p: BatchPathParams) => `${projectPath(p.projectId)}/batches/${e(p.batchId)}`;
