@@ -113,14 +113,18 @@ export async function createBatchFromCsv(input: CreateBatchInput, doer: Doer = N
   );
 
   const created = await db.transaction(async (tx) => {
-    const batch = await repo.insertBatch(tx, {
-      projectId: input.projectId,
-      name: batchName(input.name, input.fileName),
-      sourceFileName: input.fileName ? path.basename(input.fileName.replaceAll("\\", "/")) : null,
-      columns: table.columns,
-      ...columns.names,
-      agent,
-    });
+    const batch = await repo.insertBatch(
+      tx,
+      {
+        projectId: input.projectId,
+        name: batchName(input.name, input.fileName),
+        sourceFileName: input.fileName ? path.basename(input.fileName.replaceAll("\\", "/")) : null,
+        columns: table.columns,
+        ...columns.names,
+        agent,
+      },
+      doer.actor,
+    );
 
     const invalidRows: InvalidRow[] = [];
     let invalidRowCount = 0;

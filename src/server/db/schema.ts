@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -52,6 +53,26 @@ export const batches = pgTable(
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [index("batches_project_idx").on(t.projectId, t.createdAt)],
+);
+
+/**
+ * Every version of a batch's agent config, 1 first. `batches.agent` is always the latest one's config; each
+ * execution records the version it runs (`executions.config_version`), so an edit never changes a run under way.
+ */
+export const agentConfigs = pgTable(
+  "agent_configs",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    batchId: uuid("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    config: jsonb("config").$type<Record<string, unknown>>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    /** Who saved it, when access control knew (null for the upload's first version in local mode). */
+    createdBy: jsonb("created_by").$type<Actor>(),
+  },
+  (t) => [uniqueIndex("agent_configs_batch_version_idx").on(t.batchId, t.version)],
 );
 
 export const batchInputs = pgTable(
@@ -110,9 +131,17 @@ export const executions = pgTable(
     startedBy: jsonb("started_by").$type<Actor>(),
     pausedBy: jsonb("paused_by").$type<Actor>(),
     stoppedBy: jsonb("stopped_by").$type<Actor>(),
+    /** The batch's agent config version it runs (agent_configs.version). */
+    configVersion: integer("config_version").notNull().default(1),
+    /** A re-run: the execution whose rows it runs again, and which of them ("failed", "cancelled", "jobs", "inputs"). */
+    parentExecutionId: uuid("parent_execution_id").references((): AnyPgColumn => executions.id, {
+      onDelete: "set null",
+    }),
+    rerunSelection: text("rerun_selection"),
   },
   (t) => [
     index("executions_batch_idx").on(t.batchId, t.createdAt),
+    index("executions_parent_idx").on(t.parentExecutionId),
     index("executions_active_idx").on(t.status).where(sql`status in ('running', 'paused', 'stopping')`),
   ],
 );
@@ -353,5 +382,57 @@ export const auditLog = pgTable(
   (t) => [
     index("audit_log_project_idx").on(t.projectId, t.id),
     index("audit_log_execution_idx").on(t.executionId, t.id),
+  ],
+);
+
+/**
+ * A project's webhooks: where to POST when one of its executions completes, stops or pauses itself. The secret
+ * signs each delivery (HMAC-SHA256 over the timestamp and body); it is kept to sign with, and shown once.
+ */
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    projectId: uuid("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    secret: text("secret").notNull(),
+    events: jsonb("events").$type<string[]>().notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    createdBy: jsonb("created_by").$type<Actor>(),
+  },
+  (t) => [index("webhooks_project_idx").on(t.projectId)],
+);
+
+/**
+ * The outbox of webhook deliveries: a row is written in the transaction of the change it announces, so none is
+ * lost to a crash, and is sent (and retried with backoff) by whichever process claims it when due.
+ * `status`: pending (to send, at next_attempt_at), delivered, failed (gave up after the last attempt).
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    executionId: uuid("execution_id").references(() => executions.id, { onDelete: "set null" }),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status").$type<"pending" | "delivered" | "failed">().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    /** A claim's lease: a sender that dies mid-attempt leaves the row to be claimed again after it. */
+    leaseExpiresAt: ts("lease_expires_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index("webhook_deliveries_webhook_idx").on(t.webhookId, t.createdAt),
   ],
 );

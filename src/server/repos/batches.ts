@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, sql } from "drizzle-orm";
+import type { Actor } from "@/lib/contract/auth";
 import type { DbOrTx } from "../db/client";
-import { batches, batchInputs } from "../db/schema";
+import { agentConfigs, batches, batchInputs } from "../db/schema";
 import { isUuid } from "./projects";
 
 export type BatchRow = typeof batches.$inferSelect;
@@ -8,8 +9,10 @@ export type NewBatchRow = typeof batches.$inferInsert;
 export type BatchInputRow = typeof batchInputs.$inferSelect;
 export type NewBatchInput = Omit<typeof batchInputs.$inferInsert, "id" | "batchId">;
 
-export async function insertBatch(db: DbOrTx, values: NewBatchRow): Promise<BatchRow> {
+/** Inserts the batch and its agent config as version 1. */
+export async function insertBatch(db: DbOrTx, values: NewBatchRow, createdBy: Actor | null): Promise<BatchRow> {
   const [row] = await db.insert(batches).values(values).returning();
+  await db.insert(agentConfigs).values({ batchId: row!.id, version: 1, config: row!.agent, createdBy });
   return row!;
 }
 
