@@ -1,5 +1,5 @@
 import { Box, Text, useInput } from "ink";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { ExecutionState, RunningJob } from "@/lib/client/execution-state";
 import { formatDurationCompact, formatJobDuration, formatSpend } from "@/lib/format";
 import { messageOf } from "../exit-codes";
@@ -140,7 +140,13 @@ type Mode = { kind: "keys" } | { kind: "reason"; text: string };
 export function LiveExecutionView({ store, controls }: { store: LiveStore; controls: LiveControls }) {
   const view = useSyncExternalStore(store.subscribe, store.get);
   const now = useClock(1000);
-  const [mode, setMode] = useState<Mode>({ kind: "keys" });
+  // Keys may come faster than renders (a pasted reason): the mode lives in a ref, the state only redraws.
+  const modeRef = useRef<Mode>({ kind: "keys" });
+  const [mode, setModeState] = useState<Mode>(modeRef.current);
+  const setMode = (next: Mode) => {
+    modeRef.current = next;
+    setModeState(next);
+  };
   const [line, setLine] = useState<{ text: string; error: boolean } | null>(null);
   const { state } = view;
   const ended = state.execution.completedAt !== null;
@@ -155,14 +161,17 @@ export function LiveExecutionView({ store, controls }: { store: LiveStore; contr
 
   useInput((input, key) => {
     if (key.ctrl && input === "c") return controls.interrupt();
-    if (mode.kind === "reason") {
+    const current = modeRef.current;
+    if (current.kind === "reason") {
       if (key.escape) return setMode({ kind: "keys" });
-      if (key.return) {
+      const newline = input.search(/[\r\n]/);
+      if (key.return || newline >= 0) {
+        const reason = current.text + (newline >= 0 ? input.slice(0, newline) : "");
         setMode({ kind: "keys" });
-        return act("Stopping", () => controls.stop(mode.text.trim()));
+        return act("Stopping", () => controls.stop(reason.trim()));
       }
-      if (key.backspace || key.delete) return setMode({ kind: "reason", text: mode.text.slice(0, -1) });
-      if (input && !key.ctrl && !key.meta) setMode({ kind: "reason", text: mode.text + input });
+      if (key.backspace || key.delete) return setMode({ kind: "reason", text: current.text.slice(0, -1) });
+      if (input && !key.ctrl && !key.meta) setMode({ kind: "reason", text: current.text + input });
       return;
     }
     if (input === "q") return controls.quit();
