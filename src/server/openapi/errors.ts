@@ -18,10 +18,12 @@ const MEANINGS: Record<number, string> = {
 
 /**
  * The failures an operation can answer: those of every request (a malformed path, a foreign origin or host, a
- * bug, the database away), those its access rule brings, and its own.
+ * bug, the database away), those of reading a body (too large, not a type it reads), those its access rule brings,
+ * and its own.
  */
-export function errorStatuses(operation: Pick<Operation, "access" | "errors">): number[] {
+export function errorStatuses(operation: Pick<Operation, "access" | "errors" | "body">): number[] {
   const statuses = new Set([400, 403, 500, 503, ...(operation.errors ?? [])]);
+  if (operation.body) for (const status of [413, 415]) statuses.add(status);
   if (operation.access !== "public") statuses.add(401);
   if (operation.access === "project") statuses.add(404);
   return [...statuses].sort((a, b) => a - b);

@@ -29,6 +29,7 @@ import {
   resumeSchema,
   stopSchema,
 } from "@/lib/contract/requests";
+import { createRerunSchema, MAX_RERUN_IDS } from "@/lib/contract/reruns";
 import { agentConfigDocumentedSchema } from "@/lib/contract/resources";
 import {
   appConfigResponseSchema,
@@ -206,8 +207,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
         },
       },
       responses: { 201: json(createBatchResultSchema, "The batch, and the rows that were left out.") },
-      errors: [413, 415],
-    },
+          },
     {
       method: "get",
       path: "/api/batches/{id}",
@@ -257,7 +257,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       access: "project",
       body: jsonBody(createExecutionSchema(maxConcurrency)),
       responses: { 201: json(executionResponseSchema, "The execution, running.") },
-      errors: [409, 413, 415],
+      errors: [409],
     },
     {
       method: "get",
@@ -321,6 +321,32 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
         },
       },
     },
+    {
+      method: "get",
+      path: "/api/executions/{id}/reruns",
+      operationId: "listReruns",
+      tag: "Executions",
+      summary: "List the re-runs of an execution, newest first",
+      access: "project",
+      responses: { 200: json(executionListResponseSchema, "The executions that re-run rows of this one.") },
+    },
+    {
+      method: "post",
+      path: "/api/executions/{id}/reruns",
+      operationId: "rerunExecution",
+      tag: "Executions",
+      summary: "Re-run rows of a finished execution (operators)",
+      description:
+        "A new production execution of the same batch over just the selected rows, in input order, linked to this " +
+        '(its parent): `"failed"` or `"cancelled"` takes the jobs that ended so, `{ jobIds }` or `{ inputIds }` the ' +
+        `listed ones (at most ${MAX_RERUN_IDS}; an id that is not the parent's is a 400 naming it). Only a completed ` +
+        "or stopped execution can be re-run (409 otherwise); a selection with no rows is a 400. `agent`, when given, " +
+        "is saved as the batch's next config version and run; otherwise the latest version runs.",
+      access: "project",
+      body: jsonBody(createRerunSchema(maxConcurrency).extend({ agent: agentConfigDocumentedSchema.optional() })),
+      responses: { 201: json(executionResponseSchema, "The re-run, running.") },
+      errors: [409, 413, 415],
+    },
     // Controls
     ...(
       [
@@ -347,7 +373,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
         access: "project",
         body: body && jsonBody(body, action === "adjust-concurrency"),
         responses: { 200: json(controlResponseSchema, "The execution after the control.") },
-        errors: body ? [409, 413, 415] : [409],
+        errors: [409],
       }),
     ),
     // Jobs
@@ -396,7 +422,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       access: "project",
       body: jsonBody(addMemberSchema),
       responses: { 201: json(addMemberResultSchema, "The member, or the invite.") },
-      errors: [409, 413, 415],
+      errors: [409],
     },
     {
       method: "patch",
@@ -408,7 +434,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       access: "project",
       body: jsonBody(changeMemberSchema),
       responses: { 200: json(memberResponseSchema, "The member with the new role.") },
-      errors: [409, 413, 415],
+      errors: [409],
     },
     {
       method: "delete",
@@ -466,7 +492,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       access: "public",
       body: jsonBody(loginSchema),
       responses: { 200: { ...json(signInResponseSchema, "Signed in."), headers: sessionCookie } },
-      errors: [401, 409, 413, 415, 429],
+      errors: [401, 409, 429],
     },
     {
       method: "post",
@@ -510,7 +536,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       responses: {
         201: { ...json(acceptInviteResponseSchema, "The account and the project joined."), headers: sessionCookie },
       },
-      errors: [404, 409, 413, 415],
+      errors: [404, 409],
     },
     {
       method: "get",
@@ -553,7 +579,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       access: "session",
       body: jsonBody(createTokenSchema),
       responses: { 201: json(createdTokenSchema, "The token and its secret.") },
-      errors: [409, 413, 415],
+      errors: [409],
     },
     {
       method: "delete",
