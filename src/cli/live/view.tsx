@@ -60,16 +60,12 @@ function Header({ view }: { view: LiveView }) {
   const { execution } = view.state;
   const link = connection(view);
   return (
-    <Box>
-      <Text bold>fleetdeck </Text>
-      <Text>execution {execution.id} · </Text>
+    <Text>
+      <Text bold>fleetdeck</Text> · {execution.id} ·{" "}
       <Text color={statusColor(execution.status)}>{execution.status}</Text>
-      <Text>
-        {" "}
-        · {execution.mode} · concurrency {execution.concurrency} ·{" "}
-      </Text>
+      {execution.mode === "test" ? " (test)" : ""} · concurrency {execution.concurrency} ·{" "}
       <Text color={link.color}>{link.text}</Text>
-    </Box>
+    </Text>
   );
 }
 
