@@ -93,6 +93,7 @@ const PUBLIC_PATHS = new Set([
   "/api/openapi.json",
   "/docs/api",
   "/favicon.ico",
+  "/icon.svg",
 ]);
 const PUBLIC_PREFIXES = ["/_next/", "/invite/", "/api/auth/invites/", "/api/auth/oidc/", "/demo/"];
 
