@@ -1,6 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventOf } from "@/lib/contract/events";
+import type { Agent, AgentResult } from "@/server/agents/types";
 import { jobs, workers } from "@/server/db/schema";
 import { getExecution } from "@/server/executions/service";
 import type { Claimant } from "@/server/jobs/machine";
@@ -89,6 +90,52 @@ describe.each(DATABASES)("a worker presumed dead, on %s", (kind) => {
     const { counters, truth } = await countersAndTruth(db, id);
     expect(counters).toEqual(truth);
     expect(truth).toMatchObject({ completed: 2, running: 0, queued: 0 });
+  });
+});
+
+describe.each(DATABASES)("a worker presumed dead that claims its own job again, on %s", (kind) => {
+  let t: TestRuntime;
+  beforeEach(async () => {
+    t = await startTestRuntime(kind);
+  });
+  afterEach(() => t.stop());
+
+  it("records only the new attempt: the stale one is stopped and its late result discarded", async () => {
+    const { db } = t.runtime;
+    const { execution } = await insertFixture(db, { rows: 1, execution: { concurrency: 1 } });
+    const id = execution!.id;
+    // An agent that ignores its AbortSignal (the stalled worker's attempt goes on) and ends when the test says.
+    const attempts: { finish: (result: AgentResult) => void; signal: AbortSignal }[] = [];
+    const agent: Agent = {
+      run: (_job, ctx) => new Promise((finish) => attempts.push({ finish, signal: ctx.signal })),
+    };
+    const scheduler = Scheduler.fromRuntime(t.runtime, {
+      pollMs: 60_000,
+      heartbeatMs: 60_000,
+      agentFor: () => agent,
+    }).start();
+    t.runtime.services.set("scheduler", scheduler);
+    await scheduler.whenStarted();
+    await waitFor(async () => attempts.length === 1, "the first attempt");
+
+    // This worker stalled and a peer presumed it dead: its job went back to the queue, and it claims it again.
+    await db.update(workers).set({ status: "dead" }).where(eq(workers.id, t.runtime.workerId));
+    expect(await requeueJobsOfGoneWorkers(t.runtime, DEAD_AFTER_MS)).toBe(1);
+    t.runtime.bus.wake(id);
+    await waitFor(async () => attempts.length === 2, "the second attempt");
+    expect(attempts[0]!.signal.aborted).toBe(true);
+
+    // The stale attempt ends first; give its outcome the chance to land before the new one ends.
+    attempts[0]!.finish({ extractedData: { attempt: "stale" } });
+    await new Promise((r) => setTimeout(r, 500));
+    attempts[1]!.finish({ extractedData: { attempt: "new" } });
+    await waitFor(async () => (await getExecution(id)).status === "completed", "the run to complete", 20_000, 50);
+
+    const completed = (await gapFreeLog(db, id)).filter(eventOf("job_completed"));
+    expect(completed.map((e) => e.data.extractedData)).toEqual([{ attempt: "new" }]);
+    const { counters, truth } = await countersAndTruth(db, id);
+    expect(counters).toEqual(truth);
+    expect(scheduler.activeJobs).toBe(0);
   });
 });
 

@@ -196,6 +196,10 @@ export class Scheduler implements Service {
   }
 
   private run(job: ClaimedJob): void {
+    // Claimed again while an earlier attempt of this worker still runs: that attempt lost its claim (this worker was
+    // presumed dead and the job went back to the queue). The database cannot tell two attempts of one worker apart,
+    // so the stale one is stopped here and its outcome never recorded (see `superseded`).
+    this.running.get(job.id)?.abort.abort(new AgentError("The job's lease was lost", true, "lease"));
     const abort = new AbortController();
     // Claimed while shutting down (a finishing job took its slot again): hand it straight back.
     const work = this.stopping
@@ -207,7 +211,7 @@ export class Scheduler implements Service {
     const done = work
       .catch(() => false)
       .then((handedOver) => {
-        this.running.delete(job.id);
+        if (!this.superseded(job.id, abort)) this.running.delete(job.id);
         // A finish that took its slot again needs no claim pass; anything else may let another job start.
         if (!handedOver) this.kick();
       });
@@ -245,6 +249,10 @@ export class Scheduler implements Service {
       if (!this.stopping) reporter.record(`Failed: ${error.message}`.slice(0, 500), null);
     }
     const steps = await reporter.close();
+    if (this.superseded(job.id, abort)) {
+      log().warn({ jobId: job.id }, "a stale attempt ended after its job was claimed again; outcome discarded");
+      return false;
+    }
     try {
       if (this.stopping && outcome.error) {
         await releaseJob(this.runtime, job, this.runtime.workerId); // shutdown interrupted it: not the job's fault
@@ -334,6 +342,12 @@ export class Scheduler implements Service {
     if (this.configs.size > 1000) this.configs.clear();
     this.configs.set(executionId, config);
     return config;
+  }
+
+  /** A newer attempt of the same job runs in this worker: the one with `abort` lost its claim. */
+  private superseded(jobId: string, abort: AbortController): boolean {
+    const current = this.running.get(jobId);
+    return current !== undefined && current.abort !== abort;
   }
 
   private async renewLeases(): Promise<void> {
