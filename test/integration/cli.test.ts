@@ -135,6 +135,8 @@ describe("fleetdeck under a terminal", () => {
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toContain(`fleetdeck watch ${id}`);
     expect((await statusOf(id)).status).toBe("running");
+    const status = await runCli(["--server", server.url, "status"]);
+    expect(status.stdout).toMatch(new RegExp(`^  ${id}  running  \\d+/40 done, 0 failed  concurrency 1$`, "m"));
 
     const stop = await runCli(["--server", server.url, "stop", id, "--reason", "done testing"]);
     expect(stop.code, stop.stderr).toBe(0);
