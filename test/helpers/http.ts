@@ -1,4 +1,10 @@
-/** Calls a Next route handler directly with a real Request, as Next would. */
+import { assertDescribed, operationForHandler } from "./openapi";
+
+/**
+ * Calls a Next route handler directly with a real Request, as Next would, and holds the answer to the OpenAPI
+ * document: an answer with a status the handler's operation does not list, or a JSON body its schema does not
+ * describe, throws (so the test fails with what differs). A handler that is no route's export is matched by path.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: each route types its own params
 type Handler = (request: Request, context: { params: Promise<any> }) => Promise<Response>;
 
@@ -33,5 +39,13 @@ export async function call(
   } catch {
     /* not JSON */
   }
+  assertDescribed({
+    method: request.method,
+    pathname: new URL(request.url).pathname,
+    status: response.status,
+    contentType: response.headers.get("content-type"),
+    body: parsed,
+    operation: await operationForHandler(handler),
+  });
   return { status: response.status, body: parsed, response };
 }

@@ -121,3 +121,25 @@ export async function operationForHandler(handler: unknown): Promise<Operation |
   await loaded;
   return handlerOperations.get(handler);
 }
+
+/**
+ * Throws unless an answer is one the document describes. `operation` is the one the request reached when the caller
+ * knows it (a handler called directly); otherwise it is found from the path. Paths outside the API are not checked.
+ */
+export function assertDescribed(answer: {
+  method: string;
+  pathname: string;
+  status: number;
+  contentType: string | null;
+  body: unknown;
+  operation?: Operation;
+}): void {
+  const inApi = answer.pathname.startsWith("/api/") || answer.pathname === "/metrics";
+  const operation = answer.operation ?? (inApi ? operationForPath(answer.method, answer.pathname) : undefined);
+  if (!operation) {
+    if (inApi) throw new Error(`${answer.method} ${answer.pathname} has no operation in the OpenAPI document`);
+    return;
+  }
+  const problem = mismatch(operation, answer.status, answer.contentType, answer.body);
+  if (problem) throw new Error(problem);
+}

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ProjectRole, roleAtLeast } from "@/lib/contract/auth";
 import { PRODUCTS } from "@/server/demo/catalog";
+import { assertDescribed } from "../helpers/openapi";
 import { createTestDatabase, DATABASES } from "../helpers/runtime";
 import { type RunningServer, startServer } from "../helpers/server";
 
@@ -61,15 +62,24 @@ const RULES: Record<string, Rule> = {
   "GET /api/batches/[id]/inputs": on("batch", "viewer"),
   "GET /api/batches/[id]/executions": on("batch", "viewer"),
   "POST /api/batches/[id]/executions": on("batch", "operator"),
+  "GET /api/batches/[id]/configs": on("batch", "viewer"),
+  // Editing a config is part of running a batch: operators, like starting and re-running.
+  "POST /api/batches/[id]/configs": on("batch", "operator"),
+  // A preview runs an agent (and may spend on a model) as a run does.
+  "POST /api/batches/[id]/preview": on("batch", "operator"),
   "GET /api/executions/[id]": on("execution", "viewer"),
   "GET /api/executions/[id]/jobs": on("execution", "viewer"),
   "GET /api/executions/[id]/live-stats": on("execution", "viewer"),
   "GET /api/executions/[id]/export": on("execution", "viewer"),
   "GET /api/executions/[id]/activity": on("execution", "viewer"),
+  // A comparison is a read of both runs (the second one must be visible too, else 404; tested in compare.test.ts).
+  "GET /api/executions/[id]/compare/[otherId]": on("execution", "viewer"),
   "POST /api/executions/[id]/pause": on("execution", "operator"),
   "POST /api/executions/[id]/resume": on("execution", "operator"),
   "POST /api/executions/[id]/stop": on("execution", "operator"),
   "POST /api/executions/[id]/adjust-concurrency": on("execution", "operator"),
+  "GET /api/executions/[id]/reruns": on("execution", "viewer"),
+  "POST /api/executions/[id]/reruns": on("execution", "operator"),
   "GET /api/jobs/[id]": on("job", "viewer"),
   "GET /api/jobs/[id]/screenshot": on("job", "viewer"),
   // The bundled demo shop the agents browse: public so that an agent needs no credential to reach it.
@@ -105,6 +115,8 @@ const PLANS: Partial<Record<string, Plan>> = {
   "GET /api/auth/oidc/start": { query: "?next=/projects" },
   "GET /api/batches/[id]/estimate": { query: "?mode=production&concurrency=1" },
   "GET /api/executions/[id]/export": { query: "?format=json" },
+  // The shared run compared with itself: no change, and nothing to set up.
+  "GET /api/executions/[id]/compare/[otherId]": { params: (fx) => ({ otherId: fx.ids.execution }) },
   // Pausing the shared run is harmless: a second pause is a no-op, and the rows that need it steerable send bodies
   // that fail validation before the execution's state matters.
   "POST /api/executions/[id]/pause": { noBody: true },
@@ -247,6 +259,14 @@ describe.each(DATABASES)("access to every route on %s (AUTH=on, real server)", (
     } catch {
       /* not JSON: a page, a CSV, an image */
     }
+    // Every answer, a refusal too, must be one the OpenAPI document describes.
+    assertDescribed({
+      method,
+      pathname: new URL(server.url + urlPath).pathname,
+      status: res.status,
+      contentType: res.headers.get("content-type"),
+      body: parsed,
+    });
     return { status: res.status, body: parsed, headers: res.headers };
   }
 
