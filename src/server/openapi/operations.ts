@@ -19,6 +19,7 @@ import {
   tokenListSchema,
   tokenResponseSchema,
 } from "@/lib/contract/auth";
+import { compareQuerySchema, compareResponseSchema, compareRowSchema } from "@/lib/contract/compare";
 import { estimateQuerySchema, exportQuerySchema, jobsQuerySchema, listInputsQuerySchema } from "@/lib/contract/queries";
 import {
   adjustConcurrencySchema,
@@ -346,6 +347,35 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       body: jsonBody(createRerunSchema(maxConcurrency).extend({ agent: agentConfigDocumentedSchema.optional() })),
       responses: { 201: json(executionResponseSchema, "The re-run, running.") },
       errors: [409, 413, 415],
+    },
+    {
+      method: "get",
+      path: "/api/executions/{id}/compare/{otherId}",
+      operationId: "compareExecutions",
+      tag: "Executions",
+      summary: "Compare two executions of a batch, input by input",
+      description:
+        "A is `id`, B is `otherId`; both must be executions of the same batch (400 otherwise; 404 for one the caller " +
+        "may not see). Inputs are matched by batch input; per input: status A → B and each extracted field added, " +
+        "removed or changed (values compared as JSON: deep, key order ignored, `1` and `\"1\"` differ). Unchanged " +
+        "inputs are left out unless `change=all`. Pages in input order; the counts come with the first page. " +
+        "`format=csv|json` downloads the whole filtered diff instead.",
+      access: "project",
+      query: compareQuerySchema,
+      responses: {
+        200: {
+          description: "A page of the comparison, or the whole filtered diff as a file.",
+          content: {
+            "application/json": {
+              schema: z.union([
+                compareResponseSchema,
+                z.array(compareRowSchema).meta({ description: "With format=json: every row of the filtered diff." }),
+              ]),
+            },
+            ...csvFile,
+          },
+        },
+      },
     },
     // Controls
     ...(
