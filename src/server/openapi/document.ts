@@ -37,18 +37,23 @@ as \`Authorization: Bearer fdk_…\` (Account → API tokens); roles per project
 token never has more than its role nor reaches beyond its projects. A state-changing request from another origin is
 refused (403).
 
-**Live events: \`GET ${EXECUTIONS_WS_PATH}\` (WebSocket).** OpenAPI cannot describe a WebSocket, so here in words (the
-exact semantics are in CONTRACT.md, "WebSocket"). Every frame is one JSON text message. On connect the server sends
-\`{ "type": "connected", "clientId", "timestamp" }\`. The client sends \`{ "type": "subscribe", "executionId",
-"lastSeq"?, "token"? }\` and gets \`{ "type": "subscribed", "executionId", "channel": "execution:<id>", "seq" }\`, then
-every retained event with a seq above \`lastSeq\` in order, the current progress of each running job, and the live
-events as \`{ "type": "execution_event", "executionId", "event": { "type", "executionId", "seq", "data",
-"timestamp" }, "timestamp" }\`. Retained events (every type but \`job_progress\`, \`execution_progress\` and
-\`stats_update\`) are numbered 1, 2, 3, … with no gap: a client that sees a seq that is not its last + 1 missed
-something and subscribes again with its last seq. \`{ "type": "unsubscribe", "channel" }\` and \`{ "type": "ping" }\`
-(answered by \`pong\`) are the other client messages; a bad message gets \`{ "type": "error", "error": { "code",
-"message" } }\` and the connection stays open. With \`AUTH=on\` send the token on the handshake
-(\`Authorization: Bearer\`) or in the subscribe message; a browser's session cookie works too.`;
+**Live events: \`GET ${EXECUTIONS_WS_PATH}\` (WebSocket).** OpenAPI cannot describe a WebSocket, so here in words;
+the exact semantics are in CONTRACT.md, "WebSocket". Every frame is one JSON text message.
+
+- On connect the server sends \`{ "type": "connected", "clientId", "timestamp" }\`.
+- The client sends \`{ "type": "subscribe", "executionId", "lastSeq"?, "token"? }\` and gets \`{ "type": "subscribed",
+  "executionId", "channel": "execution:<id>", "seq" }\`, then every retained event with a seq above \`lastSeq\` in
+  order, the current progress of each running job, and the live events, each as \`{ "type": "execution_event",
+  "executionId", "event": { "type", "executionId", "seq", "data", "timestamp" }, "timestamp" }\`.
+- Retained events (every type but \`job_progress\`, \`execution_progress\` and \`stats_update\`) are numbered 1, 2, 3, …
+  with no gap: a client that sees a seq that is not its last + 1 missed something and subscribes again with its last
+  seq.
+- \`{ "type": "unsubscribe", "channel" }\` and \`{ "type": "ping" }\` (answered by \`pong\`) are the other client
+  messages; a bad one gets \`{ "type": "error", "error": { "code", "message" } }\` and the connection stays open.
+- The server may also send \`reconnect\` (it is shutting down), \`degraded\` / \`recovered\` (the database is away / back)
+  and \`{ "type": "workers", "live" }\` (how many workers run jobs; 0: queued jobs wait for one). Ignore unknown types.
+- With \`AUTH=on\`, send the token on the handshake (\`Authorization: Bearer\`) or in the subscribe message; a browser's
+  session cookie works too.`;
 
 const pathParamsOf = (path: string): z.ZodObject | undefined => {
   const names = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
