@@ -1,7 +1,7 @@
 import type { AgentConfig } from "@/lib/contract/agent";
 import type { ExecutionStatus } from "@/lib/contract/resources";
 import type { Db } from "@/server/db/client";
-import { batches, batchInputs, executions, jobs, projects } from "@/server/db/schema";
+import { agentConfigs, batches, batchInputs, executions, jobs, projects } from "@/server/db/schema";
 
 /**
  * Inserts a project, a batch of `rows` inputs, and (optionally) an execution with one queued job per row,
@@ -37,6 +37,8 @@ export async function insertFixture(
       rowCount: rows,
     })
     .returning();
+  // Version 1 of its config, as repo.insertBatch writes it: executions run the version they record.
+  await db.insert(agentConfigs).values({ batchId: batch!.id, version: 1, config: agent });
   const inputs = rows
     ? await db
         .insert(batchInputs)

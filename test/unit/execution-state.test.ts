@@ -40,6 +40,9 @@ function execution(overrides: Partial<Execution> = {}): Execution {
     startedBy: null,
     pausedBy: null,
     stoppedBy: null,
+    configVersion: 1,
+    parentExecutionId: null,
+    rerun: null,
     ...overrides,
   };
 }

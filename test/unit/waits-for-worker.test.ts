@@ -33,6 +33,9 @@ const execution: Execution = {
   startedBy: null,
   pausedBy: null,
   stoppedBy: null,
+  configVersion: 1,
+  parentExecutionId: null,
+  rerun: null,
 };
 
 const runningJob: Job = {

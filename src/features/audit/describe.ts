@@ -15,6 +15,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "execution.stop": "Stopped",
   "execution.concurrency": "Concurrency changed",
   "execution.export": "Results exported",
+  "execution.rerun": "Re-run started",
   "batch.create": "Batch uploaded",
   "project.create": "Project created",
   "project.delete": "Project deleted",
@@ -75,6 +76,17 @@ export function describeEntry(entry: AuditEntry): string {
     case "execution.export": {
       const format = text(after, "format");
       return format ? `exported the results as ${format.toUpperCase()}` : "exported the results";
+    }
+    case "execution.rerun": {
+      const rows = count(after, "totalJobs");
+      const selection = text(after, "selection");
+      const which = selection === "failed" || selection === "cancelled" ? ` ${selection}` : " selected";
+      const parent = text(after, "parentExecutionId");
+      return [
+        `re-ran ${rows !== null ? plural(rows, `${which.trim()} row`) : `the${which} rows`}`,
+        parent ? ` of execution ${shortId(parent)}` : "",
+        after?.configEdited === true ? ` with config version ${count(after, "configVersion")}` : "",
+      ].join("");
     }
     case "batch.create": {
       const rows = count(after, "rowCount");

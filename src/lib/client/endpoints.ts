@@ -25,6 +25,7 @@ import type {
   resumeSchema,
   stopSchema,
 } from "@/lib/contract/requests";
+import type { createRerunSchema } from "@/lib/contract/reruns";
 import type { JobStatus } from "@/lib/contract/resources";
 import type {
   AppConfigResponse,
@@ -55,6 +56,8 @@ import { type ApiOptions, createApi, sendToSignInOn401 } from "./api";
 
 export type CreateProjectRequest = z.input<typeof createProjectSchema>;
 export type StartExecutionRequest = z.input<ReturnType<typeof createExecutionSchema>>;
+/** `select`: "failed", "cancelled", { jobIds } or { inputIds }; `agent`: an edited config to save and run. */
+export type RerunRequest = z.input<ReturnType<typeof createRerunSchema>>;
 export type StopRequest = z.input<typeof stopSchema>;
 /** `maxCost` raises the spend cap of an execution paused at its budget, or lifts it with null. */
 export type ResumeRequest = z.input<typeof resumeSchema>;
@@ -195,6 +198,11 @@ export function createClient(options: ApiOptions = {}) {
     listJobs: (executionId: string, { statuses, limit, cursor }: JobListQuery = {}) =>
       j<JobPage>(withQuery(`/api/executions/${e(executionId)}/jobs`, { status: statuses?.join(","), limit, cursor })),
     getLiveStats: (executionId: string) => j<LiveStatsResponse>(`/api/executions/${e(executionId)}/live-stats`),
+    /** A new run of a finished execution's failed, cancelled or listed rows (201; 409 while it is still going). */
+    rerunExecution: (executionId: string, body: RerunRequest) =>
+      j<ExecutionResponse>(`/api/executions/${e(executionId)}/reruns`, { ...post, json: body }),
+    /** The re-runs of an execution, newest first. */
+    listReruns: (executionId: string) => j<ExecutionListResponse>(`/api/executions/${e(executionId)}/reruns`),
     /** The results file, body unread (stream it to disk); its name is in Content-Disposition. */
     exportResults: (executionId: string, format: ExportFormat) => api.download(exportUrl(executionId, format)),
 
@@ -280,6 +288,8 @@ export const {
   getEstimate,
   listExecutions,
   startExecution,
+  rerunExecution,
+  listReruns,
   getExecution,
   listJobs,
   getLiveStats,

@@ -157,6 +157,7 @@ export const AUDIT_ACTIONS = [
   "execution.stop",
   "execution.concurrency",
   "execution.export",
+  "execution.rerun",
   "batch.create",
   "project.create",
   "project.delete",

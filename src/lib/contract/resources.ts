@@ -2,6 +2,7 @@ import { agentConfigSchema } from "./agent";
 import { actorSchema, PROJECT_ROLES } from "./auth";
 import { timestampSchema } from "./primitives";
 import { executionModeSchema } from "./requests";
+import { rerunOfSchema } from "./reruns";
 import { jobUsageSchema, spendSchema } from "./spend";
 import { jobCountsSchema } from "./stats";
 import { z } from "./zod";
@@ -109,6 +110,12 @@ export const executionSchema = z
     startedBy: described(actorSchema.nullable(), "Who started it, with access control on; null in local mode."),
     pausedBy: described(actorSchema.nullable(), "Who last paused it, with access control on; null otherwise."),
     stoppedBy: described(actorSchema.nullable(), "Who stopped it, with access control on; null otherwise."),
+    configVersion: described(
+      z.number().int().min(1),
+      "The batch's agent config version it runs, recorded when it started: a later edit never changes it.",
+    ),
+    parentExecutionId: described(z.string().nullable(), "The execution it re-runs rows of, or null."),
+    rerun: described(rerunOfSchema.nullable(), "For a re-run: its parent, how the rows were chosen and how many."),
   })
   .meta({ id: "Execution", description: "One run of a batch (or a test sample of it)." });
 export type Execution = z.infer<typeof executionSchema>;

@@ -1,4 +1,5 @@
 import type { Actor } from "@/lib/contract/auth";
+import type { RerunSelection } from "@/lib/contract/reruns";
 import type { ExecutionMode, ExecutionStatus } from "@/lib/contract/resources";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import type { Tx } from "../db/client";
@@ -6,6 +7,8 @@ import { invalidState } from "../errors";
 import type { EventSink } from "../events/transaction";
 import { cancelQueued } from "../jobs/machine";
 import * as executionsRepo from "../repos/executions";
+import type { RowSelection } from "../repos/rerun-selection";
+import { announceExecution } from "../webhooks/outbox";
 
 type ExecutionRow = executionsRepo.ExecutionRow;
 
@@ -90,9 +93,16 @@ export interface StartPlan {
   maxCost: number | null;
   /** Who started it (null in local mode). */
   startedBy?: Actor | null;
+  /** The version of the batch's agent config it runs (agent_configs.version). */
+  configVersion: number;
+  /** A re-run: the parent's rows it takes instead of the batch's. */
+  rerun?: { rows: RowSelection; selection: RerunSelection } | null;
 }
 
-/** Creates the execution with a queued job per selected row and starts it; with no row it is completed at once. */
+/**
+ * Creates the execution with a queued job per selected row (the batch's, or for a re-run its parent's) and starts it;
+ * with no row it is completed at once.
+ */
 export async function start(tx: Tx, events: EventSink, plan: StartPlan): Promise<ExecutionRow> {
   const { batchId, mode, sampleSize, concurrency } = plan;
   const created = await executionsRepo.insertExecution(tx, {
@@ -105,8 +115,12 @@ export async function start(tx: Tx, events: EventSink, plan: StartPlan): Promise
     estimatedCost: plan.estimatedCost,
     maxCost: plan.maxCost,
     startedBy: plan.startedBy ?? null,
+    configVersion: plan.configVersion,
+    parentExecutionId: plan.rerun?.rows.parentId ?? null,
+    rerunSelection: plan.rerun?.selection ?? null,
   });
-  const total = await executionsRepo.insertJobsFromInputs(tx, created.id, batchId, sampleSize);
+  const rows = plan.rerun ? { rerun: plan.rerun.rows } : { limit: sampleSize };
+  const total = await executionsRepo.insertJobsFromInputs(tx, created.id, batchId, rows);
   const running = await move(tx, created, "start", { totalJobs: total, queuedCount: total });
   await events.emit(created.id, "execution_started", {
     mode,
@@ -192,6 +206,8 @@ export async function pauseIfOverBudget(tx: Tx, events: EventSink, row: Executio
     costUsd: row.costUsd,
     maxCost: row.maxCost,
   });
+  // Pausing itself is news (webhooks); a person's pause is not: they know.
+  await announceExecution(tx, row.id, "execution.paused");
   return reread(tx, row.id);
 }
 
@@ -220,7 +236,7 @@ export async function stop(
     running: row.runningCount,
   });
   const stopped = await reread(tx, row.id);
-  if (status === "stopped") await emitCompleted(events, stopped, status);
+  if (status === "stopped") await emitCompleted(tx, events, stopped, status);
   const jobs = `${cancelled} queued job${cancelled === 1 ? "" : "s"} cancelled`;
   const message =
     status === "stopped" ? `Stopped: ${jobs}` : `Stopping: ${jobs}; ${row.runningCount} running will finish`;
@@ -253,7 +269,7 @@ export async function finishIfDone(tx: Tx, events: EventSink, row: ExecutionRow)
   const status = nextStatus(row.status, "finish");
   if (status === undefined) return;
   const ended = await move(tx, row, "finish", { completedAt: new Date() });
-  await emitCompleted(events, ended, status);
+  await emitCompleted(tx, events, ended, status);
 }
 
 /** A stopping execution starts nothing new: a job that came back to its queue is cancelled, and it may end. */
@@ -263,8 +279,8 @@ export async function cancelWhileStopping(tx: Tx, events: EventSink, row: Execut
   await finishIfDone(tx, events, counters);
 }
 
-/** The terminal event of every execution, whether it completed or was stopped. */
-async function emitCompleted(events: EventSink, row: ExecutionRow, status: "completed" | "stopped") {
+/** The terminal event of every execution, whether it completed or was stopped; webhooks hear of it in the same transaction. */
+async function emitCompleted(tx: Tx, events: EventSink, row: ExecutionRow, status: "completed" | "stopped") {
   await events.emit(row.id, "execution_completed", {
     status,
     completedAt: (row.completedAt ?? new Date()).toISOString(),
@@ -273,4 +289,5 @@ async function emitCompleted(events: EventSink, row: ExecutionRow, status: "comp
     failed: row.failedCount,
     cancelled: row.cancelledCount,
   });
+  await announceExecution(tx, row.id, status === "completed" ? "execution.completed" : "execution.stopped");
 }

@@ -1,3 +1,4 @@
+import type { RerunOf, RerunSelection } from "@/lib/contract/reruns";
 import type { Execution, Job, LiveStats, Step } from "@/lib/contract/resources";
 import { projectedCost, type Spend } from "@/lib/contract/spend";
 import { averageDurationMs, successRate } from "@/lib/contract/stats";
@@ -44,7 +45,16 @@ export function toExecution(row: ExecutionRow): Execution {
     startedBy: row.startedBy ?? null,
     pausedBy: row.pausedBy ?? null,
     stoppedBy: row.stoppedBy ?? null,
+    configVersion: row.configVersion,
+    parentExecutionId: row.parentExecutionId,
+    rerun: rerunOf(row),
   };
+}
+
+/** A re-run names its parent and how it chose the rows; the rows it took are its jobs. */
+function rerunOf(row: ExecutionRow): RerunOf | null {
+  if (!row.parentExecutionId || !row.rerunSelection) return null;
+  return { of: row.parentExecutionId, selection: row.rerunSelection as RerunSelection, rows: row.totalJobs };
 }
 
 export function spendOf(row: ExecutionRow): Spend {

@@ -9,6 +9,7 @@ import { AppError, notFound } from "../errors";
 import { type EventSink, transactWithEvents, withActor } from "../events/transaction";
 import { decodeCursor, encodeCursor } from "../http/cursor";
 import { projectOfBatch } from "../repos/accounts";
+import { latestVersion } from "../repos/agent-configs";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { findScreenshot } from "../repos/screenshots";
@@ -59,7 +60,13 @@ export async function startExecution(batchId: string, request: StartRequest, doe
     maxCost: request.maxCost ?? null,
   };
   const execution = await transactWithEvents(runtime, async (tx, events) => {
-    const started = await machine.start(tx, withActor(events, doer.actor), { ...plan, startedBy: doer.actor });
+    // Read in the transaction: a config saved while it starts is either the version it runs or a later one.
+    const configVersion = await latestVersion(tx, batchId);
+    const started = await machine.start(tx, withActor(events, doer.actor), {
+      ...plan,
+      startedBy: doer.actor,
+      configVersion,
+    });
     await recordAudit(tx, doer, {
       action: "execution.start",
       projectId: batch.projectId,
@@ -71,6 +78,7 @@ export async function startExecution(batchId: string, request: StartRequest, doe
         concurrency: started.concurrency,
         totalJobs: started.totalJobs,
         maxCost: started.maxCost,
+        configVersion: started.configVersion,
       },
     });
     return started;

@@ -78,13 +78,13 @@ const MAX_JSON_BODY_BYTES = 1024 * 1024;
 export async function readJson<T>(
   request: Request,
   schema: ZodType<T>,
-  options: { optionalBody?: boolean } = {},
+  options: { optionalBody?: boolean; maxBytes?: number } = {},
 ): Promise<T> {
-  const tooLarge = () =>
-    new AppError("payload_too_large", 413, `The request body is over ${MAX_JSON_BODY_BYTES / 1024} KiB`);
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const maxBytes = options.maxBytes ?? MAX_JSON_BODY_BYTES;
+  const tooLarge = () => new AppError("payload_too_large", 413, `The request body is over ${maxBytes / 1024} KiB`);
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
   const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BODY_BYTES) throw tooLarge();
+  if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
   if (text.trim() === "") {
     if (options.optionalBody) return parseWith(schema, {});
     throw new AppError("invalid_json", 400, "The request body must be a JSON object");

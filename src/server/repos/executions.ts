@@ -2,8 +2,9 @@ import { and, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { ExecutionStatus } from "@/lib/contract/resources";
 import type { Spend } from "@/lib/contract/spend";
 import type { DbOrTx } from "../db/client";
-import { batches, batchInputs, executions, jobs } from "../db/schema";
+import { agentConfigs, batches, batchInputs, executions, jobs } from "../db/schema";
 import { isUuid } from "./projects";
+import { type RowSelection, selectedInputIds } from "./rerun-selection";
 
 export type ExecutionRow = typeof executions.$inferSelect;
 /** Any column but the status, which only the execution's state machine writes (setExecutionStatus). */
@@ -87,18 +88,24 @@ export async function insertExecution(
   return row!;
 }
 
-/** One statement: a queued job per batch input, in input order, up to `limit` rows. */
+/** The rows an execution runs: the batch's in input order (up to `limit`), or the rows a re-run takes from its parent. */
+export type JobRows = { limit: number | null } | { rerun: RowSelection };
+
+/** One statement: a queued job per selected batch input, in input order. */
 export async function insertJobsFromInputs(
   tx: DbOrTx,
   executionId: string,
   batchId: string,
-  limit: number | null,
+  rows: JobRows,
 ): Promise<number> {
-  const limitSql = limit === null ? sql`` : sql`limit ${limit}`;
+  const pick =
+    "rerun" in rows
+      ? sql`and id in (${selectedInputIds(rows.rerun)}) order by row_index`
+      : sql`order by row_index ${rows.limit === null ? sql`` : sql`limit ${rows.limit}`}`;
   const result = await tx.execute(sql`
     insert into ${jobs} (execution_id, batch_input_id, row_index, input_id, site_url, goal)
     select ${executionId}, id, row_index, input_id, site_url, goal
-    from ${batchInputs} where batch_id = ${batchId} order by row_index ${limitSql}`);
+    from ${batchInputs} where batch_id = ${batchId} ${pick}`);
   const r = result as unknown as { affectedRows?: number; rowCount?: number | null };
   return r.affectedRows ?? r.rowCount ?? 0;
 }
@@ -159,14 +166,36 @@ export async function averageJobCostUsd(db: DbOrTx, batchId: string): Promise<nu
   return Number(own?.n) > 0 ? Number(own!.total) / Number(own!.n) : null;
 }
 
-/** The agent config of the batch an execution runs. */
+/**
+ * The agent config an execution runs: the version of its batch's config it recorded when it started (an edit made
+ * since then never reaches it). Undefined for an unknown execution; a recorded version that is missing is a bug.
+ */
 export async function agentOfExecution(db: DbOrTx, executionId: string): Promise<Record<string, unknown> | undefined> {
   const [row] = await db
-    .select({ agent: batches.agent })
+    .select({ batchId: executions.batchId, version: executions.configVersion, config: agentConfigs.config })
     .from(executions)
-    .innerJoin(batches, eq(batches.id, executions.batchId))
+    .leftJoin(
+      agentConfigs,
+      and(eq(agentConfigs.batchId, executions.batchId), eq(agentConfigs.version, executions.configVersion)),
+    )
     .where(eq(executions.id, executionId));
-  return row?.agent;
+  if (!row) return undefined;
+  if (!row.config) {
+    throw new Error(
+      `Execution ${executionId} runs version ${row.version} of batch ${row.batchId}'s agent config, which does not exist`,
+    );
+  }
+  return row.config;
+}
+
+/** The re-runs of an execution, newest first. */
+export async function listRerunsOf(db: DbOrTx, parentId: string): Promise<ExecutionRow[]> {
+  if (!isUuid(parentId)) return [];
+  return db
+    .select()
+    .from(executions)
+    .where(eq(executions.parentExecutionId, parentId))
+    .orderBy(desc(executions.createdAt));
 }
 
 /** Executions of a project that are running, paused or stopping. */
