@@ -17,6 +17,7 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "execution.export": "Results exported",
   "execution.rerun": "Re-run started",
   "batch.create": "Batch uploaded",
+  "batch.config": "Agent config saved",
   "project.create": "Project created",
   "project.delete": "Project deleted",
   "member.add": "Member added",
@@ -91,6 +92,10 @@ export function describeEntry(entry: AuditEntry): string {
     case "batch.create": {
       const rows = count(after, "rowCount");
       return `created batch${quoted(text(after, "name"))}${rows !== null ? ` (${plural(rows, "row")})` : ""}`;
+    }
+    case "batch.config": {
+      const version = count(after, "version");
+      return version !== null ? `saved agent config version ${version}` : "saved the agent config";
     }
     case "project.create":
       return `created project${quoted(text(after, "name"))}`;

@@ -159,6 +159,7 @@ export const AUDIT_ACTIONS = [
   "execution.export",
   "execution.rerun",
   "batch.create",
+  "batch.config",
   "project.create",
   "project.delete",
   "member.add",

@@ -11,7 +11,7 @@ const MEANINGS: Record<number, string> = {
   409: "`invalid_state`: impossible in the current state (resume a completed execution, remove the last admin, accounts are off, …).",
   413: "`payload_too_large`: the body or upload is over the configured limit.",
   415: "`unsupported_media_type`: the body's Content-Type is not one this route reads.",
-  429: "`rate_limited`: too many failed sign-ins; Retry-After says when to try again.",
+  429: "`rate_limited`: too many failed sign-ins, or too many previews running at once; Retry-After says when to try again.",
   500: "`internal`: a bug; logged on the server with the request id the message quotes.",
   503: "`unavailable`: the database is unreachable; Retry-After says when to try again.",
 };

@@ -20,6 +20,13 @@ import {
   tokenResponseSchema,
 } from "@/lib/contract/auth";
 import { compareQuerySchema, compareResponseSchema, compareRowSchema } from "@/lib/contract/compare";
+import {
+  configVersionListSchema,
+  previewRequestSchema,
+  previewResponseSchema,
+  saveConfigSchema,
+  savedConfigSchema,
+} from "@/lib/contract/configs";
 import { estimateQuerySchema, exportQuerySchema, jobsQuerySchema, listInputsQuerySchema } from "@/lib/contract/queries";
 import {
   adjustConcurrencySchema,
@@ -237,6 +244,51 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       access: "project",
       query: estimateQuerySchema(maxConcurrency),
       responses: { 200: json(estimateResponseSchema, "The estimate.") },
+    },
+    {
+      method: "get",
+      path: "/api/batches/{id}/configs",
+      operationId: "listConfigVersions",
+      tag: "Batches",
+      summary: "A batch's agent config versions, newest first",
+      description: "Version 1 is the config the batch was uploaded with; the newest is the batch's current `agent`.",
+      access: "project",
+      responses: { 200: json(configVersionListSchema, "The versions.") },
+    },
+    {
+      method: "post",
+      path: "/api/batches/{id}/configs",
+      operationId: "saveConfigVersion",
+      tag: "Batches",
+      summary: "Save an agent config as the batch's next version (operators)",
+      description:
+        "Validated as at batch creation (errors name the field, e.g. `agent.fields.0.selector`). The new version " +
+        "becomes the batch's current config; running executions keep theirs. A config identical to the latest " +
+        "version saves nothing: 200 with the latest and `created: false`.",
+      access: "project",
+      body: jsonBody(saveConfigSchema),
+      responses: {
+        201: json(savedConfigSchema, "The new version and the batch."),
+        200: json(savedConfigSchema, "Identical to the latest version: the latest, nothing saved."),
+      },
+    },
+    {
+      method: "post",
+      path: "/api/batches/{id}/preview",
+      operationId: "previewRow",
+      tag: "Batches",
+      summary: "Try a config on one input row now (operators)",
+      description:
+        "Runs row `rowIndex` with the given unsaved `agent` config, or the batch's current one, in the serving " +
+        "process and through the network guard, with the config's timeout capped at 60 s, and answers what it " +
+        "extracted, its step log, final URL and status, its error and (browser engine) a screenshot. It creates no " +
+        "execution and no job. A failed run is still a 200 with `status: failed`. Previews run a few at a time per " +
+        "server process; beyond that, 429 with Retry-After. The goal-driven engine's model spend is real and " +
+        "reported in `usage`.",
+      access: "project",
+      body: jsonBody(previewRequestSchema),
+      responses: { 200: json(previewResponseSchema, "What the row gave.") },
+      errors: [429],
     },
     // Executions
     {

@@ -48,3 +48,18 @@ export async function latestVersion(db: DbOrTx, batchId: string): Promise<number
     .where(eq(agentConfigs.batchId, batchId));
   return row?.version ?? 1;
 }
+
+/**
+ * Locks the batch row (as saveNextVersion does) and reads its latest version, in the caller's transaction: a save that
+ * must first compare with the latest holds the lock across the comparison and the save.
+ */
+export async function lockLatest(tx: DbOrTx, batchId: string): Promise<AgentConfigRow | undefined> {
+  await tx.execute(sql`select 1 from ${batches} where ${batches.id} = ${batchId} for update`);
+  const [row] = await tx
+    .select()
+    .from(agentConfigs)
+    .where(eq(agentConfigs.batchId, batchId))
+    .orderBy(desc(agentConfigs.version))
+    .limit(1);
+  return row;
+}

@@ -1,6 +1,7 @@
 import { type AgentConfig, agentConfigSchema } from "@/lib/contract/agent";
 import type { JobUsage, TranscriptStep } from "@/lib/contract/spend";
 import { agentFor as defaultAgentFor } from "../agents";
+import { runWithTimeout } from "../agents/run-with-timeout";
 import { type Agent, AgentError, isAgentError } from "../agents/types";
 import type { Claimant, Outcome } from "../jobs/machine";
 import { type ClaimedJob, claimJobs, finishJob, recoverExpiredLeases, releaseJob } from "../jobs/service";
@@ -31,7 +32,7 @@ interface RunningJob {
   done: Promise<void>;
 }
 
-/** The grace after a job's timeout for an agent that ignores its AbortSignal. */
+/** The grace after a shutdown's abort for an agent that ignores its AbortSignal. */
 const TIMEOUT_GRACE_MS = 5000;
 
 /**
@@ -294,44 +295,22 @@ export class Scheduler implements Service {
     }
   }
 
-  private async withTimeout(job: ClaimedJob, config: AgentConfig, abort: AbortController, reporter: ProgressReporter) {
-    const timeoutMs = config.timeoutMs;
-    let timer: NodeJS.Timeout | undefined;
-    let hardTimer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => abort.abort(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")),
-        timeoutMs,
-      );
-      hardTimer = setTimeout(
-        () => reject(new AgentError(`Timed out after ${timeoutMs / 1000} s on ${job.siteUrl}`, true, "timeout")),
-        timeoutMs + TIMEOUT_GRACE_MS,
-      );
-    });
-    try {
-      const agent = this.agentFor(config);
-      const run = agent.run(
-        {
-          id: job.id,
-          executionId: job.executionId,
-          inputId: job.inputId,
-          siteUrl: job.siteUrl,
-          goal: job.goal,
-          row: job.row,
-          retryCount: job.retryCount,
-        },
-        { config, signal: abort.signal, progress: reporter.report, screenshot: reporter.screenshot },
-      );
-      const result = await Promise.race([run, timedOut]);
-      if (abort.signal.aborted)
-        throw abort.signal.reason instanceof Error
-          ? abort.signal.reason
-          : new AgentError("The job was aborted", true, "aborted");
-      return result;
-    } finally {
-      clearTimeout(timer);
-      clearTimeout(hardTimer);
-    }
+  private withTimeout(job: ClaimedJob, config: AgentConfig, abort: AbortController, reporter: ProgressReporter) {
+    return runWithTimeout(
+      this.agentFor(config),
+      {
+        id: job.id,
+        executionId: job.executionId,
+        inputId: job.inputId,
+        siteUrl: job.siteUrl,
+        goal: job.goal,
+        row: job.row,
+        retryCount: job.retryCount,
+      },
+      { config, progress: reporter.report, screenshot: reporter.screenshot },
+      abort,
+      config.timeoutMs,
+    );
   }
 
   private async configOf(executionId: string): Promise<AgentConfig> {
