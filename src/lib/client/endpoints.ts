@@ -17,6 +17,13 @@ import type {
   ProjectRole,
   User,
 } from "@/lib/contract/auth";
+import type {
+  ConfigVersionList,
+  PreviewRequest,
+  PreviewResponse,
+  SaveConfigRequest,
+  SavedConfig,
+} from "@/lib/contract/configs";
 import type { estimateQuerySchema, exportQuerySchema } from "@/lib/contract/queries";
 import type {
   createBatchJsonSchema,
@@ -189,6 +196,14 @@ export function createClient(options: ApiOptions = {}) {
       j<InputPage>(withQuery(`/api/batches/${e(batchId)}/inputs`, { limit, cursor })),
     getEstimate: (batchId: string, { mode, concurrency, sampleSize }: EstimateQuery = {}) =>
       j<EstimateResponse>(withQuery(`/api/batches/${e(batchId)}/estimate`, { mode, concurrency, sampleSize })),
+    /** The batch's agent config versions, newest first (the first is its current config). */
+    listConfigVersions: (batchId: string) => j<ConfigVersionList>(`/api/batches/${e(batchId)}/configs`),
+    /** Saves the next version (201), or answers the latest (200, `created: false`) when it is identical. */
+    saveConfigVersion: (batchId: string, body: SaveConfigRequest) =>
+      j<SavedConfig>(`/api/batches/${e(batchId)}/configs`, { ...post, json: body }),
+    /** Runs one row now with `agent` (unsaved) or the current config; 429 while the server runs enough previews. */
+    previewRow: (batchId: string, body: PreviewRequest) =>
+      j<PreviewResponse>(`/api/batches/${e(batchId)}/preview`, { ...post, json: body }),
 
     // Executions
     listExecutions: (batchId: string) => j<ExecutionListResponse>(`/api/batches/${e(batchId)}/executions`),
@@ -286,6 +301,9 @@ export const {
   getBatch,
   listInputs,
   getEstimate,
+  listConfigVersions,
+  saveConfigVersion,
+  previewRow,
   listExecutions,
   startExecution,
   rerunExecution,
