@@ -1,7 +1,8 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
+import * as jobRoute from "@/app/api/jobs/[id]/route";
 import { buildOpenApiDocument } from "@/server/openapi/document";
-import { mismatch, routeFiles } from "../helpers/openapi";
+import { mismatch, operationForHandler, operationForPath, routeFiles } from "../helpers/openapi";
 
 /**
  * The OpenAPI document (src/server/openapi/) is valid OpenAPI 3.1, and it and the route files agree: every exported
@@ -81,6 +82,17 @@ describe("the OpenAPI document", () => {
     expect(document.paths?.["/api/projects"]?.get?.security).toEqual([{ sessionCookie: [] }, { bearerToken: [] }]);
     expect(document.paths?.["/api/tokens"]?.post?.security).toEqual([{ sessionCookie: [] }]);
     expect(Object.keys(document.components?.securitySchemes ?? {}).sort()).toEqual(["bearerToken", "sessionCookie"]);
+  });
+
+  it("finds the operation a request reaches from its handler or its path", async () => {
+    expect(await operationForHandler(jobRoute.GET)).toEqual({ method: "GET", path: "/api/jobs/{id}" });
+    expect(await operationForHandler(() => undefined)).toBeUndefined();
+    expect(operationForPath("GET", "/api/jobs/j1/screenshot")).toEqual({
+      method: "GET",
+      path: "/api/jobs/{id}/screenshot",
+    });
+    expect(operationForPath("GET", "/api/openapi.json")).toEqual({ method: "GET", path: "/api/openapi.json" });
+    expect(operationForPath("PUT", "/api/jobs/j1")).toBeUndefined();
   });
 
   it("tells an answer that matches its operation from one that does not", () => {
