@@ -17,6 +17,7 @@ import type {
   ProjectRole,
   User,
 } from "@/lib/contract/auth";
+import type { CompareChange, CompareResponse } from "@/lib/contract/compare";
 import type {
   ConfigVersionList,
   PreviewRequest,
@@ -158,6 +159,23 @@ export const projectAuditCsvUrl = (projectId: string, { action, actor }: AuditFi
 export const executionActivityCsvUrl = (executionId: string, { action, actor }: AuditFilter = {}) =>
   withQuery(activityApiPath(executionId), { action, actor, format: "csv" });
 
+/** Which inputs a comparison lists (the counts cover every input whatever the filter). */
+export interface CompareFilterQuery {
+  change?: CompareChange;
+  field?: string | null;
+}
+
+const compareApiPath = (executionId: string, otherId: string) =>
+  `/api/executions/${e(executionId)}/compare/${e(otherId)}`;
+
+/** The whole filtered comparison as a file. */
+export const compareDownloadUrl = (
+  executionId: string,
+  otherId: string,
+  format: "csv" | "json",
+  { change, field }: CompareFilterQuery = {},
+) => withQuery(compareApiPath(executionId, otherId), { change, field, format });
+
 /** Every route of one server, for one caller (a token, or the browser's session). */
 export function createClient(options: ApiOptions = {}) {
   const api = createApi(options);
@@ -212,6 +230,18 @@ export function createClient(options: ApiOptions = {}) {
     getExecution: (executionId: string) => j<ExecutionResponse>(`/api/executions/${e(executionId)}`),
     listJobs: (executionId: string, { statuses, limit, cursor }: JobListQuery = {}) =>
       j<JobPage>(withQuery(`/api/executions/${e(executionId)}/jobs`, { status: statuses?.join(","), limit, cursor })),
+    /** Two executions of one batch input by input; the counts come with the first page (no cursor). */
+    compareExecutions: (
+      executionId: string,
+      otherId: string,
+      { change, field, limit, cursor }: CompareFilterQuery & PageQuery = {},
+    ) => j<CompareResponse>(withQuery(compareApiPath(executionId, otherId), { change, field, limit, cursor })),
+    downloadComparison: (
+      executionId: string,
+      otherId: string,
+      format: "csv" | "json",
+      filter: CompareFilterQuery = {},
+    ) => api.download(compareDownloadUrl(executionId, otherId, format, filter)),
     getLiveStats: (executionId: string) => j<LiveStatsResponse>(`/api/executions/${e(executionId)}/live-stats`),
     /** A new run of a finished execution's failed, cancelled or listed rows (201; 409 while it is still going). */
     rerunExecution: (executionId: string, body: RerunRequest) =>
@@ -311,6 +341,7 @@ export const {
   getExecution,
   listJobs,
   getLiveStats,
+  compareExecutions,
   pauseExecution,
   resumeExecution,
   stopExecution,

@@ -24,6 +24,8 @@ export const executionPath = (p: ExecutionPathParams) => `${batchPath(p)}/execut
 export const livePath = (p: ExecutionPathParams) => `${executionPath(p)}/live`;
 export const resultsPath = (p: ExecutionPathParams) => `${executionPath(p)}/results`;
 export const jobPath = (p: ExecutionPathParams, jobId: string) => `${executionPath(p)}/jobs/${e(jobId)}`;
+/** This execution (A) beside another of its batch (B), input by input. */
+export const comparePath = (p: ExecutionPathParams, otherId: string) => `${executionPath(p)}/compare/${e(otherId)}`;
 
 // Members and audit trail
 
