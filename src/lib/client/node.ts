@@ -33,7 +33,13 @@ export function createExecutionStream(
   return new ExecutionStream({
     ...options,
     url: streamUrl(access.baseUrl),
-    createSocket: (url) => new WebSocket(url, { headers }) as unknown as SocketLike,
+    createSocket: (url) => {
+      const socket = new WebSocket(url, { headers });
+      // The stream learns of every failure from the close that follows; it drops its onerror before closing a socket
+      // that never opened, and Node's `ws` would otherwise throw that error as unhandled.
+      socket.on("error", () => {});
+      return socket as unknown as SocketLike;
+    },
   });
 }
 
