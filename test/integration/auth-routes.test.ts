@@ -80,8 +80,6 @@ const RULES: Record<string, Rule> = {
   "POST /api/executions/[id]/adjust-concurrency": on("execution", "operator"),
   "GET /api/executions/[id]/reruns": on("execution", "viewer"),
   "POST /api/executions/[id]/reruns": on("execution", "operator"),
-  "GET /api/executions/[id]/reruns": on("execution", "viewer"),
-  "POST /api/executions/[id]/reruns": on("execution", "operator"),
   "GET /api/jobs/[id]": on("job", "viewer"),
   "GET /api/jobs/[id]/screenshot": on("job", "viewer"),
   // The bundled demo shop the agents browse: public so that an agent needs no credential to reach it.
