@@ -66,6 +66,8 @@ async function liveView(ctx: CliContext, snapshot: Snapshot, allowance: FailureA
     quit: () => leave(EXIT.ok),
     interrupt: () => leave(EXIT.interrupted),
   };
+  // A pseudo-terminal without a size (script, some CI runners) reports 0 columns, and ink would wrap every character.
+  if (!process.stdout.columns) process.stdout.columns = 80;
   const app = render(createElement(LiveExecutionView, { store, controls }), { exitOnCtrlC: false });
   const outcome = await Promise.race([
     following.ended.then((state) => ({ ended: state }) as const),
