@@ -9,6 +9,7 @@ import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { LoadingBlock } from "@/components/ui/skeleton";
+import { CompareButton } from "@/features/compare/components/compare-picker";
 import {
   activityPath,
   batchPath,
@@ -98,6 +99,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
             }
             actions={
               <div className="flex flex-wrap gap-2">
+                <CompareButton params={params} status={execution.status} />
                 <ExportLinks executionId={executionId} />
                 <ButtonLink href={livePath(params)} variant="secondary" size="sm">
                   <Radio className="h-4 w-4" aria-hidden="true" />
