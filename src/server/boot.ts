@@ -8,6 +8,7 @@ import { log } from "./log";
 import { type Hub, startHub } from "./realtime";
 import type { Runtime } from "./runtime";
 import { Scheduler } from "./scheduler/scheduler";
+import { WebhookSender } from "./webhooks/sender";
 
 /**
  * Starts what runs beside the HTTP server, by role: the realtime hub (web), the agents and the
@@ -20,6 +21,8 @@ export async function startBackground(runtime: Runtime): Promise<void> {
   if (runtime.role !== "web") {
     // Agents may reach the bundled demo site of the web process (same PORT in cluster mode).
     allowDemoSite(runtime.env.PORT);
+    // Webhook deliveries go out wherever jobs run; stopped after the scheduler, whose last events may queue some.
+    runtime.services.set("webhooks", new WebhookSender(runtime).start());
     runtime.services.set("agents", { stop: () => closeAgents() });
     runtime.services.set("scheduler", Scheduler.fromRuntime(runtime).start());
     const chromium = chromiumStatus();

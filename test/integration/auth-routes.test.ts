@@ -57,6 +57,14 @@ const RULES: Record<string, Rule> = {
   "PATCH /api/projects/[id]/members/[userId]": on("project", "admin"),
   "DELETE /api/projects/[id]/members/[userId]": on("project", "admin"),
   "DELETE /api/projects/[id]/invites/[inviteId]": on("project", "admin"),
+  // Webhooks send a project's run data to outside URLs: admins only.
+  "GET /api/projects/[id]/webhooks": on("project", "admin"),
+  "POST /api/projects/[id]/webhooks": on("project", "admin"),
+  "PATCH /api/projects/[id]/webhooks/[webhookId]": on("project", "admin"),
+  "DELETE /api/projects/[id]/webhooks/[webhookId]": on("project", "admin"),
+  "POST /api/projects/[id]/webhooks/[webhookId]/rotate-secret": on("project", "admin"),
+  "POST /api/projects/[id]/webhooks/[webhookId]/test": on("project", "admin"),
+  "GET /api/projects/[id]/webhooks/[webhookId]/deliveries": on("project", "admin"),
   "GET /api/batches/[id]": on("batch", "viewer"),
   "GET /api/batches/[id]/estimate": on("batch", "viewer"),
   "GET /api/batches/[id]/inputs": on("batch", "viewer"),
@@ -135,6 +143,19 @@ const PLANS: Partial<Record<string, Plan>> = {
   // Simulated jobs take no screenshots: an admitted caller hears that this job has none.
   "GET /api/jobs/[id]/screenshot": { handlerNotFound: /has no screenshot yet/ },
   "GET /demo/search": { query: "?q=lamp" },
+  // No webhook has this id: an admitted caller hears so (404 from the handler), and nothing changes.
+  ...Object.fromEntries(
+    [
+      "PATCH /api/projects/[id]/webhooks/[webhookId]",
+      "DELETE /api/projects/[id]/webhooks/[webhookId]",
+      "POST /api/projects/[id]/webhooks/[webhookId]/rotate-secret",
+      "POST /api/projects/[id]/webhooks/[webhookId]/test",
+      "GET /api/projects/[id]/webhooks/[webhookId]/deliveries",
+    ].map((row) => [
+      row,
+      { params: () => ({ webhookId: "00000000-0000-4000-8000-000000000000" }), noBody: !row.startsWith("PATCH") },
+    ]),
+  ),
 };
 
 type CallerName =

@@ -26,6 +26,10 @@ export const ACTION_LABELS: Record<AuditAction, string> = {
   "member.remove": "Member or invite removed",
   "token.create": "API token created",
   "token.revoke": "API token revoked",
+  "webhook.create": "Webhook added",
+  "webhook.update": "Webhook changed",
+  "webhook.delete": "Webhook deleted",
+  "webhook.rotate_secret": "Webhook secret rotated",
 };
 
 type Values = Record<string, unknown> | null;
@@ -122,10 +126,25 @@ export function describeEntry(entry: AuditEntry): string {
       return `created API token${quoted(text(after, "name"))}${text(after, "role") ? ` (${text(after, "role")})` : ""}`;
     case "token.revoke":
       return `revoked API token${quoted(text(before, "name"))}`;
+    case "webhook.create":
+      return `added webhook ${text(after, "url") ?? ""}`.trim();
+    case "webhook.update":
+      return describeWebhookChange(before, after);
+    case "webhook.delete":
+      return `deleted webhook ${text(before, "url") ?? ""}`.trim();
+    case "webhook.rotate_secret":
+      return `rotated the secret of webhook ${text(after, "url") ?? ""}`.trim();
     default:
       // A newer server's action this page does not know yet: its name is still better than nothing.
       return String(entry.action);
   }
+}
+
+function describeWebhookChange(before: Values, after: Values): string {
+  const url = text(after, "url") ?? "";
+  if (before?.enabled !== after?.enabled) return `${after?.enabled ? "enabled" : "disabled"} webhook ${url}`.trim();
+  if (text(before, "url") !== text(after, "url")) return `changed a webhook's URL to ${url}`;
+  return `changed the events of webhook ${url}`.trim();
 }
 
 const asRole = (role: string | null) => (role ? ` as ${role}` : "");

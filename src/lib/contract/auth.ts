@@ -168,6 +168,10 @@ export const AUDIT_ACTIONS = [
   "member.remove",
   "token.create",
   "token.revoke",
+  "webhook.create",
+  "webhook.update",
+  "webhook.delete",
+  "webhook.rotate_secret",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

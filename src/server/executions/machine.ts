@@ -8,6 +8,7 @@ import type { EventSink } from "../events/transaction";
 import { cancelQueued } from "../jobs/machine";
 import * as executionsRepo from "../repos/executions";
 import type { RowSelection } from "../repos/rerun-selection";
+import { announceExecution } from "../webhooks/outbox";
 
 type ExecutionRow = executionsRepo.ExecutionRow;
 
@@ -205,6 +206,8 @@ export async function pauseIfOverBudget(tx: Tx, events: EventSink, row: Executio
     costUsd: row.costUsd,
     maxCost: row.maxCost,
   });
+  // Pausing itself is news (webhooks); a person's pause is not: they know.
+  await announceExecution(tx, row.id, "execution.paused");
   return reread(tx, row.id);
 }
 
@@ -233,7 +236,7 @@ export async function stop(
     running: row.runningCount,
   });
   const stopped = await reread(tx, row.id);
-  if (status === "stopped") await emitCompleted(events, stopped, status);
+  if (status === "stopped") await emitCompleted(tx, events, stopped, status);
   const jobs = `${cancelled} queued job${cancelled === 1 ? "" : "s"} cancelled`;
   const message =
     status === "stopped" ? `Stopped: ${jobs}` : `Stopping: ${jobs}; ${row.runningCount} running will finish`;
@@ -266,7 +269,7 @@ export async function finishIfDone(tx: Tx, events: EventSink, row: ExecutionRow)
   const status = nextStatus(row.status, "finish");
   if (status === undefined) return;
   const ended = await move(tx, row, "finish", { completedAt: new Date() });
-  await emitCompleted(events, ended, status);
+  await emitCompleted(tx, events, ended, status);
 }
 
 /** A stopping execution starts nothing new: a job that came back to its queue is cancelled, and it may end. */
@@ -276,8 +279,8 @@ export async function cancelWhileStopping(tx: Tx, events: EventSink, row: Execut
   await finishIfDone(tx, events, counters);
 }
 
-/** The terminal event of every execution, whether it completed or was stopped. */
-async function emitCompleted(events: EventSink, row: ExecutionRow, status: "completed" | "stopped") {
+/** The terminal event of every execution, whether it completed or was stopped; webhooks hear of it in the same transaction. */
+async function emitCompleted(tx: Tx, events: EventSink, row: ExecutionRow, status: "completed" | "stopped") {
   await events.emit(row.id, "execution_completed", {
     status,
     completedAt: (row.completedAt ?? new Date()).toISOString(),
@@ -286,4 +289,5 @@ async function emitCompleted(events: EventSink, row: ExecutionRow, status: "comp
     failed: row.failedCount,
     cancelled: row.cancelledCount,
   });
+  await announceExecution(tx, row.id, status === "completed" ? "execution.completed" : "execution.stopped");
 }

@@ -56,6 +56,16 @@ import {
   projectListResponseSchema,
   projectResponseSchema,
 } from "@/lib/contract/responses";
+import {
+  createWebhookSchema,
+  deliveriesQuerySchema,
+  updateWebhookSchema,
+  webhookDeliveryPageSchema,
+  webhookDeliveryResponseSchema,
+  webhookListSchema,
+  webhookResponseSchema,
+  webhookWithSecretSchema,
+} from "@/lib/contract/webhooks";
 import { workerListSchema } from "@/lib/contract/workers";
 import { z } from "@/lib/contract/zod";
 
@@ -93,6 +103,7 @@ export const TAGS = {
   Jobs: "One input row's run: its result, step log and screenshot.",
   Members: "Who may do what on a project, and its audit trail (admins).",
   Accounts: "Signing in, invites and API tokens (with AUTH=on).",
+  Webhooks: "Signed POSTs to a project's URLs when an execution completes, stops or pauses itself (admins).",
   Server: "Health, configuration, workers, metrics and this document.",
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -215,7 +226,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
         },
       },
       responses: { 201: json(createBatchResultSchema, "The batch, and the rows that were left out.") },
-          },
+    },
     {
       method: "get",
       path: "/api/batches/{id}",
@@ -409,7 +420,7 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       description:
         "A is `id`, B is `otherId`; both must be executions of the same batch (400 otherwise; 404 for one the caller " +
         "may not see). Inputs are matched by batch input; per input: status A → B and each extracted field added, " +
-        "removed or changed (values compared as JSON: deep, key order ignored, `1` and `\"1\"` differ). Unchanged " +
+        'removed or changed (values compared as JSON: deep, key order ignored, `1` and `"1"` differ). Unchanged ' +
         "inputs are left out unless `change=all`. Pages in input order; the counts come with the first page. " +
         "`format=csv|json` downloads the whole filtered diff instead.",
       access: "project",
@@ -672,6 +683,85 @@ export function operations(config: { maxConcurrency: number }): Operation[] {
       access: "session",
       responses: { 200: json(tokenResponseSchema, "The token, revoked.") },
       errors: [404, 409],
+    },
+    // Webhooks
+    {
+      method: "get",
+      path: "/api/projects/{id}/webhooks",
+      operationId: "listWebhooks",
+      tag: "Webhooks",
+      summary: "List a project's webhooks (admins); secrets are never listed",
+      access: "project",
+      responses: { 200: json(webhookListSchema, "The webhooks, oldest first.") },
+    },
+    {
+      method: "post",
+      path: "/api/projects/{id}/webhooks",
+      operationId: "createWebhook",
+      tag: "Webhooks",
+      summary: "Add a webhook (admins): its signing secret is in this answer only",
+      description:
+        "The URL (http or https, at most 2,000 characters) must pass the network guard as agents' URLs do: a " +
+        "private or loopback host is refused (400 naming `url`) unless ALLOWED_HOSTS lists it. At most 20 per " +
+        "project (409).",
+      access: "project",
+      body: jsonBody(createWebhookSchema),
+      responses: { 201: json(webhookWithSecretSchema, "The webhook and its secret, shown once.") },
+      errors: [409, 413, 415],
+    },
+    {
+      method: "patch",
+      path: "/api/projects/{id}/webhooks/{webhookId}",
+      operationId: "updateWebhook",
+      tag: "Webhooks",
+      summary: "Change a webhook's URL, events or enabled (admins)",
+      description: "A new URL passes the network guard again.",
+      access: "project",
+      body: jsonBody(updateWebhookSchema),
+      responses: { 200: json(webhookResponseSchema, "The webhook as changed.") },
+      errors: [404, 413, 415],
+    },
+    {
+      method: "delete",
+      path: "/api/projects/{id}/webhooks/{webhookId}",
+      operationId: "deleteWebhook",
+      tag: "Webhooks",
+      summary: "Delete a webhook with its delivery log (admins)",
+      access: "project",
+      responses: { 204: noContent },
+      errors: [404],
+    },
+    {
+      method: "post",
+      path: "/api/projects/{id}/webhooks/{webhookId}/rotate-secret",
+      operationId: "rotateWebhookSecret",
+      tag: "Webhooks",
+      summary: "Give a webhook a new signing secret, shown once (admins)",
+      access: "project",
+      responses: { 200: json(webhookWithSecretSchema, "The webhook and its new secret.") },
+      errors: [404],
+    },
+    {
+      method: "post",
+      path: "/api/projects/{id}/webhooks/{webhookId}/test",
+      operationId: "testWebhook",
+      tag: "Webhooks",
+      summary: "Send a ping delivery now and say how it went (admins)",
+      description: "Waits for the receiver (10 s at most). A failed ping is retried like any delivery.",
+      access: "project",
+      responses: { 200: json(webhookDeliveryResponseSchema, "The ping delivery after its first attempt.") },
+      errors: [404, 409],
+    },
+    {
+      method: "get",
+      path: "/api/projects/{id}/webhooks/{webhookId}/deliveries",
+      operationId: "listWebhookDeliveries",
+      tag: "Webhooks",
+      summary: "A webhook's delivery log, newest first (admins)",
+      access: "project",
+      query: deliveriesQuerySchema,
+      responses: { 200: json(webhookDeliveryPageSchema, "A page of deliveries.") },
+      errors: [404],
     },
     // Server
     {
