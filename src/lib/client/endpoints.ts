@@ -52,6 +52,15 @@ import type {
   ProjectListResponse,
   ProjectResponse,
 } from "@/lib/contract/responses";
+import type {
+  createWebhookSchema,
+  updateWebhookSchema,
+  WebhookDeliveryPage,
+  WebhookDeliveryResponse,
+  WebhookList,
+  WebhookResponse,
+  WebhookWithSecret,
+} from "@/lib/contract/webhooks";
 import type { WorkerListResponse } from "@/lib/contract/workers";
 import { type ApiOptions, createApi, sendToSignInOn401 } from "./api";
 
@@ -111,6 +120,13 @@ export type CreateTokenRequest = z.input<typeof createTokenSchema>;
 
 /** The answers' shapes live in the contract (src/lib/contract/auth.ts) with their schemas; pages import them from here. */
 export type { AcceptInviteResponse, AddMemberResult, AuditPage, InviteDetails, MembersResponse };
+
+// Webhooks
+
+export type CreateWebhookRequest = z.input<typeof createWebhookSchema>;
+export type UpdateWebhookRequest = z.input<typeof updateWebhookSchema>;
+const webhooksApiPath = (projectId: string, webhookId?: string) =>
+  `/api/projects/${e(projectId)}/webhooks${webhookId ? `/${e(webhookId)}` : ""}`;
 
 // Members and audit trail
 
@@ -310,6 +326,23 @@ export function createClient(options: ApiOptions = {}) {
       j<AuditPage>(withQuery(activityApiPath(executionId), { action, actor, limit, cursor })),
     downloadProjectAuditCsv: (projectId: string, filter: AuditFilter = {}) =>
       api.download(projectAuditCsvUrl(projectId, filter)),
+
+    // Webhooks (admins)
+    listWebhooks: (projectId: string) => j<WebhookList>(webhooksApiPath(projectId)),
+    /** 201: the webhook and its signing secret, shown this once. */
+    createWebhook: (projectId: string, body: CreateWebhookRequest) =>
+      j<WebhookWithSecret>(webhooksApiPath(projectId), { ...post, json: body }),
+    updateWebhook: (projectId: string, webhookId: string, body: UpdateWebhookRequest) =>
+      j<WebhookResponse>(webhooksApiPath(projectId, webhookId), { method: "PATCH", json: body }),
+    deleteWebhook: (projectId: string, webhookId: string) =>
+      j<null>(webhooksApiPath(projectId, webhookId), { method: "DELETE" }),
+    rotateWebhookSecret: (projectId: string, webhookId: string) =>
+      j<WebhookWithSecret>(`${webhooksApiPath(projectId, webhookId)}/rotate-secret`, post),
+    /** Sends a ping now; the answer is the delivery after its first attempt. */
+    testWebhook: (projectId: string, webhookId: string) =>
+      j<WebhookDeliveryResponse>(`${webhooksApiPath(projectId, webhookId)}/test`, post),
+    listWebhookDeliveries: (projectId: string, webhookId: string, { limit, cursor }: PageQuery = {}) =>
+      j<WebhookDeliveryPage>(withQuery(`${webhooksApiPath(projectId, webhookId)}/deliveries`, { limit, cursor })),
     downloadExecutionActivityCsv: (executionId: string, filter: AuditFilter = {}) =>
       api.download(executionActivityCsvUrl(executionId, filter)),
   };
@@ -366,4 +399,11 @@ export const {
   cancelInvite,
   getProjectAudit,
   getExecutionActivity,
+  listWebhooks,
+  createWebhook,
+  updateWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  listWebhookDeliveries,
 } = browserClient;

@@ -1,6 +1,6 @@
 "use client";
 
-import { ChevronRight, FileSpreadsheet, Lock, Plus, ScrollText, Users } from "lucide-react";
+import { ChevronRight, FileSpreadsheet, Lock, Plus, ScrollText, Users, Webhook } from "lucide-react";
 import Link from "next/link";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
 import { LoadError } from "@/components/app/load-error";
@@ -10,14 +10,14 @@ import { Button } from "@/components/ui/button";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock, Skeleton } from "@/components/ui/skeleton";
-import { auditPath, batchPath, membersPath, newBatchPath, projectsPath } from "@/lib/client/paths";
+import { auditPath, batchPath, membersPath, newBatchPath, projectPath, projectsPath } from "@/lib/client/paths";
 import { canManage, steerRefusal, UPLOAD_DENIED } from "@/lib/client/permissions";
 import { formatDateTime, plural } from "@/lib/format";
 import { useProject, useProjectBatches } from "../hooks/use-projects";
 
 /**
  * A project: its batches (newest first) with row counts and dates, and "New batch" (greyed for a viewer, who cannot
- * upload); Members and Audit for its admins.
+ * upload); Members, Audit and Webhooks for its admins.
  */
 export function ProjectView({ projectId }: { projectId: string }) {
   const project = useProject(projectId);
@@ -45,6 +45,10 @@ export function ProjectView({ projectId }: { projectId: string }) {
                 <ButtonLink href={auditPath(projectId)} variant="secondary">
                   <ScrollText className="h-4 w-4" aria-hidden="true" />
                   Audit
+                </ButtonLink>
+                <ButtonLink href={`${projectPath(projectId)}/webhooks`} variant="secondary">
+                  <Webhook className="h-4 w-4" aria-hidden="true" />
+                  Webhooks
                 </ButtonLink>
               </>
             )}
