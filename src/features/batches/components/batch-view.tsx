@@ -11,6 +11,7 @@ import { RUN_DENIED, steerRefusal } from "@/lib/client/permissions";
 import type { Batch } from "@/lib/contract/resources";
 import { formatDateTime, plural } from "@/lib/format";
 import { useBatch, useBatchProject, useExecutions } from "../hooks/use-batches";
+import { AgentConfigSection } from "./agent-config-section";
 import { ExecuteDialog } from "./execute-dialog";
 import { ExecutionsList } from "./executions-list";
 import { InputsTable } from "./inputs-table";
@@ -129,6 +130,12 @@ export function BatchView({ projectId, batchId }: { projectId: string; batchId: 
               Runs
             </h2>
             <ExecutionsList projectId={projectId} batchId={batchId} executions={executions} />
+          </section>
+          <section aria-labelledby="agent-config-title" className="space-y-3">
+            <h2 id="agent-config-title" className="text-base font-semibold text-slate-900">
+              Agent config
+            </h2>
+            <AgentConfigSection batch={b} canEdit={steerRefusal(project.data?.role) === null} onSaved={batch.reload} />
           </section>
           <section aria-labelledby="inputs-title" className="space-y-3">
             <h2 id="inputs-title" className="text-base font-semibold text-slate-900">

@@ -78,7 +78,8 @@ export function ExecutionsList({
                 <span className="font-medium text-slate-900">{label}</span>
               </div>
               <p className="mt-1 text-xs text-slate-600">
-                {plural(total, "job")} · concurrency {execution.concurrency} · started{" "}
+                {plural(total, "job")} · config v{execution.configVersion} · concurrency {execution.concurrency} ·
+                started{" "}
                 <time dateTime={execution.createdAt} title={formatDateTime(execution.createdAt)}>
                   {formatRelative(execution.createdAt)}
                 </time>
