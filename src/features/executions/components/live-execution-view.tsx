@@ -37,6 +37,7 @@ import { ExecutionControls } from "./execution-controls";
 import { ExecutionHeader } from "./execution-header";
 import { LiveStatsPanel } from "./live-stats-panel";
 import { NoWorkerNotice } from "./no-worker-notice";
+import { RerunActions, RerunLineage, RerunsList } from "./rerun-links";
 import { ResultsTable } from "./results-table";
 import { modeLabel } from "./status-labels";
 
@@ -141,6 +142,7 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
         status={execution.status}
         connection={{ connected, everConnected }}
         byline={whoDidIt(execution)}
+        subtitle={execution.rerun && <RerunLineage params={params} rerun={execution.rerun} />}
         actions={
           <>
             <ExecutionControls
@@ -186,8 +188,10 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
           stats={stats}
           stopReason={execution.stopReason}
           resultsHref={resultsPath(params)}
+          actions={<RerunActions params={params} status={execution.status} stats={stats} role={names.role} />}
         />
       )}
+      {finished && <RerunsList params={params} refreshKey={execution.status} />}
       {execution.status === "paused" && execution.pauseReason === BUDGET_REACHED && spend && (
         <BudgetPauseBanner
           capUsd={execution.maxCost}
