@@ -1,5 +1,6 @@
 import type { Actor } from "@/lib/contract/auth";
 import { type ExecutionEvent, seqFit } from "@/lib/contract/events";
+import type { RerunOf } from "@/lib/contract/reruns";
 import type { Execution, ExecutionMode, ExecutionStatus, Job } from "@/lib/contract/resources";
 import { addSpend, type Spend } from "@/lib/contract/spend";
 import type { JobCounts } from "@/lib/contract/stats";
@@ -58,6 +59,8 @@ export interface ExecutionView {
   startedBy: Actor | null;
   pausedBy: Actor | null;
   stoppedBy: Actor | null;
+  /** For a re-run: its parent execution and the rows it took (set at start, never changed by events). */
+  rerun: RerunOf | null;
 }
 
 export interface ExecutionState {
@@ -137,6 +140,7 @@ export function initialState(snapshot: ExecutionSnapshot): ExecutionState {
       spend: e.spend,
       maxCost: e.maxCost,
       pauseReason: e.pauseReason,
+      rerun: e.rerun ?? null,
       ...actorsOf(e),
     },
     stats: { ...e.stats },

@@ -1,4 +1,5 @@
 import { CheckCircle2, Download, OctagonX, TableProperties } from "lucide-react";
+import type { ReactNode } from "react";
 import { ButtonLink } from "@/components/ui/button-link";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -20,12 +21,15 @@ export function CompletionCard({
   stats,
   stopReason,
   resultsHref,
+  actions,
 }: {
   executionId: string;
   status: ExecutionStatus;
   stats: JobCounts;
   stopReason?: string | null;
   resultsHref?: string;
+  /** What to do next besides results and exports (re-runs). */
+  actions?: ReactNode;
 }) {
   const { title, body } = completionSummary(status, stats);
   const stopped = status === "stopped";
@@ -60,6 +64,7 @@ export function CompletionCard({
             View results
           </ButtonLink>
         )}
+        {actions}
         <ExportLinks executionId={executionId} />
       </div>
     </Card>

@@ -4,7 +4,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { Inbox } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { memo, type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -37,6 +37,7 @@ export const ResultsTable = memo(function ResultsTable({
   error,
   label = "Results",
   height = "max-h-[32rem]",
+  selection,
 }: {
   rows: readonly ResultRow[];
   version: number;
@@ -48,6 +49,8 @@ export const ResultsTable = memo(function ResultsTable({
   error?: string | null;
   label?: string;
   height?: string;
+  /** Rows picked by job id: a checkbox per row and "select all matching the filter"; `actions` act on them. */
+  selection?: { selected: ReadonlySet<string>; onChange: (next: Set<string>) => void; actions?: ReactNode };
 }) {
   const router = useRouter();
   const [filter, setFilter] = useState<Filter>("all");
@@ -88,7 +91,7 @@ export const ResultsTable = memo(function ResultsTable({
   const totalSize = virtualizer.getTotalSize();
   const padTop = items.length ? items[0]!.start : 0;
   const padBottom = items.length ? totalSize - items[items.length - 1]!.end : 0;
-  const colCount = 4 + columns.length;
+  const colCount = 4 + columns.length + (selection ? 1 : 0);
 
   const filters: { value: Filter; label: string; count: number }[] = [
     { value: "all", label: "All", count: rows.length },
@@ -124,6 +127,15 @@ export const ResultsTable = memo(function ResultsTable({
         </p>
       </div>
 
+      {selection && (
+        <SelectionBar
+          selection={selection}
+          matching={() => (filtered ?? rows).map((r) => r.jobId)}
+          matchingCount={count}
+          filterLabel={filter === "all" ? null : jobStatusLabel[filter]}
+        />
+      )}
+
       {error && (
         <p role="alert" className="text-sm text-red-700">
           {error}
@@ -149,12 +161,13 @@ export const ResultsTable = memo(function ResultsTable({
         >
           <table
             className="w-full table-fixed border-collapse text-left text-sm"
-            style={{ minWidth: `${(columns.length ? 36 : 32) + columns.length * 10}rem` }}
+            style={{ minWidth: `${(columns.length ? 36 : 32) + columns.length * 10 + (selection ? 2.5 : 0)}rem` }}
             aria-rowcount={count + 1}
             data-testid="results-table"
           >
             <caption className="sr-only">{label}: finished jobs, newest first. Open an input to see its job.</caption>
             <colgroup>
+              {selection && <col className="w-10" />}
               <col className="w-32" />
               <col className="w-28" />
               {columns.map((c) => (
@@ -165,6 +178,11 @@ export const ResultsTable = memo(function ResultsTable({
             </colgroup>
             <thead className="sticky top-0 z-10 bg-slate-50 shadow-[0_1px_0_0_var(--color-slate-200)]">
               <tr aria-rowindex={1}>
+                {selection && (
+                  <th scope="col" className="px-3 py-2">
+                    <span className="sr-only">Selected</span>
+                  </th>
+                )}
                 <Th>Input</Th>
                 <Th>Status</Th>
                 {columns.map((c) => (
@@ -194,10 +212,26 @@ export const ResultsTable = memo(function ResultsTable({
                     style={{ height: ROW_HEIGHT }}
                     className="cursor-pointer border-b border-slate-100 hover:bg-slate-50 [&>td]:align-middle"
                     onClick={(e) => {
-                      if ((e.target as HTMLElement).closest("a")) return;
+                      if ((e.target as HTMLElement).closest("a, input, label")) return;
                       router.push(href);
                     }}
                   >
+                    {selection && (
+                      <td className="px-3">
+                        <input
+                          type="checkbox"
+                          className="h-4 w-4 rounded border-slate-300 accent-indigo-600"
+                          aria-label={`Select ${row.inputId ?? row.jobId}`}
+                          checked={selection.selected.has(row.jobId)}
+                          onChange={(e) => {
+                            const next = new Set(selection.selected);
+                            if (e.target.checked) next.add(row.jobId);
+                            else next.delete(row.jobId);
+                            selection.onChange(next);
+                          }}
+                        />
+                      </td>
+                    )}
                     <td className="truncate px-3 font-mono text-xs">
                       <Link
                         href={href}
@@ -243,6 +277,45 @@ export const ResultsTable = memo(function ResultsTable({
     </div>
   );
 });
+
+/** How many rows are picked, with "select all matching the filter", "clear" and what to do with them. */
+function SelectionBar({
+  selection,
+  matching,
+  matchingCount,
+  filterLabel,
+}: {
+  selection: NonNullable<Parameters<typeof ResultsTable>[0]["selection"]>;
+  matching: () => string[];
+  matchingCount: number;
+  filterLabel: string | null;
+}) {
+  const { selected, onChange, actions } = selection;
+  const linkButton =
+    "text-sm font-medium text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:text-slate-400 disabled:no-underline";
+  return (
+    <div
+      data-testid="selection-bar"
+      className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded-lg border border-slate-200 bg-slate-50 px-3 py-2"
+    >
+      <span className="text-sm text-slate-700" aria-live="polite" data-testid="selected-count">
+        {selected.size.toLocaleString("en-US")} selected
+      </span>
+      <button
+        type="button"
+        className={linkButton}
+        disabled={matchingCount === 0}
+        onClick={() => onChange(new Set([...selected, ...matching()]))}
+      >
+        Select all {matchingCount.toLocaleString("en-US")} matching {filterLabel ? `“${filterLabel}”` : "the filter"}
+      </button>
+      <button type="button" className={linkButton} disabled={selected.size === 0} onClick={() => onChange(new Set())}>
+        Clear
+      </button>
+      {actions && <span className="ml-auto flex gap-2">{actions}</span>}
+    </div>
+  );
+}
 
 function Th({ className, children }: { className?: string; children: React.ReactNode }) {
   return (

@@ -1,7 +1,7 @@
 "use client";
 
 import { History, Radio } from "lucide-react";
-import { useCallback } from "react";
+import { useCallback, useState } from "react";
 import { Breadcrumbs } from "@/components/app/breadcrumbs";
 import { NotFound } from "@/components/app/not-found";
 import { Alert } from "@/components/ui/alert";
@@ -19,7 +19,8 @@ import {
   projectPath,
   projectsPath,
 } from "@/lib/client/paths";
-import { steerRefusal } from "@/lib/client/permissions";
+import { canSteer, steerRefusal } from "@/lib/client/permissions";
+import { FINISHED_EXECUTION_STATUSES } from "@/lib/contract/resources";
 import { BUDGET_REACHED } from "@/lib/contract/spend";
 import { formatDurationCompact, formatPreciseDateTime, formatSpend, shortId } from "@/lib/format";
 import { useExecutionContext } from "../hooks/use-execution-context";
@@ -32,6 +33,8 @@ import { BudgetPauseBanner } from "./budget-pause-banner";
 import { ExportLinks } from "./completion-card";
 import { ExecutionHeader } from "./execution-header";
 import { elapsedMs } from "./live-stats-panel";
+import { RerunButton } from "./rerun-dialog";
+import { RerunActions, RerunLineage, RerunsList } from "./rerun-links";
 import { ResultsTable } from "./results-table";
 import { modeLabel } from "./status-labels";
 
@@ -47,6 +50,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
   const names = useExecutionContext(projectId, batchId);
   const { state, error, notFound, accessEnded } = useExecutionStream(executionId);
   const stats = state?.stats;
+  const [selected, setSelected] = useState<ReadonlySet<string>>(NONE);
   const results = useExecutionResults(executionId, {
     live: state?.completedJobs ?? EMPTY,
     expected: stats ? stats.completed + stats.failed + stats.cancelled : 0,
@@ -60,6 +64,8 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
   const execution = state?.execution ?? null;
   const spend = execution && stats && state ? spendSummary(execution, stats, Object.values(state.runningJobs)) : null;
   const spendShown = spend !== null && showsSpend(names.engine, spend);
+  const finished = execution !== null && FINISHED_EXECUTION_STATUSES.includes(execution.status);
+  const rerunnable = finished && canSteer(names.role);
 
   return (
     <div className="space-y-6">
@@ -92,13 +98,17 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
             status={execution.status}
             byline={whoDidIt(execution)}
             subtitle={
-              <span>
-                Started {formatPreciseDateTime(execution.startedAt)} · ran{" "}
-                {formatDurationCompact(elapsedMs(execution, Date.now()))}
-              </span>
+              <>
+                <span>
+                  Started {formatPreciseDateTime(execution.startedAt)} · ran{" "}
+                  {formatDurationCompact(elapsedMs(execution, Date.now()))}
+                </span>
+                {execution.rerun && <RerunLineage params={params} rerun={execution.rerun} />}
+              </>
             }
             actions={
               <div className="flex flex-wrap gap-2">
+                <RerunActions params={params} status={execution.status} stats={stats} role={names.role} />
                 <CompareButton params={params} status={execution.status} />
                 <ExportLinks executionId={executionId} />
                 <ButtonLink href={livePath(params)} variant="secondary" size="sm">
@@ -144,6 +154,7 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
               ))}
             </dl>
           </Card>
+          {finished && <RerunsList params={params} refreshKey={execution.status} />}
           <section aria-labelledby="results-heading">
             <h2 id="results-heading" className="sr-only">
               Jobs
@@ -159,6 +170,23 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
               jobHref={jobHref}
               label="All results"
               height="max-h-[70vh]"
+              selection={
+                rerunnable
+                  ? {
+                      selected,
+                      onChange: setSelected,
+                      actions: selected.size > 0 && (
+                        <RerunButton
+                          {...params}
+                          variant="primary"
+                          select={{ jobIds: [...selected] }}
+                          rows={selected.size}
+                          label={`Re-run selected (${selected.size.toLocaleString("en-US")})`}
+                        />
+                      ),
+                    }
+                  : undefined
+              }
             />
           </section>
         </>
@@ -168,3 +196,4 @@ export function ResultsView({ projectId, batchId, executionId }: ExecutionPathPa
 }
 
 const EMPTY: never[] = [];
+const NONE: ReadonlySet<string> = new Set();
