@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { ButtonLink } from "@/components/ui/button-link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
+import { CompareButton } from "@/features/compare/components/compare-picker";
 import type { RunningJob } from "@/lib/client/execution-state";
 import {
   activityPath,
@@ -188,7 +189,12 @@ const LiveExecutionBody = memo(function LiveExecutionBody({
           stats={stats}
           stopReason={execution.stopReason}
           resultsHref={resultsPath(params)}
-          actions={<RerunActions params={params} status={execution.status} stats={stats} role={names.role} />}
+          actions={
+            <>
+              <RerunActions params={params} status={execution.status} stats={stats} role={names.role} />
+              <CompareButton params={params} status={execution.status} />
+            </>
+          }
         />
       )}
       {finished && <RerunsList params={params} refreshKey={execution.status} />}
