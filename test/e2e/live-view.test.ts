@@ -155,7 +155,7 @@ describe("live execution view", () => {
       /Simulated failure/,
     );
     await expectAccessible(page, "live view, all failed");
-    await page.getByTestId("result-row").first().getByRole("link").click();
+    await page.getByTestId("result-row").first().getByRole("link").first().click();
     await page.getByTestId("job-error").waitFor();
     expect(await page.getByTestId("job-status").textContent()).toBe("Failed");
     await page.context().close();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { Inbox } from "lucide-react";
+import { Inbox, Search } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { memo, type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
@@ -9,20 +9,34 @@ import { Badge } from "@/components/ui/badge";
 import { cn } from "@/components/ui/cn";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadingBlock } from "@/components/ui/skeleton";
-import { formatJobDuration, formatValue } from "@/lib/format";
+import { formatJobDuration, formatValue, plural, shortId } from "@/lib/format";
+import { useDebouncedValue } from "../hooks/use-debounced-value";
 import type { ResultRow, ResultStatus } from "../hooks/use-execution-results";
+import {
+  fieldColumn,
+  filterRows,
+  nextSort,
+  type ResultColumnId,
+  type ResultSort,
+  type SortedRows,
+  searchNeedle,
+  updateSortedRows,
+} from "../lib/result-rows";
+import { SortableTh, UrlLine } from "./result-cells";
 import { jobStatusLabel, jobStatusTone } from "./status-labels";
 
 const ROW_HEIGHT = 44;
 const MAX_FIELD_COLUMNS = 6;
+const SEARCH_DEBOUNCE_MS = 150;
 
 type Filter = "all" | ResultStatus;
 
 const useIsomorphicLayoutEffect = typeof window === "undefined" ? useEffect : useLayoutEffect;
 
 /**
- * Finished jobs, newest on top, with their extracted fields as columns. Only the rows in view are in the
- * page (virtualised), so 10,000 rows scroll as smoothly as 10. A row opens its job.
+ * Finished jobs, newest on top, with their extracted fields as columns; sorted by any column, filtered by status
+ * and by a search across URL, input id, error and extracted values. Only the rows in view are in the page
+ * (virtualised), so 10,000 rows scroll as smoothly as 10. A row opens its job.
  *
  * `rows` is oldest first and may be the same array mutated in place; `version` says it changed.
  */
@@ -54,20 +68,33 @@ export const ResultsTable = memo(function ResultsTable({
 }) {
   const router = useRouter();
   const [filter, setFilter] = useState<Filter>("all");
+  const [query, setQuery] = useState("");
+  const needle = searchNeedle(useDebouncedValue(query, SEARCH_DEBOUNCE_MS));
+  const [sort, setSort] = useState<ResultSort | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  // Newest first. With no filter the rows are read in place (no copy per update at 10,000 rows).
+  // Sorted when the sort changes; rows that arrive later are slotted in (not a new sort per live row, nor per
+  // keystroke). Unsorted, rows are read newest first in place.
+  const sortedRef = useRef<SortedRows | null>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `rows` may be the same array mutated in place: `version` is the change signal
-  const filtered = useMemo(() => {
-    if (filter === "all") return null;
-    const out: ResultRow[] = [];
-    for (let i = rows.length - 1; i >= 0; i--) if (rows[i]!.status === filter) out.push(rows[i]!);
-    return out;
-  }, [rows, version, filter]);
-  const count = filtered ? filtered.length : rows.length;
-  const rowAt = (i: number) => (filtered ? filtered[i]! : rows[rows.length - 1 - i]!);
+  const sorted = useMemo(() => {
+    sortedRef.current = sort ? updateSortedRows(sortedRef.current, rows, sort) : null;
+    return sortedRef.current?.rows ?? null;
+  }, [rows, version, sort]);
+  // With no filter, no search and no sort the rows are read in place (no copy per update at 10,000 rows).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `rows` may be the same array mutated in place: `version` is the change signal
+  const shown = useMemo(() => {
+    if (filter === "all" && !needle) return sorted;
+    return sorted
+      ? filterRows(sorted, { status: filter, needle })
+      : filterRows(rows, { status: filter, needle }, { reversed: true });
+  }, [rows, version, sorted, filter, needle]);
+  const count = shown ? shown.length : rows.length;
+  const narrowed = filter !== "all" || needle !== "";
+  const rowAt = (i: number) => (shown ? shown[i]! : rows[rows.length - 1 - i]!);
 
   const columns = fields.slice(0, MAX_FIELD_COLUMNS);
+  const onSort = (column: ResultColumnId) => setSort((current) => nextSort(current, column));
 
   const virtualizer = useVirtualizer({
     count: count,
@@ -76,16 +103,19 @@ export const ResultsTable = memo(function ResultsTable({
     overscan: 12,
   });
 
-  // New rows arrive on top: when the reader has scrolled down, keep what they are reading in place.
+  // New rows arrive on top of the unsorted list: when the reader has scrolled down, keep what they are reading in
+  // place. A new filter, search or sort starts again from the top.
+  const view = `${filter}\n${needle}\n${sort ? `${sort.column} ${sort.direction}` : ""}`;
   const previousCount = useRef(count);
-  const previousFilter = useRef(filter);
+  const previousView = useRef(view);
   useIsomorphicLayoutEffect(() => {
     const el = scrollRef.current;
     const added = count - previousCount.current;
-    if (el && added > 0 && previousFilter.current === filter && el.scrollTop > 0) el.scrollTop += added * ROW_HEIGHT;
+    if (el && previousView.current !== view) el.scrollTop = 0;
+    else if (el && added > 0 && !sort && el.scrollTop > 0) el.scrollTop += added * ROW_HEIGHT;
     previousCount.current = count;
-    previousFilter.current = filter;
-  }, [count, filter]);
+    previousView.current = view;
+  }, [count, view, sort]);
 
   const items = virtualizer.getVirtualItems();
   const totalSize = virtualizer.getTotalSize();
@@ -97,10 +127,13 @@ export const ResultsTable = memo(function ResultsTable({
     { value: "all", label: "All", count: rows.length },
     ...statuses.map((s) => ({ value: s as Filter, label: jobStatusLabel[s], count: counts[s] })),
   ];
+  const sortedBy = sort
+    ? `sorted by ${sortLabel(sort.column)}, ${sort.direction === "asc" ? "ascending" : "descending"}`
+    : "newest first";
 
   return (
     <div className="space-y-3">
-      <div className="flex flex-wrap items-center justify-between gap-2">
+      <div className="flex flex-wrap items-center gap-2">
         <div
           role="group"
           aria-label="Filter results by status"
@@ -121,8 +154,19 @@ export const ResultsTable = memo(function ResultsTable({
             </button>
           ))}
         </div>
-        <p className="text-sm text-slate-600" aria-live="polite" data-testid="results-count" data-count={count}>
-          {count} {count === 1 ? "result" : "results"}
+        <label className="relative flex min-w-[12rem] max-w-xs flex-1 items-center">
+          <span className="sr-only">Search {label.toLowerCase()}</span>
+          <Search className="pointer-events-none absolute left-2.5 h-4 w-4 text-slate-500" aria-hidden="true" />
+          <input
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Search URL, id, error, fields"
+            className="w-full rounded-md border border-slate-300 bg-white py-1.5 pl-8 pr-2 text-sm text-slate-900 placeholder:text-slate-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-indigo-600"
+          />
+        </label>
+        <p className="ml-auto text-sm text-slate-600" aria-live="polite" data-testid="results-count" data-count={count}>
+          {narrowed ? `${count.toLocaleString("en-US")} of ${plural(rows.length, "row")}` : plural(rows.length, "row")}
           {filter !== "all" ? ` (${jobStatusLabel[filter]})` : ""}
         </p>
       </div>
@@ -130,9 +174,14 @@ export const ResultsTable = memo(function ResultsTable({
       {selection && (
         <SelectionBar
           selection={selection}
-          matching={() => (filtered ?? rows).map((r) => r.jobId)}
+          matching={() => (shown ?? rows).map((r) => r.jobId)}
           matchingCount={count}
-          filterLabel={filter === "all" ? null : jobStatusLabel[filter]}
+          filterLabel={
+            [filter === "all" ? null : jobStatusLabel[filter], needle ? needle : null]
+              .filter((part) => part !== null)
+              .map((part) => `“${part}”`)
+              .join(" and ") || null
+          }
         />
       )}
 
@@ -146,7 +195,11 @@ export const ResultsTable = memo(function ResultsTable({
         <LoadingBlock label="Loading results…" lines={3} />
       ) : count === 0 ? (
         <EmptyState icon={Inbox} title={rows.length === 0 ? "No results yet" : "No result matches this filter"}>
-          {rows.length === 0 ? "Finished jobs appear here as they complete." : "Choose another status to see its jobs."}
+          {rows.length === 0
+            ? "Finished jobs appear here as they complete."
+            : needle
+              ? "Change the search or choose another status to see more jobs."
+              : "Choose another status to see its jobs."}
         </EmptyState>
       ) : (
         <div
@@ -154,27 +207,31 @@ export const ResultsTable = memo(function ResultsTable({
           role="region"
           aria-label={label}
           tabIndex={0}
+          data-testid="results-scroll"
           className={cn(
             "overflow-auto rounded-lg border border-slate-200 bg-white focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600",
             height,
           )}
         >
+          {/* Fixed layout: the fixed columns keep their widths and the extracted fields share the rest, so the
+              table fits its container (no sideways scrolling at 1280 px); long text is cut, whole on hover. */}
           <table
             className="w-full table-fixed border-collapse text-left text-sm"
-            style={{ minWidth: `${(columns.length ? 36 : 32) + columns.length * 10 + (selection ? 2.5 : 0)}rem` }}
             aria-rowcount={count + 1}
             data-testid="results-table"
           >
-            <caption className="sr-only">{label}: finished jobs, newest first. Open an input to see its job.</caption>
+            <caption className="sr-only">
+              {label}: finished jobs, {sortedBy}. Open an input to see its job.
+            </caption>
             <colgroup>
               {selection && <col className="w-10" />}
+              <col className="w-60" />
               <col className="w-32" />
-              <col className="w-28" />
               {columns.map((c) => (
                 <col key={c} />
               ))}
-              <col className="w-28" />
-              <col className={columns.length ? "w-56" : undefined} />
+              <col className="w-24" />
+              <col className={columns.length ? "w-52" : undefined} />
             </colgroup>
             <thead className="sticky top-0 z-10 bg-slate-50 shadow-[0_1px_0_0_var(--color-slate-200)]">
               <tr aria-rowindex={1}>
@@ -183,13 +240,13 @@ export const ResultsTable = memo(function ResultsTable({
                     <span className="sr-only">Selected</span>
                   </th>
                 )}
-                <Th>Input</Th>
-                <Th>Status</Th>
+                <SortableTh column="page" label="Page" sort={sort} onSort={onSort} />
+                <SortableTh column="status" label="Status" sort={sort} onSort={onSort} />
                 {columns.map((c) => (
-                  <Th key={c}>{c}</Th>
+                  <SortableTh key={c} column={fieldColumn(c)} label={c} sort={sort} onSort={onSort} />
                 ))}
-                <Th className="text-right">Duration</Th>
-                <Th>Error</Th>
+                <SortableTh column="duration" label="Duration" sort={sort} onSort={onSort} className="text-right" />
+                <SortableTh column="error" label="Error" sort={sort} onSort={onSort} />
               </tr>
             </thead>
             <tbody>
@@ -232,15 +289,15 @@ export const ResultsTable = memo(function ResultsTable({
                         />
                       </td>
                     )}
-                    <td className="truncate px-3 font-mono text-xs">
+                    <td className="px-3 font-mono text-xs leading-4">
                       <Link
                         href={href}
                         prefetch={false}
-                        className="text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
-                        title={row.siteUrl ?? undefined}
+                        className="block truncate text-indigo-700 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-indigo-600"
                       >
-                        {row.inputId ?? "—"}
+                        {row.inputId ?? shortId(row.jobId)}
                       </Link>
+                      {row.siteUrl && <UrlLine url={row.siteUrl} />}
                     </td>
                     <td className="px-3">
                       <Badge tone={jobStatusTone[row.status]}>{jobStatusLabel[row.status]}</Badge>
@@ -251,15 +308,15 @@ export const ResultsTable = memo(function ResultsTable({
                         <td
                           key={c}
                           className="truncate px-3 text-slate-800"
-                          title={text.length > 30 ? text.slice(0, 2000) : undefined}
+                          title={text.length > 12 ? text.slice(0, 2000) : undefined}
                         >
                           {text}
                         </td>
                       );
                     })}
                     <td className="px-3 text-right tabular-nums text-slate-700">{formatJobDuration(row.durationMs)}</td>
-                    <td className="truncate px-3 text-red-700" title={row.error ?? undefined}>
-                      {row.error ?? ""}
+                    <td className="px-3 text-xs leading-4 text-red-700" title={row.error ?? undefined}>
+                      <span className="line-clamp-2 break-words">{row.error ?? ""}</span>
                     </td>
                   </tr>
                 );
@@ -277,6 +334,11 @@ export const ResultsTable = memo(function ResultsTable({
     </div>
   );
 });
+
+/** A sortable column's name in words, for the table's caption. */
+function sortLabel(column: ResultColumnId): string {
+  return column.startsWith("field:") ? column.slice("field:".length) : column;
+}
 
 /** How many rows are picked, with "select all matching the filter", "clear" and what to do with them. */
 function SelectionBar({
@@ -314,16 +376,5 @@ function SelectionBar({
       </button>
       {actions && <span className="ml-auto flex gap-2">{actions}</span>}
     </div>
-  );
-}
-
-function Th({ className, children }: { className?: string; children: React.ReactNode }) {
-  return (
-    <th
-      scope="col"
-      className={cn("truncate px-3 py-2 text-xs font-semibold uppercase tracking-wide text-slate-600", className)}
-    >
-      {children}
-    </th>
   );
 }
