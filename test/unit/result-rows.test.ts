@@ -47,6 +47,25 @@ describe("sorting the results", () => {
     expect(ids(sortRows(rows, { column: fieldColumn("rating"), direction: "desc" }))).toEqual(["c", "a", "b", "d"]);
   });
 
+  it("sorts prices and other numbers with a unit by their number", () => {
+    const rows = [
+      row("a", { extractedData: { price: "$1,299.00" } }),
+      row("b", { extractedData: { price: "$90.99" } }),
+      row("c", { extractedData: { price: "12 €" } }),
+      row("d", { extractedData: { price: "US$5.5" } }),
+      row("e", { extractedData: { price: "Sold out" } }),
+      row("f", { extractedData: { price: "1.2.3" } }),
+    ];
+    expect(ids(sortRows(rows, { column: fieldColumn("price"), direction: "asc" }))).toEqual([
+      "d",
+      "c",
+      "b",
+      "a",
+      "f",
+      "e",
+    ]);
+  });
+
   it("sorts text with the digits in it as numbers, ignoring case, numbers before text", () => {
     const rows = [
       row("a", { extractedData: { name: "item 10" } }),

@@ -17,8 +17,11 @@ export function nextSort(current: ResultSort | null, column: ResultColumnId): Re
   return current.direction === "asc" ? { column, direction: "desc" } : null;
 }
 
-/** "10", "-3.5", "1,299.00": text that is a plain number sorts as that number, like a number extracted as such. */
-const PLAIN_NUMBER = /^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$/;
+/**
+ * "10", "-3.5", "$1,299.00", "12 €", "45%": text that is a number, with at most a short unit or currency on either
+ * side, sorts as that number, like a number extracted as such ("$1,299.00" after "$90.99").
+ */
+const NUMBER_WITH_UNIT = /^[^\d\s.,-]{0,3}\s?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?[^\d\s.,]{0,3}$/;
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
 
 type SortKey = number | string | null;
@@ -28,7 +31,8 @@ function valueKey(value: unknown): SortKey {
   if (typeof value === "number") return Number.isFinite(value) ? value : null;
   const text = formatValue(value).trim();
   if (text === "") return null;
-  return PLAIN_NUMBER.test(text) ? Number(text.replaceAll(",", "")) : text;
+  const number = NUMBER_WITH_UNIT.exec(text)?.[1];
+  return number === undefined ? text : Number(number.replaceAll(",", ""));
 }
 
 function sortKey(row: ResultRow, column: ResultColumnId): SortKey {
