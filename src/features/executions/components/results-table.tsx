@@ -176,7 +176,7 @@ export const ResultsTable = memo(function ResultsTable({
           selection={selection}
           matching={() => (shown ?? rows).map((r) => r.jobId)}
           matchingCount={count}
-          filterLabel={
+          narrowedBy={
             [filter === "all" ? null : jobStatusLabel[filter], needle ? needle : null]
               .filter((part) => part !== null)
               .map((part) => `“${part}”`)
@@ -225,13 +225,13 @@ export const ResultsTable = memo(function ResultsTable({
             </caption>
             <colgroup>
               {selection && <col className="w-10" />}
-              <col className="w-60" />
-              <col className="w-32" />
+              <col className="w-56" />
+              <col className="w-28" />
               {columns.map((c) => (
                 <col key={c} />
               ))}
-              <col className="w-24" />
-              <col className={columns.length ? "w-52" : undefined} />
+              <col className="w-28" />
+              <col className={columns.length ? "w-48" : undefined} />
             </colgroup>
             <thead className="sticky top-0 z-10 bg-slate-50 shadow-[0_1px_0_0_var(--color-slate-200)]">
               <tr aria-rowindex={1}>
@@ -345,12 +345,13 @@ function SelectionBar({
   selection,
   matching,
   matchingCount,
-  filterLabel,
+  narrowedBy,
 }: {
   selection: NonNullable<Parameters<typeof ResultsTable>[0]["selection"]>;
   matching: () => string[];
   matchingCount: number;
-  filterLabel: string | null;
+  /** What the rows are narrowed by, in words ("“Failed” and “oak”"); null when only "the filter". */
+  narrowedBy: string | null;
 }) {
   const { selected, onChange, actions } = selection;
   const linkButton =
@@ -369,7 +370,7 @@ function SelectionBar({
         disabled={matchingCount === 0}
         onClick={() => onChange(new Set([...selected, ...matching()]))}
       >
-        Select all {matchingCount.toLocaleString("en-US")} matching {filterLabel ? `“${filterLabel}”` : "the filter"}
+        Select all {matchingCount.toLocaleString("en-US")} matching {narrowedBy ?? "the filter"}
       </button>
       <button type="button" className={linkButton} disabled={selected.size === 0} onClick={() => onChange(new Set())}>
         Clear
