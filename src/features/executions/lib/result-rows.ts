@@ -104,7 +104,7 @@ const MAX_INSERTS = 256;
 /**
  * `rows` (the store's array, which only grows while an execution is shown) in `sort` order. With the previous
  * result for the same array and sort, only the rows that arrived since are slotted in by binary search: a live
- * row costs O(log n) comparisons instead of a full sort of 10,000 rows.
+ * row costs O(log n) comparisons instead of a full sort of 10,000 rows. `previous` is used up: keep only the result.
  */
 export function updateSortedRows(
   previous: SortedRows | null,
@@ -123,7 +123,8 @@ export function updateSortedRows(
   if (added.length > MAX_INSERTS) return updateSortedRows(null, rows, sort);
   const compare = comparator(sort);
   const out = previous.rows.slice();
-  const held = new Set(previous.held);
+  // The previous result is replaced by this one, so its set of held ids is taken over rather than copied.
+  const held = previous.held;
   for (const row of added) {
     const item = { row, key: sortKey(row, sort.column) };
     let lo = 0;
