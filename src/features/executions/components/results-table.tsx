@@ -230,8 +230,8 @@ export const ResultsTable = memo(function ResultsTable({
               {columns.map((c) => (
                 <col key={c} />
               ))}
-              <col className="w-28" />
-              <col className={columns.length ? "w-48" : undefined} />
+              <col className="w-32" />
+              <col className={columns.length ? "w-44" : undefined} />
             </colgroup>
             <thead className="sticky top-0 z-10 bg-slate-50 shadow-[0_1px_0_0_var(--color-slate-200)]">
               <tr aria-rowindex={1}>
