@@ -153,7 +153,11 @@ const PLANS: Partial<Record<string, Plan>> = {
       "GET /api/projects/[id]/webhooks/[webhookId]/deliveries",
     ].map((row) => [
       row,
-      { params: () => ({ webhookId: "00000000-0000-4000-8000-000000000000" }), noBody: !row.startsWith("PATCH") },
+      {
+        params: () => ({ webhookId: "00000000-0000-4000-8000-000000000000" }),
+        noBody: !row.startsWith("PATCH"),
+        handlerNotFound: /^Webhook 00000000-0000-4000-8000-000000000000 was not found$/,
+      },
     ]),
   ),
 };
