@@ -45,10 +45,11 @@ export async function startServer(
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
 
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`server did not start in time:\n${out}`)),
-      options.timeoutMs ?? 60_000,
-    );
+    const timer = setTimeout(() => {
+      // Nobody will stop a server its test never got: it must not outlive the run (it did, orphaned, and held CPU).
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start in time:\n${out}`));
+    }, options.timeoutMs ?? 60_000);
     const check = () => {
       const m = out.match(/ready at (http:\/\/\S+)/) ?? out.match(/fleetdeck worker/);
       if (m) {
