@@ -83,8 +83,7 @@ export async function readJson<T>(
   const maxBytes = options.maxBytes ?? MAX_JSON_BODY_BYTES;
   const tooLarge = () => new AppError("payload_too_large", 413, `The request body is over ${maxBytes / 1024} KiB`);
   if (Number(request.headers.get("content-length") ?? 0) > maxBytes) throw tooLarge();
-  const text = await request.text();
-  if (Buffer.byteLength(text) > maxBytes) throw tooLarge();
+  const text = await readCapped(request, maxBytes, tooLarge);
   if (text.trim() === "") {
     if (options.optionalBody) return parseWith(schema, {});
     throw new AppError("invalid_json", 400, "The request body must be a JSON object");
@@ -99,6 +98,28 @@ export async function readJson<T>(
     );
   }
   return parseWith(schema, parseJsonObject(text));
+}
+
+/**
+ * The body as text, read a chunk at a time and given up past `maxBytes`: a chunked body says no length up front, and
+ * reading it whole first would let one request hold as much memory as it cares to send.
+ */
+async function readCapped(request: Request, maxBytes: number, tooLarge: () => Error): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function isJsonContentType(contentType: string | null): boolean {
