@@ -16,7 +16,7 @@ import { FALLBACK_MAX_CONCURRENCY, useAppConfig } from "@/lib/client/use-app-con
 import type { Batch, ExecutionMode } from "@/lib/contract/resources";
 import { plural } from "@/lib/format";
 import { type ExecutionChoice, executionRequest, useEstimate } from "../hooks/use-batches";
-import { describeBasis, describeEstimate, maxFromMessage, wholeNumber } from "../lib/estimate";
+import { describeBasis, describeEstimate, maxFromMessage, readConcurrency, wholeNumber } from "../lib/estimate";
 
 export const DEFAULT_SAMPLE_SIZE = 5;
 export const DEFAULT_CONCURRENCY = 5;
@@ -77,11 +77,7 @@ export function ExecuteDialog({
       : sample === null || sample < 1 || sample > rows
         ? `Sample size must be a whole number from 1 to ${rows.toLocaleString("en-US")}.`
         : null;
-  const concurrency = wholeNumber(concurrencyText);
-  const concurrencyError =
-    concurrency === null || concurrency < 1 || concurrency > maxConcurrency
-      ? `Concurrency must be a whole number from 1 to ${maxConcurrency}.`
-      : null;
+  const { concurrency, error: concurrencyError } = readConcurrency(concurrencyText, maxConcurrency);
   const cap = capText.trim() === "" ? null : parseUsd(capText);
   const capError =
     goalDriven && capText.trim() !== "" && cap === null

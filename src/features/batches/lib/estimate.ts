@@ -30,3 +30,14 @@ export function maxFromMessage(message: string): number | null {
 export function wholeNumber(text: string): number | null {
   return /^\s*\d+\s*$/.test(text) ? Number(text) : null;
 }
+
+/** A concurrency typed in a form: the number, or what is wrong with it (the execute and re-run dialogs). */
+export function readConcurrency(
+  text: string,
+  maxConcurrency: number,
+): { concurrency: number; error: null } | { concurrency: null; error: string } {
+  const concurrency = wholeNumber(text);
+  if (concurrency === null || concurrency < 1 || concurrency > maxConcurrency)
+    return { concurrency: null, error: `Concurrency must be a whole number from 1 to ${maxConcurrency}.` };
+  return { concurrency, error: null };
+}

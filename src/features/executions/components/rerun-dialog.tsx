@@ -8,7 +8,7 @@ import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
 import { TextField } from "@/components/ui/field";
 import { useEstimate } from "@/features/batches/hooks/use-batches";
-import { maxFromMessage, wholeNumber } from "@/features/batches/lib/estimate";
+import { maxFromMessage, readConcurrency } from "@/features/batches/lib/estimate";
 import { rerunExecution } from "@/lib/client/endpoints";
 import { toApiError } from "@/lib/client/errors";
 import { livePath } from "@/lib/client/paths";
@@ -51,11 +51,7 @@ export function RerunButton({
   const [starting, setStarting] = useState(false);
   const sending = useRef(false);
 
-  const concurrency = wholeNumber(concurrencyText);
-  const concurrencyError =
-    concurrency === null || concurrency < 1 || concurrency > maxConcurrency
-      ? `Concurrency must be a whole number from 1 to ${maxConcurrency}.`
-      : null;
+  const { concurrency, error: concurrencyError } = readConcurrency(concurrencyText, maxConcurrency);
   // The batch's estimate for a run of exactly `rows` rows: a test run of that many is that.
   const choice = concurrencyError ? null : { mode: "test" as const, sampleSize: rows, concurrency: concurrency! };
   const { estimate, error: estimateError, loading: estimating } = useEstimate(batchId, open ? choice : null);
