@@ -1,18 +1,14 @@
 // The batch page's agent config in real Chromium against the real server and the bundled Demo: edit a field's
 // selector, "Try on row 3" shows what the edited config extracts there (no run appears), save → version 2 in the
 // history and as the batch's config; the next run says it runs version 2. Behaviour only, no timings.
-import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
-import { apiOf, expectAccessible } from "../helpers/e2e";
+import { apiOf, expectAccessible, screenshotIfAsked } from "../helpers/e2e";
 import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
 let browser: Browser;
-
-/** Where the screenshots of the pages go (SCREENSHOT_DIR), when asked for. */
-const SHOTS = process.env.SCREENSHOT_DIR;
 
 interface Field {
   name: string;
@@ -24,11 +20,7 @@ interface Preview {
 
 const api = () => apiOf(server.url);
 
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const shot = screenshotIfAsked;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ SEED_DEMO: "true" }), launchBrowser()]);

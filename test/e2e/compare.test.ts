@@ -2,36 +2,21 @@
 // pages with different agent configs (price read from another element, a rating field added); "Compare with…" on the
 // newer run's results picks the older as A, and the compare page shows the counts in words, the rows with each
 // changed field before → after, and its filters. Behaviour only, no timings.
-import fs from "node:fs";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CompareResponse } from "@/lib/contract/compare";
 import { launchBrowser } from "../helpers/browser";
-import { apiOf, expectAccessible } from "../helpers/e2e";
+import { apiOf, expectAccessible, screenshotIfAsked, untilFinished } from "../helpers/e2e";
 import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
 let browser: Browser;
 
-/** Where the screenshots of the pages go (SCREENSHOT_DIR), when asked for. */
-const SHOTS = process.env.SCREENSHOT_DIR;
-
 const api = () => apiOf(server.url);
 
-async function finished(id: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const { execution } = await api().get<{ execution: { status: string } }>(`/api/executions/${id}`);
-    if (execution.status === "completed" || execution.status === "stopped") return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`execution ${id} did not finish`);
-}
+const finished = (id: string) => untilFinished(server.url, id);
 
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const shot = screenshotIfAsked;
 
 const field = (name: string, selector: string, attribute = "textContent") => ({
   name,

@@ -3,19 +3,15 @@
 // only those rows, linked to the parent → the compare page shows exactly the rows whose status changed; then the
 // batch page's price selector is edited, "Try on row 3" shows the new value, it is saved, picked rows of the first
 // run re-run with it, and the compare page shows the changed field for exactly those rows. Behaviour only, no timings.
-import fs from "node:fs";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FAILING_SLUG, MISSING_SLUG, SLOW_SLUGS } from "@/server/demo/catalog";
 import { launchBrowser } from "../helpers/browser";
-import { apiOf, expectAccessible } from "../helpers/e2e";
+import { apiOf, expectAccessible, screenshotIfAsked, untilFinished } from "../helpers/e2e";
 import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
 let browser: Browser;
-
-/** Where the screenshots of the pages go (SCREENSHOT_DIR), when asked for. */
-const SHOTS = process.env.SCREENSHOT_DIR;
 
 interface Field {
   name: string;
@@ -46,31 +42,18 @@ interface Job {
 }
 
 const api = () => apiOf(server.url);
-const getExecution = async (id: string) =>
-  (await api().get<{ execution: Execution }>(`/api/executions/${id}`)).execution;
 const jobsOf = async (id: string) => (await api().get<{ jobs: Job[] }>(`/api/executions/${id}/jobs?limit=1000`)).jobs;
 const latestVersion = async (batchId: string) =>
   (await api().get<{ versions: { version: number }[] }>(`/api/batches/${batchId}/configs`)).versions[0]!.version;
 
-async function finished(id: string): Promise<Execution> {
-  for (let i = 0; i < 600; i++) {
-    const execution = await getExecution(id);
-    if (execution.status === "completed" || execution.status === "stopped") return execution;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`execution ${id} did not finish`);
-}
+const finished = (id: string) => untilFinished<Execution>(server.url, id);
 
 const textOf = async (locator: Locator) => (await locator.textContent())?.replace(/\s+/g, " ").trim() ?? "";
 const inputsWith = (jobs: Job[], status: string) => jobs.filter((j) => j.status === status).map((j) => j.inputId);
 const inputOfSlug = (jobs: Job[], slug: string) =>
   jobs.find((j) => j.siteUrl.endsWith(`/demo/products/${slug}`))!.inputId;
 
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const shot = screenshotIfAsked;
 
 /** The live view of a re-run just started from `parentId`'s pages: its id once the URL names it. */
 async function rerunOpened(page: Page, parentId: string): Promise<string> {

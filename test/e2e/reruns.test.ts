@@ -1,18 +1,14 @@
 // Re-runs in real Chromium against the real server and the bundled Demo (read by the http engine): a production run
 // whose failing pages fail, "Re-run failed" from its completion card runs only those rows, linked to the parent; rows
 // picked in the results table re-run the same way. Behaviour only, no timings.
-import fs from "node:fs";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
-import { apiOf, expectAccessible } from "../helpers/e2e";
+import { apiOf, expectAccessible, screenshotIfAsked, untilFinished } from "../helpers/e2e";
 import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
 let browser: Browser;
-
-/** Where the screenshots of the pages go (SCREENSHOT_DIR), when asked for. */
-const SHOTS = process.env.SCREENSHOT_DIR;
 
 interface Execution {
   id: string;
@@ -30,26 +26,13 @@ interface Job {
 }
 
 const api = () => apiOf(server.url);
-const getExecution = async (id: string) =>
-  (await api().get<{ execution: Execution }>(`/api/executions/${id}`)).execution;
 const jobsOf = async (id: string) => (await api().get<{ jobs: Job[] }>(`/api/executions/${id}/jobs?limit=1000`)).jobs;
 
-async function finished(id: string): Promise<Execution> {
-  for (let i = 0; i < 600; i++) {
-    const execution = await getExecution(id);
-    if (execution.status === "completed" || execution.status === "stopped") return execution;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`execution ${id} did not finish`);
-}
+const finished = (id: string) => untilFinished<Execution>(server.url, id);
 
 const textOf = async (locator: Locator) => (await locator.textContent())?.replace(/\s+/g, " ").trim();
 
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const shot = screenshotIfAsked;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startServer({ SEED_DEMO: "true" }), launchBrowser()]);

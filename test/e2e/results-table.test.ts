@@ -2,18 +2,14 @@
 // (some failing) fit a 1280 px window without sideways scrolling on the results page and in the live view; a
 // header click sorts (ascending, descending, off), the search narrows the rows ("N of 51 rows") and "Select all
 // N matching" takes what the status filter and the search show. Behaviour only, no timings.
-import fs from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../helpers/browser";
-import { apiOf, expectAccessible } from "../helpers/e2e";
+import { apiOf, expectAccessible, screenshotIfAsked, untilFinished } from "../helpers/e2e";
 import { type RunningServer, startServer } from "../helpers/server";
 
 let server: RunningServer;
 let browser: Browser;
-
-/** Where the screenshots of the pages go (SCREENSHOT_DIR), when asked for. */
-const SHOTS = process.env.SCREENSHOT_DIR;
 
 interface Job {
   id: string;
@@ -26,20 +22,9 @@ interface Job {
 
 const api = () => apiOf(server.url);
 
-async function finished(id: string): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const { execution } = await api().get<{ execution: { status: string } }>(`/api/executions/${id}`);
-    if (execution.status === "completed" || execution.status === "stopped") return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`execution ${id} did not finish`);
-}
+const finished = (id: string) => untilFinished(server.url, id);
 
-async function shot(page: Page, name: string) {
-  if (!SHOTS) return;
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
-}
+const shot = screenshotIfAsked;
 
 const waitForResults = (page: Page, n: number) =>
   page.waitForFunction(

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
@@ -84,4 +85,22 @@ export async function startSimulatedRun(
     live: `${base}/live`,
     results: `${base}/results`,
   };
+}
+
+/** Polls an execution until it is completed or stopped (60 s at most) and answers it as the API does. */
+export async function untilFinished<T extends { status: string }>(baseUrl: string, executionId: string): Promise<T> {
+  for (let i = 0; i < 600; i++) {
+    const { execution } = await apiOf(baseUrl).get<{ execution: T }>(`/api/executions/${executionId}`);
+    if (execution.status === "completed" || execution.status === "stopped") return execution;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`execution ${executionId} did not finish`);
+}
+
+/** A full-page screenshot named `name`, when SCREENSHOT_DIR asks for them. */
+export async function screenshotIfAsked(page: Page, name: string): Promise<void> {
+  const dir = process.env.SCREENSHOT_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
