@@ -15,7 +15,7 @@ export interface CliContext {
   token: string | null;
   /** Machine output: one JSON document for a one-shot command, NDJSON events for run and watch. */
   json: boolean;
-  /** stdout is a terminal: the live view may draw and colour; otherwise plain lines. */
+  /** stdout is a terminal outside CI: the live view may draw and colour; otherwise plain lines. */
   tty: boolean;
   out(line: string): void;
   /** Notes for the person (which project was chosen, …): stderr, so stdout stays the command's answer. */
@@ -34,8 +34,17 @@ export function createContext(options: GlobalOptions, env: NodeJS.ProcessEnv = p
     server,
     token,
     json: options.json === true,
-    tty: process.stdout.isTTY === true,
+    tty: process.stdout.isTTY === true && !isContinuousIntegration(env),
     out: (line) => process.stdout.write(`${line}\n`),
     note: (line) => process.stderr.write(`${line}\n`),
   };
+}
+
+/**
+ * A CI job, by the variables CI services set (the rule ink itself uses). There ink holds every frame of a live view
+ * until it exits, so a job's log would show nothing for the whole run: plain lines serve it, terminal or not.
+ */
+export function isContinuousIntegration(env: NodeJS.ProcessEnv): boolean {
+  if (env.CI === "0" || env.CI === "false") return false;
+  return "CI" in env || "CONTINUOUS_INTEGRATION" in env || Object.keys(env).some((key) => key.startsWith("CI_"));
 }

@@ -15,10 +15,20 @@ export interface CliResult {
   stderr: string;
 }
 
-/** An environment without the caller's FLEETDECK_* and colour settings, so only what a test passes counts. */
+/**
+ * An environment without the caller's FLEETDECK_*, colour and CI settings, so only what a test passes counts: the
+ * suite itself runs in CI, where the command would print plain lines even on a terminal.
+ */
 function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const { FLEETDECK_SERVER: _s, FLEETDECK_TOKEN: _t, FORCE_COLOR: _f, NO_COLOR: _n, ...rest } = process.env;
-  return { ...rest, ...env };
+  const rest = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !["FLEETDECK_SERVER", "FLEETDECK_TOKEN", "FORCE_COLOR", "NO_COLOR", "CI", "CONTINUOUS_INTEGRATION"].includes(
+          key,
+        ) && !key.startsWith("CI_"),
+    ),
+  );
+  return { ...rest, ...env } as NodeJS.ProcessEnv;
 }
 
 /** Runs it to its end with stdout and stderr on pipes (no terminal). */

@@ -87,6 +87,16 @@ describe("fleetdeck under a terminal", () => {
     expect(screen).toMatch(/Completed: 10 completed, 0 failed of 10 · success rate 100\.0%/);
   });
 
+  it("in a CI job prints plain lines even on a terminal (a live view there would show nothing until the end)", async () => {
+    const file = csvFile("ci.csv", "url", sites(3));
+    const cli = ptyCli(["--server", server.url, "run", file, "--agent", simulatedAgent(50)], { CI: "true" });
+    expect(await cli.exited, stripAnsi(cli.output())).toBe(0);
+    const lines = cli.output().trim().split(/\r?\n/);
+    expect(lines.filter((l) => /^\[\d\/3\] ok +https:\/\/site\d\.example\.com\/ \(\d+ ms\)$/.test(l))).toHaveLength(3);
+    expect(lines.at(-1)).toMatch(/^Completed: 3 completed, 0 failed of 3/);
+    expect(hasAnsi(cli.output())).toBe(false);
+  });
+
   it("watch steers the run with keys: p pauses, r resumes, + raises concurrency, s stops with a reason", async () => {
     const id = await detachedRun(40, 2);
     const cli = ptyCli(["--server", server.url, "watch", id]);
