@@ -206,6 +206,13 @@ if (wants("scheduler")) {
     const acts = (results.get(`${key}:${c}`) ?? []).flatMap((x) => (x.activity ? [x.activity] : []));
     return acts.length ? topWaits(mergeWaits(acts), 2) : NO_PG;
   };
+  /** WAL written per job, median over the runs at concurrency c. */
+  const walPerJob = (key: string, c: number) => {
+    const perJob = (results.get(`${key}:${c}`) ?? []).flatMap((x) =>
+      x.activity && Number.isFinite(x.activity.walBytes) ? [x.activity.walBytes / x.jobs] : [],
+    );
+    return perJob.length ? fmt(summarize(perJob).median) : NO_PG;
+  };
   print(
     `### 1. Scheduler: drain throughput, jobs/s (no-op jobs, queue filled first; ${P.runs} run${P.runs > 1 ? "s" : ""}; jobs per run at c=1/10/100: ${LEVELS.map((c) => P.jobs[c]).join("/")})`,
   );
@@ -220,6 +227,7 @@ if (wants("scheduler")) {
       "fleetdeck PG ÷ pg-boss",
       "fleetdeck PG ÷ graphile-worker",
       "PG waits: fleetdeck / graphile-worker",
+      "WAL bytes/job: fleetdeck / graphile-worker",
     ],
     LEVELS.map((c) => [
       String(c),
@@ -230,6 +238,7 @@ if (wants("scheduler")) {
       hasPg ? ratio(med("fd-pg", c), med("pg-boss", c)) : NO_PG,
       hasPg ? ratio(med("fd-pg", c), med("graphile", c)) : NO_PG,
       hasPg ? `${waits("fd-pg", c)} / ${waits("graphile", c)}` : NO_PG,
+      hasPg ? `${walPerJob("fd-pg", c)} / ${walPerJob("graphile", c)}` : NO_PG,
     ]),
   );
   const startStop = usable.map((s) => {

@@ -42,6 +42,8 @@ export interface PgActivity {
   waitEvents: Record<string, number>;
   /** Highest pg_notification_queue_usage() seen (0–1). */
   maxNotifyQueueUsage: number;
+  /** WAL the whole server wrote while the run went on (one run at a time, so it is the run's). */
+  walBytes: number;
 }
 
 /**
@@ -51,8 +53,12 @@ export interface PgActivity {
 export function sampleActivity(databaseName: string, everyMs = 25): { stop(): Promise<PgActivity> } {
   const base = postgresBaseUrl()!;
   const sql = postgres(base, { max: 1, onnotice: () => {} });
-  const result: PgActivity = { samples: 0, waitEvents: {}, maxNotifyQueueUsage: 0 };
+  const result: PgActivity = { samples: 0, waitEvents: {}, maxNotifyQueueUsage: 0, walBytes: Number.NaN };
   let running = true;
+  const walStart = sql<{ lsn: string }[]>`select pg_current_wal_insert_lsn()::text as lsn`.then(
+    ([row]) => row!.lsn,
+    () => null,
+  );
   const loop = (async () => {
     while (running) {
       try {
@@ -74,6 +80,12 @@ export function sampleActivity(databaseName: string, everyMs = 25): { stop(): Pr
     async stop() {
       running = false;
       await loop;
+      const from = await walStart;
+      if (from) {
+        const [row] = await sql<{ bytes: number }[]>`
+          select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), ${from}::pg_lsn)::float8 as bytes`;
+        result.walBytes = row?.bytes ?? Number.NaN;
+      }
       await sql.end({ timeout: 1 });
       return result;
     },
