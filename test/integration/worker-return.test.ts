@@ -5,7 +5,7 @@ import type { Agent, AgentResult } from "@/server/agents/types";
 import { jobs, workers } from "@/server/db/schema";
 import { getExecution } from "@/server/executions/service";
 import type { Claimant } from "@/server/jobs/machine";
-import { claimJobs, finishJob, requeueJobsOfGoneWorkers } from "@/server/jobs/service";
+import { claimJobs, finishJobs, requeueJobsOfGoneWorkers } from "@/server/jobs/service";
 import * as workersRepo from "@/server/repos/workers";
 import { Scheduler } from "@/server/scheduler/scheduler";
 import { countersAndTruth, gapFreeLog } from "../helpers/engine";
@@ -50,39 +50,50 @@ describe.each(DATABASES)("a worker presumed dead, on %s", (kind) => {
     expect(taken.map((j) => j.id)).toContain(job!.id);
 
     // The stalled worker wakes up and reports, first a success, then (say its agent was aborted) a failure.
-    const late = await finishJob(
+    const late = await finishJobs(
       t.runtime,
-      job!,
-      { durationMs: 5, extractedData: { by: "presumed dead" } },
-      NO_RETRY_WAIT,
-      [],
+      [
+        {
+          job: job!,
+          outcome: { durationMs: 5, extractedData: { by: "presumed dead" } },
+          steps: [],
+          endedAt: new Date(),
+          retry: NO_RETRY_WAIT,
+        },
+      ],
       claimant("w-presumed-dead", 1),
     );
-    expect(late.result).toBe("lost");
-    expect(late.next.jobs).toEqual([]);
-    const lateFailure = await finishJob(
+    expect(late.results).toEqual(["lost"]);
+    expect(late.settled.get(id)?.next.jobs).toEqual([]);
+    const lateFailure = await finishJobs(
       t.runtime,
-      job!,
-      { durationMs: 5, error: { message: "aborted", retryable: true } },
-      NO_RETRY_WAIT,
-      [],
+      [
+        {
+          job: job!,
+          outcome: { durationMs: 5, error: { message: "aborted", retryable: true } },
+          steps: [],
+          endedAt: new Date(),
+          retry: NO_RETRY_WAIT,
+        },
+      ],
       claimant("w-presumed-dead", 1),
     );
-    expect(lateFailure.result).toBe("lost");
+    expect(lateFailure.results).toEqual(["lost"]);
     const [row] = await db.select().from(jobs).where(eq(jobs.id, job!.id));
     expect(row).toMatchObject({ status: "running", workerId: "w-new" });
 
-    for (const mine of taken) {
-      const done = await finishJob(
-        t.runtime,
-        mine,
-        { durationMs: 5, extractedData: { by: "new holder" } },
-        NO_RETRY_WAIT,
-        [],
-        claimant("w-new", 0),
-      );
-      expect(done.result).toBe("completed");
-    }
+    const done = await finishJobs(
+      t.runtime,
+      taken.map((mine) => ({
+        job: mine,
+        outcome: { durationMs: 5, extractedData: { by: "new holder" } },
+        steps: [],
+        endedAt: new Date(),
+        retry: NO_RETRY_WAIT,
+      })),
+      claimant("w-new", 0),
+    );
+    expect(done.results).toEqual(["completed", "completed"]);
     const events = await gapFreeLog(db, id);
     const completed = events.filter(eventOf("job_completed"));
     expect(completed.map((e) => e.data.jobId).sort()).toEqual(taken.map((j) => j.id).sort());

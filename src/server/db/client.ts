@@ -30,7 +30,8 @@ export interface Database {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Called when LISTEN is carried again after its connection was lost: notifications meanwhile are gone. */
   onListenResumed(listener: () => void): () => void;
-  notify(channel: string, payload: string): Promise<void>;
+  /** NOTIFYs, in order, in one statement (and one commit) however many: `[channel, payload]` each. */
+  notify(notifications: [channel: string, payload: string][]): Promise<void>;
   /**
    * NOTIFYs sent inside `tx`, in order: the database delivers them when the transaction commits (in commit
    * order) and never if it rolls back, so announcing what the transaction wrote costs no commit of its own.
@@ -85,8 +86,8 @@ async function openPglite(dataDir: string): Promise<Database> {
         const unlisten = await client.listen(channel, onPayload);
         return async () => unlisten();
       },
-      async notify(channel, payload) {
-        await client.query("select pg_notify($1, $2)", [channel, payload]);
+      async notify(notifications) {
+        if (notifications.length > 0) await client.query(NOTIFY_ALL, [JSON.stringify(notifications)]);
       },
       notifyWithin,
       onListenResumed: () => () => {},
@@ -115,8 +116,8 @@ async function openPostgres(url: string, maxConnections: number, connectTimeoutM
     location: url.replace(/\/\/[^@/]*@/, "//***@"),
     listen: connection.listen,
     onListenResumed: connection.onResume,
-    async notify(channel, payload) {
-      await connection.client.query({ text: "select pg_notify($1, $2)" }, [channel, payload]);
+    async notify(notifications) {
+      if (notifications.length > 0) await connection.client.query(NOTIFY_ALL, [JSON.stringify(notifications)]);
     },
     notifyWithin,
     health: () => connection.health.current,
@@ -124,6 +125,9 @@ async function openPostgres(url: string, maxConnections: number, connectTimeoutM
     close: connection.close,
   };
 }
+
+const NOTIFY_ALL =
+  "select pg_notify(n->>0, n->>1) from jsonb_array_elements($1::jsonb) with ordinality as t(n, i) order by i";
 
 /** One statement for all the payloads, sent in their order. */
 async function notifyWithin(tx: Tx, channel: string, payloads: string[]): Promise<void> {

@@ -35,6 +35,8 @@ const WAKE_CHANNEL = "fleetdeck_wake";
 const ACCESS_CHANNEL = "fleetdeck_access";
 /** NOTIFY payloads are limited to 8000 bytes; bigger events travel as a marker and are read from the log. */
 const MAX_NOTIFY_BYTES = 7000;
+/** NOTIFYs in one statement at most (its parameter stays well under a megabyte). */
+const MAX_NOTIFICATIONS_AT_ONCE = 100;
 
 class LocalEmitter {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
@@ -93,6 +95,8 @@ export class PostgresBus implements EventBus {
   private unlisteners: (() => Promise<void>)[] = [];
   /** NOTIFYs leave one after another: on a pool they could otherwise overtake each other. */
   private tail: Promise<void> = Promise.resolve();
+  /** Waiting to leave; the first one queued the flush that takes them all. */
+  private readonly outbox: [channel: string, payload: string][] = [];
 
   private constructor(private readonly database: Database) {}
 
@@ -135,14 +139,27 @@ export class PostgresBus implements EventBus {
   onAccessChange(listener: (keys: string[]) => void) {
     return this.local.on("access", listener);
   }
+  /**
+   * Queues a NOTIFY. Those queued while one is on its way leave together, in order, in one statement: every NOTIFY
+   * commits under one database-wide lock, so a busy worker's job_progress events (one each) would otherwise queue
+   * every other process's commits behind theirs.
+   */
   private send(channel: string, payload: string) {
-    this.tail = this.tail
-      .then(() => this.database.notify(channel, payload))
-      .catch((e) => {
-        // While the database is away every wake fails the same way; its health change is logged once instead.
-        if (isDatabaseUnavailable(e)) log().debug({ err: e, channel }, "notify failed: the database is unreachable");
-        else log().warn({ err: e, channel }, "notify failed");
-      });
+    this.outbox.push([channel, payload]);
+    if (this.outbox.length > 1) return; // a flush is already queued and will take this one
+    this.tail = this.tail.then(async () => {
+      while (this.outbox.length > 0) {
+        const notifications = this.outbox.slice(0, MAX_NOTIFICATIONS_AT_ONCE);
+        try {
+          await this.database.notify(notifications);
+        } catch (e) {
+          // While the database is away every wake fails the same way; its health change is logged once instead.
+          if (isDatabaseUnavailable(e)) log().debug({ err: e }, "notify failed: the database is unreachable");
+          else log().warn({ err: e }, "notify failed");
+        }
+        this.outbox.splice(0, notifications.length);
+      }
+    });
   }
   async close() {
     await this.tail;

@@ -1,12 +1,18 @@
 import type { Actor } from "@/lib/contract/auth";
 import type { EphemeralEventType, EventData, ExecutionEvent, RetainedEventType } from "@/lib/contract/events";
 import type { Db, Tx } from "../db/client";
-import { appendEvent } from "../repos/events";
+import { appendEvent, appendEvents, type NewEvent } from "../repos/events";
+import type { CounterDelta, ExecutionRow } from "../repos/executions";
 import type { EventBus } from "./bus";
 
 export interface EventSink {
   /** Records a retained event in this transaction; it is published once the transaction commits. */
   emit<T extends RetainedEventType>(executionId: string, type: T, data: EventData<T>): Promise<ExecutionEvent<T>>;
+  /**
+   * Records several, in their order, and moves the execution's counters by `counters`, with two statements however
+   * many (a batch of job ends and starts); answers the execution row as it left it.
+   */
+  emitAll(executionId: string, list: NewEvent[], counters?: CounterDelta): Promise<ExecutionRow>;
 }
 
 /** What a transaction with events works with: the runtime, or any holder of its database and bus. */
@@ -31,6 +37,11 @@ export async function transactWithEvents<T>(
         pending.push(event as ExecutionEvent);
         return event;
       },
+      async emitAll(executionId, list, counters) {
+        const appended = await appendEvents(tx, executionId, list, counters);
+        pending.push(...appended.events);
+        return appended.execution;
+      },
     });
     // PostgreSQL delivers a NOTIFY sent inside the transaction on commit: no extra commit per event.
     if (bus.publishWithin) await bus.publishWithin(tx, pending);
@@ -52,9 +63,16 @@ const CONTROL_EVENTS: ReadonlySet<RetainedEventType> = new Set([
 /** A sink that adds `actor` to the control events emitted through it; the same sink when there is no actor. */
 export function withActor(events: EventSink, actor: Actor | null): EventSink {
   if (!actor) return events;
+  const withIt = <T extends RetainedEventType>(type: T, data: EventData<T>): EventData<T> =>
+    CONTROL_EVENTS.has(type) ? { ...data, actor } : data;
   return {
-    emit: (executionId, type, data) =>
-      events.emit(executionId, type, CONTROL_EVENTS.has(type) ? { ...data, actor } : data),
+    emit: (executionId, type, data) => events.emit(executionId, type, withIt(type, data)),
+    emitAll: (executionId, list, counters) =>
+      events.emitAll(
+        executionId,
+        list.map(({ type, data }) => ({ type, data: withIt(type, data) }) as NewEvent),
+        counters,
+      ),
   };
 }
 

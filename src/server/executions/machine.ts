@@ -9,6 +9,7 @@ import { cancelQueued } from "../jobs/machine";
 import * as executionsRepo from "../repos/executions";
 import type { RowSelection } from "../repos/rerun-selection";
 import { announceExecution } from "../webhooks/outbox";
+import { budgetReached } from "./budget";
 
 type ExecutionRow = executionsRepo.ExecutionRow;
 
@@ -187,7 +188,6 @@ export async function resume(
 }
 
 /** Spend is a sum of floating-point costs: a cent's rounding error must not keep a run past its cap. */
-const budgetReached = (spentUsd: number, maxCost: number | null) => maxCost !== null && spentUsd >= maxCost - 1e-9;
 
 /**
  * A running execution whose spend has reached its maxCost pauses itself, in the transaction that recorded the spend:

@@ -2,6 +2,8 @@ import type { JobStatus } from "@/lib/contract/resources";
 import type { JobUsage, Spend, TranscriptStep } from "@/lib/contract/spend";
 import type { Tx } from "../db/client";
 import type { EventSink } from "../events/transaction";
+import { budgetReached } from "../executions/budget";
+import type { NewEvent } from "../repos/events";
 import * as executionsRepo from "../repos/executions";
 import * as jobsRepo from "../repos/jobs";
 import { fairShare } from "./fair-share";
@@ -48,15 +50,27 @@ export interface Claimant {
 }
 
 export interface Claim {
-  rows: jobsRepo.JobRow[];
+  /** Each with the input row it came from. */
+  jobs: jobsRepo.ClaimedRow[];
   /** The claimer left some of the execution's free slots to peers (its fair share was reached). */
   leftForPeers: boolean;
 }
 
-export const NOTHING_CLAIMED: Claim = Object.freeze({ rows: [], leftForPeers: false });
+export const NOTHING_CLAIMED: Claim = Object.freeze({ jobs: [], leftForPeers: false });
 
 /** Claims as many queued jobs as the execution's free slots, the claimer's fair share and `max` allow. */
 export async function claim(tx: Tx, events: EventSink, execution: ExecutionRow, claimant: Claimant): Promise<Claim> {
+  const picked = await pick(tx, execution, claimant);
+  if (picked.jobs.length > 0) await events.emitAll(execution.id, startEvents(picked, claimant), claimedCounts(picked));
+  return picked;
+}
+
+/**
+ * The claim without its record: moves the jobs to running and answers them; the caller moves the counters
+ * (`claimedCounts`) and writes their `startEvents` in the same transaction. `execution` holds the counters as they
+ * stand in this transaction.
+ */
+async function pick(tx: Tx, execution: ExecutionRow, claimant: Claimant): Promise<Claim> {
   // Only a running execution starts jobs: paused, stopping and ended ones start none.
   if (execution.status !== "running") return NOTHING_CLAIMED;
   const free = execution.concurrency - execution.runningCount;
@@ -66,11 +80,18 @@ export async function claim(tx: Tx, events: EventSink, execution: ExecutionRow, 
     workerId: claimant.workerId,
     leaseSeconds: claimant.leaseSeconds,
   });
-  const leftForPeers = due < free;
-  if (rows.length === 0) return { rows, leftForPeers };
-  await executionsRepo.addToCounters(tx, execution.id, { running: rows.length, queued: -rows.length });
-  for (const job of rows) {
-    await events.emit(execution.id, "job_started", {
+  return { jobs: rows, leftForPeers: due < free };
+}
+
+const claimedCounts = ({ jobs }: Claim): executionsRepo.CounterDelta => ({
+  running: jobs.length,
+  queued: -jobs.length,
+});
+
+function startEvents({ jobs }: Claim, claimant: Claimant): NewEvent[] {
+  return jobs.map((job) => ({
+    type: "job_started",
+    data: {
       jobId: job.id,
       inputId: job.inputId,
       siteUrl: job.siteUrl,
@@ -78,9 +99,8 @@ export async function claim(tx: Tx, events: EventSink, execution: ExecutionRow, 
       startedAt: (job.startedAt ?? new Date()).toISOString(),
       attempt: job.retryCount + 1,
       workerId: claimant.workerId,
-    });
-  }
-  return { rows, leftForPeers };
+    },
+  }));
 }
 
 /** The claimer's fair share of the execution's `free` slots, from the running jobs under the execution's lock. */
@@ -229,6 +249,161 @@ export async function finish(
   });
   return { result: "failed", counters };
 }
+
+/** One attempt's end as its worker recorded it, to be written with others of the same execution. */
+export interface Ending {
+  job: jobsRepo.JobRow;
+  outcome: Outcome;
+  steps: jobsRepo.StepEntry[];
+  /** When the attempt ended: its completed_at, whenever the batch is written. */
+  endedAt: Date;
+  /** Its execution's retry policy. */
+  retry: RetryPolicy;
+}
+
+/** What `finishAll` did for one execution. */
+export interface Settled {
+  /** Claimed for the freed slots, each with its input row. */
+  next: Claim;
+  /** How many of the ends were this execution's. */
+  ends: number;
+  /** The execution row as the last write left it. */
+  counters: ExecutionRow;
+}
+
+/**
+ * Records the ends of attempts that `claimNext.workerId` holds, of any executions, in the transaction that holds
+ * those executions' locks (`executions`, as read under them), and hands their slots on. The completed and
+ * failed-for-good ones take one statement for every job row and its steps; then, per execution, with
+ * `claimNext.max` > 0 and nothing stopping it (not running, its budget spent by these ends), a claim of the next
+ * queued jobs, and one update of its counters and seq with one insert of its events. A retry goes through `finish`
+ * afterwards. Answers each end's result, in order, and what was done per execution.
+ */
+export async function finishAll(
+  tx: Tx,
+  events: EventSink,
+  executions: ExecutionRow[],
+  endings: Ending[],
+  claimNext: Claimant,
+): Promise<{ results: FinishResult[]; settled: Map<string, Settled> }> {
+  const workerId = claimNext.workerId;
+  const retries = (e: Ending) => e.outcome.error?.retryable === true && e.job.retryCount < e.retry.maxRetries;
+  const final = endings.filter((e) => !retries(e));
+  const ended = await jobsRepo.endHeldJobs(
+    tx,
+    workerId,
+    final.map(endOf),
+    final.map((e) => ({ jobId: e.job.id, steps: e.steps })),
+  );
+  const results: FinishResult[] = endings.map(() => "lost");
+  const settled = new Map<string, Settled>();
+  // Slots this worker may fill beyond the ones these ends free, shared by the executions in turn.
+  let spare = Math.max(0, claimNext.max - endings.length);
+  for (const execution of executions) {
+    const mine = [...endings.entries()].filter(([, e]) => e.job.executionId === execution.id);
+    const delta = {
+      running: 0,
+      completed: 0,
+      failed: 0,
+      queued: 0,
+      durationMs: 0,
+      spend: undefined as Spend | undefined,
+    };
+    const news: NewEvent[] = [];
+    for (const [i, e] of mine) {
+      const completedAt = ended.get(e.job.id);
+      if (!completedAt || retries(e)) continue;
+      results[i] = e.outcome.error ? "failed" : "completed";
+      const spend = e.outcome.usage ? spendOf(e.outcome.usage) : undefined;
+      delta.running -= 1;
+      if (e.outcome.error) delta.failed += 1;
+      else delta.completed += 1;
+      delta.durationMs += e.outcome.durationMs;
+      if (spend) delta.spend = addSpend(delta.spend, spend);
+      news.push(endEvent(e, completedAt, spend));
+    }
+    // The counters as these ends leave them, for the claim: exact, since this transaction holds the lock.
+    const costUsd = execution.costUsd + (delta.spend?.costUsd ?? 0);
+    const after = { ...execution, runningCount: execution.runningCount + delta.running, costUsd };
+    let next = NOTHING_CLAIMED;
+    const max = Math.min(claimNext.max, mine.length + spare);
+    if (max > 0 && after.queuedCount > 0 && !budgetReached(costUsd, execution.maxCost)) {
+      next = await pick(tx, after, { ...claimNext, max });
+      spare -= Math.max(0, next.jobs.length - mine.length);
+      delta.running += next.jobs.length;
+      delta.queued -= next.jobs.length;
+      news.push(...startEvents(next, claimNext));
+    }
+    let counters = news.length > 0 ? await events.emitAll(execution.id, news, delta) : execution;
+    for (const [i, e] of mine) {
+      if (!retries(e)) continue;
+      const finished = await finish(tx, events, e.job, workerId, e.outcome, e.retry, e.steps);
+      results[i] = finished.result;
+      counters = finished.counters ?? counters;
+    }
+    settled.set(execution.id, { next, ends: mine.length, counters });
+  }
+  return { results, settled };
+}
+
+function endOf({ job, outcome, endedAt }: Ending): jobsRepo.JobEnd {
+  const failed = outcome.error !== undefined;
+  return {
+    id: job.id,
+    move: failed ? JOB_TRANSITIONS.fail : JOB_TRANSITIONS.complete,
+    completedAt: endedAt,
+    currentStep: failed ? "Failed" : "Done",
+    extractedData: failed ? null : (outcome.extractedData ?? {}),
+    errorMessage: outcome.error?.message ?? null,
+    executionDurationMs: Math.round(outcome.durationMs),
+    finalUrl: outcome.finalUrl ?? null,
+    httpStatus: outcome.httpStatus ?? null,
+    ...(outcome.usage ? { spent: { usage: outcome.usage, transcript: outcome.transcript ?? null } } : {}),
+  };
+}
+
+/** The job_completed or final job_failed event of an end, as `finish` writes it for one. */
+function endEvent({ job, outcome }: Ending, completedAt: Date, spend: Spend | undefined): NewEvent {
+  const durationMs = Math.round(outcome.durationMs);
+  const finalUrl = outcome.finalUrl ?? null;
+  if (!outcome.error)
+    return {
+      type: "job_completed",
+      data: {
+        jobId: job.id,
+        inputId: job.inputId,
+        siteUrl: job.siteUrl,
+        success: true,
+        extractedData: outcome.extractedData ?? {},
+        durationMs,
+        finalUrl,
+        completedAt: completedAt.toISOString(),
+        ...(spend ? { usage: spend } : {}),
+      },
+    };
+  return {
+    type: "job_failed",
+    data: {
+      jobId: job.id,
+      inputId: job.inputId,
+      siteUrl: job.siteUrl,
+      error: outcome.error.message,
+      willRetry: false,
+      durationMs,
+      completedAt: completedAt.toISOString(),
+      ...(spend ? { usage: spend } : {}),
+    },
+  };
+}
+
+const addSpend = (a: Spend | undefined, b: Spend): Spend =>
+  a
+    ? {
+        inputTokens: a.inputTokens + b.inputTokens,
+        outputTokens: a.outputTokens + b.outputTokens,
+        costUsd: a.costUsd + b.costUsd,
+      }
+    : b;
 
 /**
  * Puts a running job back in the queue: `requeue` when its worker is gone (counted as a retry), `release` when

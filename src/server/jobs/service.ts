@@ -7,12 +7,12 @@ import {
   type Claim,
   type Claimant,
   claim,
+  type Ending,
   type FinishResult,
-  finish,
+  finishAll,
   NOTHING_CLAIMED,
-  type Outcome,
-  type RetryPolicy,
   requeue,
+  type Settled,
 } from "./machine";
 
 /**
@@ -21,66 +21,41 @@ import {
  * end leaves nothing to run, the execution machine's finish.
  */
 
-export interface ClaimedJob extends jobsRepo.JobRow {
-  /** The input row it came from, for {{column}} templating. */
-  row: Record<string, string>;
-}
+/** A claimed job with the input row it came from, for {{column}} templating. */
+export type ClaimedJob = jobsRepo.ClaimedRow;
 
-export interface Claimed {
-  jobs: ClaimedJob[];
-  /** The claimer left some of the execution's free slots to peers (its fair share was reached). */
-  leftForPeers: boolean;
-}
+/** Jobs a claim took, and whether the claimer left some of the execution's free slots to peers (its fair share). */
+export type Claimed = Claim;
 
 /** Claims as many queued jobs as the execution's free slots, the claimer's fair share and `max` allow. */
 export async function claimJobs(deps: EventDeps, executionId: string, claimant: Claimant): Promise<Claimed> {
-  const claimed = await transactWithEvents(deps, async (tx, events) => {
+  return transactWithEvents(deps, async (tx, events) => {
     const execution = await executionsRepo.lockExecution(tx, executionId);
     return execution ? claim(tx, events, execution, claimant) : NOTHING_CLAIMED;
   });
-  return withInputRows(deps, claimed);
-}
-
-async function withInputRows(deps: EventDeps, claimed: Claim): Promise<Claimed> {
-  if (claimed.rows.length === 0) return { jobs: [], leftForPeers: claimed.leftForPeers };
-  const inputs = await jobsRepo.inputRows(
-    deps.db,
-    claimed.rows.map((j) => j.batchInputId),
-  );
-  return {
-    jobs: claimed.rows.map((j) => ({ ...j, row: inputs.get(j.batchInputId) ?? {} })),
-    leftForPeers: claimed.leftForPeers,
-  };
 }
 
 /**
- * Records a finished attempt: completed, failed for good, or back to the queue after a backoff. With
- * `claimNext.max` > 0, the last running job of an execution hands its slot to the next queued job in the
- * same transaction (it already holds the execution's lock): no claim transaction of its own.
+ * Records the ends of attempts of any executions in one transaction (jobs/machine.ts `finishAll`), under the
+ * locks of all their executions, taken in id order; with `claimNext.max` > 0 hands the freed slots to the next
+ * queued jobs in it; and ends each execution that has nothing left. A worker's finished jobs of a moment cost one
+ * commit, and their successors no claim of their own.
  */
-export async function finishJob(
+export async function finishJobs(
   deps: EventDeps,
-  job: ClaimedJob,
-  outcome: Outcome,
-  retry: RetryPolicy,
-  steps: jobsRepo.StepEntry[],
+  endings: Ending[],
   claimNext: Claimant,
-): Promise<{ result: FinishResult; next: Claimed }> {
-  let next = NOTHING_CLAIMED;
-  const result = await transactWithEvents(deps, async (tx, events): Promise<FinishResult> => {
-    await executionsRepo.lockExecution(tx, job.executionId);
-    const finished = await finish(tx, events, job, claimNext.workerId, outcome, retry, steps);
-    if (finished.result === "lost") return "lost";
-    await finishIfDone(tx, events, finished.counters);
-    const counters = await pauseIfOverBudget(tx, events, finished.counters);
-    // Only when no other job of the execution runs: with several, their ends come close together and one
-    // claim pass that takes all the freed slots at once holds the execution's lock for less time in all.
-    if (claimNext.max > 0 && counters.runningCount === 0 && counters.queuedCount > 0) {
-      next = await claim(tx, events, counters, claimNext);
+): Promise<{ results: FinishResult[]; settled: Map<string, Settled> }> {
+  const ids = [...new Set(endings.map((e) => e.job.executionId))].sort();
+  return transactWithEvents(deps, async (tx, events) => {
+    const executions = await executionsRepo.lockExecutions(tx, ids);
+    const done = await finishAll(tx, events, executions, endings, claimNext);
+    for (const { counters } of done.settled.values()) {
+      await finishIfDone(tx, events, counters);
+      await pauseIfOverBudget(tx, events, counters);
     }
-    return finished.result;
+    return done;
   });
-  return { result, next: await withInputRows(deps, next) };
 }
 
 /** Returns jobs whose lease expired to the queue, each under its execution's lock: the safety net behind heartbeats. */

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { CompareChange, CompareCounts, FieldChange } from "@/lib/contract/compare";
 import type { JobStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
+import { rowsOf } from "../db/rows";
 import { jobs } from "../db/schema";
 
 /**
@@ -217,11 +218,6 @@ export async function lastRowIndex(db: DbOrTx, pair: ComparePair): Promise<numbe
       (select max(${jobs.rowIndex}) from ${jobs} where ${jobs.executionId} = ${pair.b})) as last`);
   const [row] = rowsOf<{ last: number | string | null }>(result);
   return row?.last === null || row?.last === undefined ? -1 : Number(row.last);
-}
-
-/** The drivers answer `{ rows }` (PGlite, node-postgres) or an array of rows. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }
 
 /** jsonb arrives parsed from both drivers; a string is parsed defensively. */

@@ -1,6 +1,22 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { JobStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
+import { rowsOf } from "../db/rows";
 import { batchInputs, executions, jobScreenshots, jobSteps, jobs, type WorkerStatus, workers } from "../db/schema";
 import { isUuid } from "./projects";
 
@@ -33,19 +49,23 @@ export async function stepsOfJob(db: DbOrTx, jobId: string): Promise<StepRow[]> 
   return db.select().from(jobSteps).where(eq(jobSteps.jobId, jobId)).orderBy(asc(jobSteps.id));
 }
 
+/** A claimed job with the input row it came from, for {{column}} templating. */
+export type ClaimedRow = JobRow & { row: Record<string, string> };
+
 /**
- * Claims up to `limit` due jobs of an execution in `move.from` (queued) in input order. The caller holds the
- * execution's lock (so the count it checked cannot change); SKIP LOCKED keeps two claimers off the same rows.
+ * Claims up to `limit` due jobs of an execution in `move.from` (queued) in input order, in one statement that also
+ * reads each one's input row. The caller holds the execution's lock (so the count it checked cannot change); SKIP
+ * LOCKED keeps two claimers off the same rows.
  */
 export async function claimQueued(
   tx: DbOrTx,
   executionId: string,
   move: JobMove,
   claim: { limit: number; workerId: string; leaseSeconds: number },
-): Promise<JobRow[]> {
+): Promise<ClaimedRow[]> {
   const { limit, workerId, leaseSeconds } = claim;
   if (limit <= 0) return [];
-  const candidates = await tx
+  const candidates = tx
     .select({ id: jobs.id })
     .from(jobs)
     .where(
@@ -58,8 +78,7 @@ export async function claimQueued(
     .orderBy(asc(jobs.rowIndex))
     .limit(limit)
     .for("update", { skipLocked: true });
-  if (candidates.length === 0) return [];
-  return tx
+  const rows = await tx
     .update(jobs)
     .set({
       status: move.to,
@@ -73,14 +92,17 @@ export async function claimQueued(
       runAfter: null,
       updatedAt: sql`now()`,
     })
-    .where(
-      inArray(
-        jobs.id,
-        candidates.map((c) => c.id),
-      ),
-    )
-    .returning()
-    .then((rows) => rows.sort((a, b) => a.rowIndex - b.rowIndex));
+    // ARRAY(…) runs the locking subquery once (an InitPlan). As `IN (…)` it may run again per row, and each run
+    // skips the rows this statement has just claimed and locks the next ones: far more than `limit`.
+    .where(and(eq(jobs.executionId, executionId), sql`${jobs.id} = any(array(${candidates}))`))
+    .returning({
+      ...getTableColumns(jobs),
+      row: sql<Record<
+        string,
+        string
+      > | null>`(select ${batchInputs.data} from ${batchInputs} where ${batchInputs.id} = ${jobs.batchInputId})`,
+    });
+  return rows.map((r) => ({ ...r, row: r.row ?? {} })).sort((a, b) => a.rowIndex - b.rowIndex);
 }
 
 /**
@@ -139,6 +161,91 @@ export async function moveHeldJob(
 }
 
 /** Moves every job of an execution in `move.from` (queued) in one statement, as ended now; returns how many. */
+/** A held job's end (completed, or failed for good) in a batch of ends: see endHeldJobs. */
+export interface JobEnd {
+  id: string;
+  move: JobMove;
+  completedAt: Date;
+  /** "Done" or "Failed": what the job's row shows as its last step. */
+  currentStep: string;
+  /** Written for a completed job; a failed one keeps what it had. */
+  extractedData: Record<string, unknown> | null;
+  errorMessage: string | null;
+  executionDurationMs: number;
+  finalUrl: string | null;
+  httpStatus: number | null;
+  /** A goal-driven agent's spend and transcript of this attempt; absent, the row keeps its own. */
+  spent?: { usage: unknown; transcript: unknown };
+}
+
+/**
+ * Ends many jobs `heldBy` holds in one statement, each with its own values, lets go of them (worker and lease
+ * cleared) and appends their step logs. Answers when each moved, by id; a job no longer where its move expects (its
+ * lease was lost) is absent, and its steps are not written.
+ */
+export async function endHeldJobs(
+  tx: DbOrTx,
+  heldBy: string,
+  ends: JobEnd[],
+  logs: { jobId: string; steps: StepEntry[] }[],
+): Promise<Map<string, Date>> {
+  if (ends.length === 0) return new Map();
+  const steps = logs.flatMap(({ jobId, steps }) =>
+    steps.map((s) => ({ job_id: jobId, at: s.at.toISOString(), step: s.step, url: s.url, percent: s.percent })),
+  );
+  const values = ends.map((e) => ({
+    id: e.id,
+    from_status: e.move.from,
+    to_status: e.move.to,
+    completed_at: e.completedAt.toISOString(),
+    current_step: e.currentStep,
+    completed: e.move.to === "completed",
+    extracted_data: e.extractedData,
+    error_message: e.errorMessage,
+    execution_duration_ms: e.executionDurationMs,
+    final_url: e.finalUrl,
+    http_status: e.httpStatus,
+    spent: e.spent !== undefined,
+    usage: e.spent?.usage ?? null,
+    transcript: e.spent?.transcript ?? null,
+  }));
+  // One statement: the job rows, and the step logs of the jobs that did move (a lost job's steps are dropped).
+  const result = await tx.execute(sql`
+    with ended as (
+    update ${jobs} set
+      status = v.to_status,
+      completed_at = v.completed_at,
+      current_step = v.current_step,
+      progress_percentage = case when v.completed then 100 else ${jobs.progressPercentage} end,
+      extracted_data = case when v.completed then v.extracted_data else ${jobs.extractedData} end,
+      error_message = v.error_message,
+      execution_duration_ms = v.execution_duration_ms,
+      final_url = v.final_url,
+      http_status = v.http_status,
+      usage = case when v.spent then v.usage else ${jobs.usage} end,
+      transcript = case when v.spent then v.transcript else ${jobs.transcript} end,
+      worker_id = null,
+      lease_expires_at = null,
+      updated_at = now()
+    from jsonb_to_recordset(${JSON.stringify(values)}::jsonb) as v(
+      id uuid, from_status text, to_status text, completed_at timestamptz, current_step text, completed boolean,
+      extracted_data jsonb, error_message text, execution_duration_ms integer, final_url text, http_status smallint,
+      spent boolean, usage jsonb, transcript jsonb)
+    where ${jobs.id} = v.id and ${jobs.status} = v.from_status and ${jobs.workerId} = ${heldBy}
+    returning ${jobs.id} as id, ${jobs.completedAt} as completed_at
+    ), logged as (
+      insert into ${jobSteps} (job_id, at, step, url, percent)
+      select s.job_id, s.at, s.step, s.url, s.percent
+      from jsonb_to_recordset(${JSON.stringify(steps)}::jsonb)
+        as s(job_id uuid, at timestamptz, step text, url text, percent smallint)
+      where s.job_id in (select id from ended)
+    )
+    select id, completed_at from ended`);
+  return new Map(
+    rowsOf<{ id: string; completed_at: Date | string }>(result).map((r) => [r.id, new Date(r.completed_at)]),
+  );
+}
+
 export async function endAllJobs(tx: DbOrTx, executionId: string, move: JobMove): Promise<number> {
   const rows = await tx
     .update(jobs)

@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { DbOrTx } from "../db/client";
+import { rowsOf } from "../db/rows";
 import { jobs } from "../db/schema";
 import { isUuid } from "./projects";
 
@@ -57,9 +58,4 @@ export async function unknownIds(
     order by wanted.n limit ${sample}`);
   const rows = rowsOf<{ id: string; total: number }>(result);
   return { count: Number(rows[0]?.total ?? 0), first: rows.map((r) => r.id) };
-}
-
-/** PGlite answers `{ rows }`, postgres.js an array of rows. */
-function rowsOf<T>(result: unknown): T[] {
-  return Array.isArray(result) ? (result as T[]) : ((result as { rows: T[] }).rows ?? []);
 }

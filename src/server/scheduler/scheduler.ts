@@ -3,8 +3,8 @@ import type { JobUsage, TranscriptStep } from "@/lib/contract/spend";
 import { agentFor as defaultAgentFor } from "../agents";
 import { runWithTimeout } from "../agents/run-with-timeout";
 import { type Agent, AgentError, isAgentError } from "../agents/types";
-import type { Claimant, Outcome } from "../jobs/machine";
-import { type ClaimedJob, claimJobs, finishJob, recoverExpiredLeases, releaseJob } from "../jobs/service";
+import type { Claimant, Ending, FinishResult, Outcome } from "../jobs/machine";
+import { type ClaimedJob, claimJobs, finishJobs, recoverExpiredLeases, releaseJob } from "../jobs/service";
 import { log } from "../log";
 import { metrics, timed } from "../metrics";
 import * as executionsRepo from "../repos/executions";
@@ -32,6 +32,24 @@ interface RunningJob {
   done: Promise<void>;
 }
 
+/** How an attempt's end was recorded, and whether its batch's freed slots all went to next jobs at once. */
+interface RecordedEnd {
+  result: FinishResult;
+  refilled: boolean;
+}
+
+interface QueuedEnd {
+  ending: Ending;
+  resolve(recorded: RecordedEnd): void;
+  reject(error: unknown): void;
+}
+
+/** Ends written in one transaction at most: keeps the executions' locks short under a flood of quick jobs. */
+const MAX_ENDS_PER_TRANSACTION = 200;
+
+/** How long the first end waits for others to join its write (a quick job's end costs a transaction otherwise). */
+const GATHER_ENDS_MS = 2;
+
 /** The grace after a shutdown's abort for an agent that ignores its AbortSignal. */
 const TIMEOUT_GRACE_MS = 5000;
 
@@ -47,6 +65,11 @@ const TIMEOUT_GRACE_MS = 5000;
  */
 export class Scheduler implements Service {
   private readonly running = new Map<string, RunningJob>();
+  /** Ends waiting to be written, and whether a write is under way. */
+  private readonly endings: QueuedEnd[] = [];
+  private writingEnds = false;
+  /** The short wait for more ends before a write starts. */
+  private gathering: NodeJS.Timeout | null = null;
   private booked = 0;
   private readonly agentFor: (config: AgentConfig) => Agent;
   private readonly configs = new Map<string, AgentConfig>();
@@ -259,39 +282,82 @@ export class Scheduler implements Service {
         await releaseJob(this.runtime, job, this.runtime.workerId); // shutdown interrupted it: not the job's fault
         return false;
       }
-      const maxRetries = config?.maxRetries ?? 0;
-      // The hand-over may fill this job's own slot (still counted in `running` until this method returns)
-      // and the free ones, which it books like any claim.
-      const extra = this.stopping ? 0 : Math.max(0, this.freeSlots);
-      this.booked += extra;
-      let finished: Awaited<ReturnType<typeof finishJob>>;
-      try {
-        finished = await timed(metrics().jobFinishSeconds, () =>
-          finishJob(
-            this.runtime,
-            job,
-            outcome,
-            { maxRetries, backoffMs: (n) => backoffMs(n, this.options.retryBaseMs) },
-            steps,
-            this.claimant(this.stopping ? 0 : extra + 1),
-          ),
-        );
-      } finally {
-        this.booked -= extra;
-      }
-      const { result, next } = finished;
+      const retry = {
+        maxRetries: config?.maxRetries ?? 0,
+        backoffMs: (n: number) => backoffMs(n, this.options.retryBaseMs),
+      };
+      const { result, refilled } = await this.recordEnd({ job, outcome, steps, endedAt: new Date(), retry });
       if (result === "lost")
         log().warn({ jobId: job.id }, "job finished after its lease was lost; the result was discarded");
-      // Started at once; this job leaves `running` when this method returns, so the total stays in bounds.
-      for (const claimed of next.jobs) this.run(claimed);
-      if (next.leftForPeers) this.wakePeers(job.executionId);
-      return next.jobs.length > 0;
+      return refilled;
     } catch (e) {
       log().error(
         { err: e, jobId: job.id },
         "recording a job's outcome failed; its lease will expire and it will run again",
       );
       return false;
+    }
+  }
+
+  /**
+   * Queues an attempt's end with the others that end in the same moment, of any execution; one transaction at a
+   * time records them all (jobs/service.ts `finishJobs`), so this worker never waits on itself for an execution's
+   * lock. Whatever ends while one is written goes in the next.
+   */
+  private recordEnd(ending: Ending): Promise<RecordedEnd> {
+    return new Promise((resolve, reject) => {
+      this.endings.push({ ending, resolve, reject });
+      this.scheduleWrite();
+    });
+  }
+
+  /**
+   * Starts the next write of ends: at once when every running job has ended (nothing more can join it), else after
+   * a short wait, since ends of the same moment (a claimed batch of quick jobs) arrive a little apart.
+   */
+  private scheduleWrite(): void {
+    if (this.writingEnds || this.endings.length === 0) return;
+    const start = () => {
+      this.gathering = null;
+      this.writingEnds = true;
+      void this.writeEnds();
+    };
+    if (this.endings.length >= this.running.size) {
+      if (this.gathering) clearTimeout(this.gathering);
+      this.gathering = setTimeout(start, 0);
+    } else this.gathering ??= setTimeout(start, GATHER_ENDS_MS);
+  }
+
+  private async writeEnds(): Promise<void> {
+    const batch = this.endings.splice(0, MAX_ENDS_PER_TRANSACTION);
+    // The batch's slots (still counted in `running` until each job's execute returns) and the free ones go to the
+    // next queued jobs, booked like any claim.
+    const extra = this.stopping ? 0 : Math.max(0, this.freeSlots);
+    this.booked += extra;
+    try {
+      const { results, settled } = await timed(metrics().jobFinishSeconds, () =>
+        finishJobs(
+          this.runtime,
+          batch.map((b) => b.ending),
+          this.claimant(this.stopping ? 0 : extra + batch.length),
+        ),
+      );
+      // Started at once; the batch's jobs leave `running` as their execute returns, so the total stays in bounds.
+      for (const [executionId, { next }] of settled) {
+        for (const claimed of next.jobs) this.run(claimed);
+        if (next.leftForPeers) this.wakePeers(executionId);
+      }
+      for (const [i, b] of batch.entries()) {
+        const own = settled.get(b.ending.job.executionId);
+        b.resolve({ result: results[i]!, refilled: own !== undefined && own.next.jobs.length >= own.ends });
+      }
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    } finally {
+      this.booked -= extra;
+      this.writingEnds = false;
+      // Once the batch's jobs have left `running` (their execute returns after these promises settle).
+      setImmediate(() => this.scheduleWrite());
     }
   }
 
