@@ -1,7 +1,7 @@
 /**
  * `npm run bench` — measures fleetdeck against its peers on this machine and prints a markdown table;
  * the raw numbers go to bench/results/<timestamp>.json. `npm run bench -- --quick` is the short run (< 2 min
- * once the web app is built), `--only scheduler,controls,realtime,agents,ui,auth` picks sections.
+ * once the web app is built), `--only scheduler,controls,realtime,agents,ui,auth,workers` picks sections.
  * See ../docs or the README's Performance section for how to read it; shared habits in BENCH.md.
  */
 import { execSync } from "node:child_process";
@@ -520,6 +520,17 @@ if (wants("auth")) {
   const { runAuthSection } = await import("./auth");
   json.auth = await runAuthSection({ quick, hasPg, noPg: NO_PG, print, table, progress, errText });
   real.auth = "real (bench/auth.ts: production servers with AUTH=off and AUTH=on side by side)";
+}
+
+// ---------------- 7. many workers ----------------
+if (wants("workers")) {
+  const { runWorkersSection } = await import("./sections/many-workers");
+  const result = await runWorkersSection({ quick, hasPg, noPg: NO_PG, print, table, progress, errText });
+  for (const r of result?.scaleOut ?? []) for (const p of r.problems) problems.push(`workers ${r.workers}: ${p}`);
+  for (const p of result?.bigExecution?.problems ?? []) problems.push(`big execution: ${p}`);
+  json.workers = result;
+  real.workers =
+    "real (server.ts worker processes via test/helpers/fleet.ts; liveStats, listJobs and exportResults called in-process)";
 }
 
 print(
