@@ -83,6 +83,8 @@ const schema = z.object({
   WORKER_DEAD_AFTER_MS: intFrom(3_000, 300, 600_000),
   /** How long a query waits for a database connection before answering 503 unavailable. */
   DB_CONNECT_TIMEOUT_MS: intFrom(3_000, 100, 120_000),
+  /** PostgreSQL connections a process pools (plus one for LISTEN): processes × (this + 1) must fit max_connections. */
+  DATABASE_POOL_SIZE: intFrom(10, 1, 1_000),
   PRICE_PER_AGENT_MINUTE: z.coerce.number().min(0).default(0.01),
   DEFAULT_JOB_DURATION_MS: intFrom(6_000, 1, 3_600_000),
   LEASE_SECONDS: intFrom(30, 2, 3600),

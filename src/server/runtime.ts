@@ -47,6 +47,7 @@ export async function startRuntime(options: StartOptions = {}): Promise<Runtime>
     url,
     dataDir: options.dataDir ?? env.DATA_DIR,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    maxConnections: env.DATABASE_POOL_SIZE,
   });
   const bus = database.kind === "postgres" ? await PostgresBus.create(database) : new MemoryBus();
   const runtime: Runtime = {

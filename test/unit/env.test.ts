@@ -9,11 +9,13 @@ describe("configuration", () => {
     expect(env.DATA_DIR.endsWith(".data")).toBe(true);
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.HOST).toBe("127.0.0.1"); // exposing fleetdeck is a deliberate choice
+    expect(env.DATABASE_POOL_SIZE).toBe(10);
   });
 
   it("fails fast naming the bad variable", () => {
     expect(() => loadEnv({ PORT: "eighty" })).toThrow(/PORT/);
     expect(() => loadEnv({ MAX_CONCURRENCY: "0" })).toThrow(/MAX_CONCURRENCY/);
+    expect(() => loadEnv({ DATABASE_POOL_SIZE: "0" })).toThrow(/DATABASE_POOL_SIZE/);
   });
 });
 
