@@ -43,7 +43,7 @@ export const metrics: () => Metrics = processWide("metrics", () => {
     }),
     jobFinishSeconds: new Histogram({
       name: "fleetdeck_job_finish_seconds",
-      help: "Time this process's scheduler took to record a job's outcome (one transaction, with any hand-over)",
+      help: "Time this process's scheduler took to record a job's outcome (the transaction that writes it with the others ending at the same moment, and hands their slots on)",
       buckets: TRANSACTION_BUCKETS,
       registers,
     }),

@@ -1,7 +1,7 @@
 import type { Actor } from "@/lib/contract/auth";
 import type { EphemeralEventType, EventData, ExecutionEvent, RetainedEventType } from "@/lib/contract/events";
 import type { Db, Tx } from "../db/client";
-import { appendEvent, appendEvents, type NewEvent } from "../repos/events";
+import { appendEvent, appendEvents, appendEventsAcross, type EventGroup, type NewEvent } from "../repos/events";
 import type { CounterDelta, ExecutionRow } from "../repos/executions";
 import type { EventBus } from "./bus";
 
@@ -13,6 +13,8 @@ export interface EventSink {
    * many (a batch of job ends and starts); answers the execution row as it left it.
    */
   emitAll(executionId: string, list: NewEvent[], counters?: CounterDelta): Promise<ExecutionRow>;
+  /** `emitAll` for several executions, with two statements in all; answers their rows in the groups' order. */
+  emitAcross(groups: EventGroup[]): Promise<ExecutionRow[]>;
 }
 
 /** What a transaction with events works with: the runtime, or any holder of its database and bus. */
@@ -42,6 +44,11 @@ export async function transactWithEvents<T>(
         pending.push(...appended.events);
         return appended.execution;
       },
+      async emitAcross(groups) {
+        const appended = await appendEventsAcross(tx, groups);
+        pending.push(...appended.events);
+        return appended.executions;
+      },
     });
     // PostgreSQL delivers a NOTIFY sent inside the transaction on commit: no extra commit per event.
     if (bus.publishWithin) await bus.publishWithin(tx, pending);
@@ -65,14 +72,11 @@ export function withActor(events: EventSink, actor: Actor | null): EventSink {
   if (!actor) return events;
   const withIt = <T extends RetainedEventType>(type: T, data: EventData<T>): EventData<T> =>
     CONTROL_EVENTS.has(type) ? { ...data, actor } : data;
+  const stamped = (list: NewEvent[]) => list.map(({ type, data }) => ({ type, data: withIt(type, data) }) as NewEvent);
   return {
     emit: (executionId, type, data) => events.emit(executionId, type, withIt(type, data)),
-    emitAll: (executionId, list, counters) =>
-      events.emitAll(
-        executionId,
-        list.map(({ type, data }) => ({ type, data: withIt(type, data) }) as NewEvent),
-        counters,
-      ),
+    emitAll: (executionId, list, counters) => events.emitAll(executionId, stamped(list), counters),
+    emitAcross: (groups) => events.emitAcross(groups.map((g) => ({ ...g, list: stamped(g.list) }))),
   };
 }
 

@@ -66,21 +66,30 @@ export async function claim(tx: Tx, events: EventSink, execution: ExecutionRow, 
 }
 
 /**
- * The claim without its record: moves the jobs to running and answers them; the caller moves the counters
- * (`claimedCounts`) and writes their `startEvents` in the same transaction. `execution` holds the counters as they
- * stand in this transaction.
+ * How many jobs the claimer may start in `execution` (its counters as they stand in this transaction): its fair
+ * share of the free slots (`due`) out of `free`; undefined when the execution starts none (not running, no room).
  */
-async function pick(tx: Tx, execution: ExecutionRow, claimant: Claimant): Promise<Claim> {
+async function shareOf(
+  tx: Tx,
+  execution: ExecutionRow,
+  claimant: Claimant,
+): Promise<{ due: number; free: number } | undefined> {
   // Only a running execution starts jobs: paused, stopping and ended ones start none.
-  if (execution.status !== "running") return NOTHING_CLAIMED;
+  if (execution.status !== "running") return undefined;
   const free = execution.concurrency - execution.runningCount;
-  const due = await dueShare(tx, execution, claimant, free);
+  return { due: await dueShare(tx, execution, claimant, free), free };
+}
+
+/** The claim without its record: the caller moves the counters (`claimedCounts`) and writes its `startEvents`. */
+async function pick(tx: Tx, execution: ExecutionRow, claimant: Claimant): Promise<Claim> {
+  const share = await shareOf(tx, execution, claimant);
+  if (!share) return NOTHING_CLAIMED;
   const rows = await jobsRepo.claimQueued(tx, execution.id, JOB_TRANSITIONS.claim, {
-    limit: Math.min(claimant.max, due),
+    limit: Math.min(claimant.max, share.due),
     workerId: claimant.workerId,
     leaseSeconds: claimant.leaseSeconds,
   });
-  return { jobs: rows, leftForPeers: due < free };
+  return { jobs: rows, leftForPeers: share.due < share.free };
 }
 
 const claimedCounts = ({ jobs }: Claim): executionsRepo.CounterDelta => ({
@@ -273,11 +282,12 @@ export interface Settled {
 
 /**
  * Records the ends of attempts that `claimNext.workerId` holds, of any executions, in the transaction that holds
- * those executions' locks (`executions`, as read under them), and hands their slots on. The completed and
- * failed-for-good ones take one statement for every job row and its steps; then, per execution, with
- * `claimNext.max` > 0 and nothing stopping it (not running, its budget spent by these ends), a claim of the next
- * queued jobs, and one update of its counters and seq with one insert of its events. A retry goes through `finish`
- * afterwards. Answers each end's result, in order, and what was done per execution.
+ * those executions' locks (`executions`, as read under them), and hands their slots on, in a handful of statements
+ * however many executions: one for every completed and failed-for-good job row and its steps; with
+ * `claimNext.max` > 0, one claim of the next queued jobs of every execution that may start some (running, its
+ * budget not spent by these ends); one update of every execution's counters and seq and one insert of all their
+ * events. A retry goes through `finish` afterwards. Answers each end's result, in order, and what was done per
+ * execution.
  */
 export async function finishAll(
   tx: Tx,
@@ -296,54 +306,92 @@ export async function finishAll(
     final.map((e) => ({ jobId: e.job.id, steps: e.steps })),
   );
   const results: FinishResult[] = endings.map(() => "lost");
-  const settled = new Map<string, Settled>();
+  const tallies = executions.map((execution) => tallyEnds(execution, endings, ended, retries, results));
+
   // Slots this worker may fill beyond the ones these ends free, shared by the executions in turn.
   let spare = Math.max(0, claimNext.max - endings.length);
-  for (const execution of executions) {
-    const mine = [...endings.entries()].filter(([, e]) => e.job.executionId === execution.id);
-    const delta = {
-      running: 0,
-      completed: 0,
-      failed: 0,
-      queued: 0,
-      durationMs: 0,
-      spend: undefined as Spend | undefined,
-    };
-    const news: NewEvent[] = [];
-    for (const [i, e] of mine) {
-      const completedAt = ended.get(e.job.id);
-      if (!completedAt || retries(e)) continue;
-      results[i] = e.outcome.error ? "failed" : "completed";
-      const spend = e.outcome.usage ? spendOf(e.outcome.usage) : undefined;
-      delta.running -= 1;
-      if (e.outcome.error) delta.failed += 1;
-      else delta.completed += 1;
-      delta.durationMs += e.outcome.durationMs;
-      if (spend) delta.spend = addSpend(delta.spend, spend);
-      news.push(endEvent(e, completedAt, spend));
-    }
-    // The counters as these ends leave them, for the claim: exact, since this transaction holds the lock.
-    const costUsd = execution.costUsd + (delta.spend?.costUsd ?? 0);
-    const after = { ...execution, runningCount: execution.runningCount + delta.running, costUsd };
-    let next = NOTHING_CLAIMED;
-    const max = Math.min(claimNext.max, mine.length + spare);
-    if (max > 0 && after.queuedCount > 0 && !budgetReached(costUsd, execution.maxCost)) {
-      next = await pick(tx, after, { ...claimNext, max });
-      spare -= Math.max(0, next.jobs.length - mine.length);
-      delta.running += next.jobs.length;
-      delta.queued -= next.jobs.length;
-      news.push(...startEvents(next, claimNext));
-    }
-    let counters = news.length > 0 ? await events.emitAll(execution.id, news, delta) : execution;
-    for (const [i, e] of mine) {
-      if (!retries(e)) continue;
+  const picks: { executionId: string; limit: number }[] = [];
+  const shares = new Map<string, { due: number; free: number }>();
+  for (const { execution, after, ends } of tallies) {
+    const max = Math.min(claimNext.max, ends + spare);
+    if (max <= 0 || after.queuedCount === 0 || budgetReached(after.costUsd, after.maxCost)) continue;
+    const share = await shareOf(tx, after, claimNext);
+    if (!share) continue;
+    const limit = Math.min(max, share.due);
+    spare -= Math.max(0, limit - ends);
+    picks.push({ executionId: execution.id, limit });
+    shares.set(execution.id, share);
+  }
+  const claimed = await jobsRepo.claimQueuedAcross(tx, picks, JOB_TRANSITIONS.claim, claimNext);
+
+  const groups = tallies.map(({ execution, delta, news }) => {
+    const jobs = claimed.get(execution.id) ?? [];
+    const share = shares.get(execution.id);
+    const next: Claim = { jobs, leftForPeers: share !== undefined && share.due < share.free };
+    delta.running += jobs.length;
+    delta.queued -= jobs.length;
+    news.push(...startEvents(next, claimNext));
+    return { executionId: execution.id, list: news, counters: delta, next };
+  });
+  const written = groups.filter((g) => g.list.length > 0);
+  const rows = new Map((await events.emitAcross(written)).map((row) => [row.id, row]));
+
+  const settled = new Map<string, Settled>();
+  for (const { execution, ends } of tallies) {
+    let counters = rows.get(execution.id) ?? execution;
+    for (const [i, e] of endings.entries()) {
+      if (e.job.executionId !== execution.id || !retries(e)) continue;
       const finished = await finish(tx, events, e.job, workerId, e.outcome, e.retry, e.steps);
       results[i] = finished.result;
       counters = finished.counters ?? counters;
     }
-    settled.set(execution.id, { next, ends: mine.length, counters });
+    const next = groups.find((g) => g.executionId === execution.id)!.next;
+    settled.set(execution.id, { next, ends, counters });
   }
   return { results, settled };
+}
+
+/**
+ * One execution's ends that moved (`ended`): their results, counter changes and events, and its counters as they
+ * leave them (`after`: exact, since the transaction holds the execution's lock).
+ */
+function tallyEnds(
+  execution: ExecutionRow,
+  endings: Ending[],
+  ended: Map<string, Date>,
+  retries: (e: Ending) => boolean,
+  results: FinishResult[],
+) {
+  const delta = {
+    running: 0,
+    completed: 0,
+    failed: 0,
+    queued: 0,
+    durationMs: 0,
+    spend: undefined as Spend | undefined,
+  };
+  const news: NewEvent[] = [];
+  let ends = 0;
+  for (const [i, e] of endings.entries()) {
+    if (e.job.executionId !== execution.id) continue;
+    ends++;
+    const completedAt = ended.get(e.job.id);
+    if (!completedAt || retries(e)) continue;
+    results[i] = e.outcome.error ? "failed" : "completed";
+    const spend = e.outcome.usage ? spendOf(e.outcome.usage) : undefined;
+    delta.running -= 1;
+    if (e.outcome.error) delta.failed += 1;
+    else delta.completed += 1;
+    delta.durationMs += e.outcome.durationMs;
+    if (spend) delta.spend = addSpend(delta.spend, spend);
+    news.push(endEvent(e, completedAt, spend));
+  }
+  const after: ExecutionRow = {
+    ...execution,
+    runningCount: execution.runningCount + delta.running,
+    costUsd: execution.costUsd + (delta.spend?.costUsd ?? 0),
+  };
+  return { execution, after, delta, news, ends };
 }
 
 function endOf({ job, outcome, endedAt }: Ending): jobsRepo.JobEnd {

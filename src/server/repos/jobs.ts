@@ -1,19 +1,4 @@
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  getTableColumns,
-  inArray,
-  isNotNull,
-  isNull,
-  lt,
-  lte,
-  ne,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, asc, desc, eq, getTableColumns, inArray, isNotNull, isNull, lt, ne, type SQL, sql } from "drizzle-orm";
 import type { JobStatus } from "@/lib/contract/resources";
 import type { DbOrTx } from "../db/client";
 import { rowsOf } from "../db/rows";
@@ -53,9 +38,8 @@ export async function stepsOfJob(db: DbOrTx, jobId: string): Promise<StepRow[]> 
 export type ClaimedRow = JobRow & { row: Record<string, string> };
 
 /**
- * Claims up to `limit` due jobs of an execution in `move.from` (queued) in input order, in one statement that also
- * reads each one's input row. The caller holds the execution's lock (so the count it checked cannot change); SKIP
- * LOCKED keeps two claimers off the same rows.
+ * Claims up to `limit` due jobs of an execution in `move.from` (queued) in input order. The caller holds the
+ * execution's lock (so the count it checked cannot change); SKIP LOCKED keeps two claimers off the same rows.
  */
 export async function claimQueued(
   tx: DbOrTx,
@@ -63,21 +47,23 @@ export async function claimQueued(
   move: JobMove,
   claim: { limit: number; workerId: string; leaseSeconds: number },
 ): Promise<ClaimedRow[]> {
-  const { limit, workerId, leaseSeconds } = claim;
-  if (limit <= 0) return [];
-  const candidates = tx
-    .select({ id: jobs.id })
-    .from(jobs)
-    .where(
-      and(
-        eq(jobs.executionId, executionId),
-        eq(jobs.status, move.from),
-        or(isNull(jobs.runAfter), lte(jobs.runAfter, sql`now()`)),
-      ),
-    )
-    .orderBy(asc(jobs.rowIndex))
-    .limit(limit)
-    .for("update", { skipLocked: true });
+  const { limit, ...by } = claim;
+  return (await claimQueuedAcross(tx, [{ executionId, limit }], move, by)).get(executionId) ?? [];
+}
+
+/**
+ * `claimQueued` for several executions in one statement, which also reads each job's input row; answers the
+ * claimed jobs per execution, in input order.
+ */
+export async function claimQueuedAcross(
+  tx: DbOrTx,
+  picks: { executionId: string; limit: number }[],
+  move: JobMove,
+  { workerId, leaseSeconds }: { workerId: string; leaseSeconds: number },
+): Promise<Map<string, ClaimedRow[]>> {
+  const wanted = picks.filter((p) => p.limit > 0);
+  if (wanted.length === 0) return new Map();
+  const list = JSON.stringify(wanted.map((p) => ({ execution_id: p.executionId, lim: p.limit })));
   const rows = await tx
     .update(jobs)
     .set({
@@ -93,8 +79,18 @@ export async function claimQueued(
       updatedAt: sql`now()`,
     })
     // ARRAY(…) runs the locking subquery once (an InitPlan). As `IN (…)` it may run again per row, and each run
-    // skips the rows this statement has just claimed and locks the next ones: far more than `limit`.
-    .where(and(eq(jobs.executionId, executionId), sql`${jobs.id} = any(array(${candidates}))`))
+    // skips the rows this statement has just claimed and locks the next ones: far more than the limits.
+    .where(
+      sql`${jobs.id} = any(array(
+        select picked.id from jsonb_to_recordset(${list}::jsonb) as p(execution_id uuid, lim integer)
+        cross join lateral (
+          select q.id from ${jobs} as q
+          where q.execution_id = p.execution_id and q.status = ${move.from}
+            and (q.run_after is null or q.run_after <= now())
+          order by q.row_index limit p.lim
+          for update of q skip locked
+        ) as picked))`,
+    )
     .returning({
       ...getTableColumns(jobs),
       row: sql<Record<
@@ -102,7 +98,13 @@ export async function claimQueued(
         string
       > | null>`(select ${batchInputs.data} from ${batchInputs} where ${batchInputs.id} = ${jobs.batchInputId})`,
     });
-  return rows.map((r) => ({ ...r, row: r.row ?? {} })).sort((a, b) => a.rowIndex - b.rowIndex);
+  const claimed = new Map<string, ClaimedRow[]>();
+  for (const r of rows.sort((a, b) => a.rowIndex - b.rowIndex)) {
+    const of = claimed.get(r.executionId) ?? [];
+    of.push({ ...r, row: r.row ?? {} });
+    claimed.set(r.executionId, of);
+  }
+  return claimed;
 }
 
 /**
