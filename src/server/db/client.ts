@@ -1,7 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
-import { sql } from "drizzle-orm";
 import { drizzle as drizzlePostgres } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -32,11 +31,6 @@ export interface Database {
   onListenResumed(listener: () => void): () => void;
   /** NOTIFYs, in order, in one statement (and one commit) however many: `[channel, payload]` each. */
   notify(notifications: [channel: string, payload: string][]): Promise<void>;
-  /**
-   * NOTIFYs sent inside `tx`, in order: the database delivers them when the transaction commits (in commit
-   * order) and never if it rolls back, so announcing what the transaction wrote costs no commit of its own.
-   */
-  notifyWithin(tx: Tx, channel: string, payloads: string[]): Promise<void>;
   /** Reachability as last observed; PGlite is always reachable. */
   health(): DatabaseHealth;
   /** Called on every change of `health().ok`; returns the unsubscribe. */
@@ -89,7 +83,6 @@ async function openPglite(dataDir: string): Promise<Database> {
       async notify(notifications) {
         if (notifications.length > 0) await client.query(NOTIFY_ALL, [JSON.stringify(notifications)]);
       },
-      notifyWithin,
       onListenResumed: () => () => {},
       health: () => ALWAYS_HEALTHY,
       onHealthChange: () => () => {},
@@ -119,7 +112,6 @@ async function openPostgres(url: string, maxConnections: number, connectTimeoutM
     async notify(notifications) {
       if (notifications.length > 0) await connection.client.query(NOTIFY_ALL, [JSON.stringify(notifications)]);
     },
-    notifyWithin,
     health: () => connection.health.current,
     onHealthChange: (listener) => connection.health.on(listener),
     close: connection.close,
@@ -128,11 +120,3 @@ async function openPostgres(url: string, maxConnections: number, connectTimeoutM
 
 const NOTIFY_ALL =
   "select pg_notify(n->>0, n->>1) from jsonb_array_elements($1::jsonb) with ordinality as t(n, i) order by i";
-
-/** One statement for all the payloads, sent in their order. */
-async function notifyWithin(tx: Tx, channel: string, payloads: string[]): Promise<void> {
-  if (payloads.length === 0) return;
-  await tx.execute(
-    sql`select pg_notify(${channel}, p) from jsonb_array_elements_text(${JSON.stringify(payloads)}::jsonb) with ordinality as t(p, i) order by i`,
-  );
-}

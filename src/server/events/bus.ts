@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { ExecutionEvent } from "@/lib/contract/events";
-import type { Database, Tx } from "../db/client";
+import type { Database } from "../db/client";
 import { isDatabaseUnavailable } from "../db/unavailable";
 import { log } from "../log";
 
@@ -13,10 +13,11 @@ export interface EventBus {
   /** Call only after the transaction that wrote a retained event has committed. */
   publish(event: ExecutionEvent): void;
   /**
-   * Where the bus can, it announces retained events inside their own transaction (delivered on
-   * commit, in commit order) instead of with a commit of its own after it; `publish` is then not called.
+   * Where the bus can, retained events are announced inside their own transaction (NOTIFYs, delivered on commit, in
+   * commit order) instead of with a commit of its own after it: these are the notifications, and `publish` is then
+   * not called.
    */
-  publishWithin?(tx: Tx, events: ExecutionEvent[]): Promise<void>;
+  notificationsOf?(events: ExecutionEvent[]): { channel: string; payloads: string[] };
   onEvent(listener: (event: ExecutionEvent) => void): () => void;
   /** Ask schedulers (in every process) to look for claimable jobs now; null means "any execution". */
   wake(executionId: string | null): void;
@@ -35,6 +36,8 @@ const WAKE_CHANNEL = "fleetdeck_wake";
 const ACCESS_CHANNEL = "fleetdeck_access";
 /** NOTIFY payloads are limited to 8000 bytes; bigger events travel as a marker and are read from the log. */
 const MAX_NOTIFY_BYTES = 7000;
+/** How long a job's progress waits for a newer one before it leaves (the hub shows one per job per 250 ms). */
+const PROGRESS_WINDOW_MS = 50;
 /** NOTIFYs in one statement at most (its parameter stays well under a megabyte). */
 const MAX_NOTIFICATIONS_AT_ONCE = 100;
 
@@ -97,6 +100,9 @@ export class PostgresBus implements EventBus {
   private tail: Promise<void> = Promise.resolve();
   /** Waiting to leave; the first one queued the flush that takes them all. */
   private readonly outbox: [channel: string, payload: string][] = [];
+  /** Each job's latest job_progress of the current window, by job id. */
+  private readonly progress = new Map<string, string>();
+  private progressTimer: NodeJS.Timeout | null = null;
 
   private constructor(private readonly database: Database) {}
 
@@ -118,10 +124,19 @@ export class PostgresBus implements EventBus {
   }
 
   publish(event: ExecutionEvent) {
-    this.send(EVENTS_CHANNEL, notifyPayload(event));
+    if (event.type !== "job_progress") return this.send(EVENTS_CHANNEL, notifyPayload(event));
+    // A job's progress is shown at most every 250 ms (the hub's pace) and each report carries all a watcher needs:
+    // only each job's latest of a short window leaves, so chatty agents cost a few NOTIFYs a second, not one each.
+    this.progress.set((event.data as { jobId: string }).jobId, notifyPayload(event));
+    this.progressTimer ??= setTimeout(() => this.sendProgress(), PROGRESS_WINDOW_MS);
   }
-  async publishWithin(tx: Tx, events: ExecutionEvent[]) {
-    await this.database.notifyWithin(tx, EVENTS_CHANNEL, events.map(notifyPayload));
+  private sendProgress() {
+    this.progressTimer = null;
+    for (const payload of this.progress.values()) this.send(EVENTS_CHANNEL, payload);
+    this.progress.clear();
+  }
+  notificationsOf(events: ExecutionEvent[]) {
+    return { channel: EVENTS_CHANNEL, payloads: events.map(notifyPayload) };
   }
   onEvent(listener: (event: ExecutionEvent) => void) {
     return this.local.on("event", listener);
@@ -162,6 +177,8 @@ export class PostgresBus implements EventBus {
     });
   }
   async close() {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.sendProgress();
     await this.tail;
     // One after another: they share the LISTEN connection, which takes one query at a time.
     for (const unlisten of this.unlisteners) await unlisten().catch(() => {});

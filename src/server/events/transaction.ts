@@ -1,19 +1,22 @@
 import type { Actor } from "@/lib/contract/auth";
 import type { EphemeralEventType, EventData, ExecutionEvent, RetainedEventType } from "@/lib/contract/events";
 import type { Db, Tx } from "../db/client";
-import { appendEvent, appendEvents, appendEventsAcross, type EventGroup, type NewEvent } from "../repos/events";
+import { type EventGroup, type NewEvent, reserveSeqs, storeEvents } from "../repos/events";
 import type { CounterDelta, ExecutionRow } from "../repos/executions";
 import type { EventBus } from "./bus";
 
 export interface EventSink {
-  /** Records a retained event in this transaction; it is published once the transaction commits. */
+  /**
+   * Records a retained event in this transaction (its seq and counters now, its row with the others before the
+   * commit); it is published once the transaction commits.
+   */
   emit<T extends RetainedEventType>(executionId: string, type: T, data: EventData<T>): Promise<ExecutionEvent<T>>;
   /**
-   * Records several, in their order, and moves the execution's counters by `counters`, with two statements however
+   * Records several, in their order, and moves the execution's counters by `counters`, with one statement however
    * many (a batch of job ends and starts); answers the execution row as it left it.
    */
   emitAll(executionId: string, list: NewEvent[], counters?: CounterDelta): Promise<ExecutionRow>;
-  /** `emitAll` for several executions, with two statements in all; answers their rows in the groups' order. */
+  /** `emitAll` for several executions, with one statement in all; answers their rows in the groups' order. */
   emitAcross(groups: EventGroup[]): Promise<ExecutionRow[]>;
 }
 
@@ -33,28 +36,29 @@ export async function transactWithEvents<T>(
 ): Promise<T> {
   const pending: ExecutionEvent[] = [];
   const result = await db.transaction(async (tx) => {
+    const reserve = async (groups: EventGroup[]) => {
+      const reserved = await reserveSeqs(tx, groups);
+      pending.push(...reserved.events);
+      return reserved;
+    };
     const value = await fn(tx, {
       async emit(executionId, type, data) {
-        const event = await appendEvent(tx, executionId, type, data);
-        pending.push(event as ExecutionEvent);
-        return event;
+        const { events } = await reserve([{ executionId, list: [{ type, data } as NewEvent] }]);
+        return events[0] as ExecutionEvent<typeof type>;
       },
       async emitAll(executionId, list, counters) {
-        const appended = await appendEvents(tx, executionId, list, counters);
-        pending.push(...appended.events);
-        return appended.execution;
+        return (await reserve([{ executionId, list, counters }])).executions[0]!;
       },
       async emitAcross(groups) {
-        const appended = await appendEventsAcross(tx, groups);
-        pending.push(...appended.events);
-        return appended.executions;
+        return (await reserve(groups)).executions;
       },
     });
-    // PostgreSQL delivers a NOTIFY sent inside the transaction on commit: no extra commit per event.
-    if (bus.publishWithin) await bus.publishWithin(tx, pending);
+    // Every event of the transaction in one insert; PostgreSQL delivers a NOTIFY sent inside the transaction on
+    // commit, so announcing them costs no statement or commit of its own.
+    await storeEvents(tx, pending, bus.notificationsOf?.(pending));
     return value;
   });
-  if (!bus.publishWithin) for (const event of pending) bus.publish(event);
+  if (!bus.notificationsOf) for (const event of pending) bus.publish(event);
   return result;
 }
 

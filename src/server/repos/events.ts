@@ -7,7 +7,7 @@ import type { CounterDelta, ExecutionRow } from "./executions";
 /** A retained event before it has a seq. */
 export type NewEvent<T extends RetainedEventType = RetainedEventType> = { type: T; data: EventData<T> };
 
-/** One execution's share of `appendEventsAcross`: its events, in order, and how its counters move with them. */
+/** One execution's share of `reserveSeqs`: its events, in order, and how its counters move with them. */
 export interface EventGroup {
   executionId: string;
   list: NewEvent[];
@@ -15,22 +15,11 @@ export interface EventGroup {
 }
 
 /**
- * Appends retained events with the execution's next seqs, in their order, and moves its counters by `counters`:
- * one update of the execution row and one insert, however many. The update takes the execution row's lock, so
- * seqs are gap-free and in commit order; call it inside the transaction that makes the change the events report.
+ * Gives retained events of several executions their next seqs, in their order, and moves each execution's counters
+ * with them: one update of all their rows, which takes their locks, so seqs are gap-free and in commit order.
+ * Answers the rows as they leave them and the events, which `storeEvents` writes before the transaction commits.
  */
-export async function appendEvents(
-  tx: DbOrTx,
-  executionId: string,
-  list: NewEvent[],
-  counters?: CounterDelta,
-): Promise<{ execution: ExecutionRow; events: ExecutionEvent[] }> {
-  const { executions: rows, events } = await appendEventsAcross(tx, [{ executionId, list, counters }]);
-  return { execution: rows[0]!, events };
-}
-
-/** `appendEvents` for several executions: one update of all their rows and one insert of all their events. */
-export async function appendEventsAcross(
+export async function reserveSeqs(
   tx: DbOrTx,
   groups: EventGroup[],
 ): Promise<{ executions: ExecutionRow[]; events: ExecutionEvent[] }> {
@@ -71,33 +60,55 @@ export async function appendEventsAcross(
         input_tokens bigint, output_tokens bigint)`,
     )
     .where(sql`${executions.id} = d.id`)
-    .returning(getTableColumns(executions));
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const values = groups.flatMap(({ executionId, list }) => {
-    const row = byId.get(executionId);
-    if (!row) throw new Error(`appendEvents: execution ${executionId} does not exist`);
-    const first = row.lastEventSeq - list.length + 1;
-    return list.map(({ type, data }, i) => ({ executionId, seq: first + i, type, data }));
+    // now() is the transaction's: the created_at every event of it gets.
+    .returning({ ...getTableColumns(executions), nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8` });
+  const byId = new Map(rows.map(({ nowMs, ...row }) => [row.id, { row, timestamp: new Date(Number(nowMs)) }]));
+  const events = groups.flatMap(({ executionId, list }) => {
+    const written = byId.get(executionId);
+    if (!written) throw new Error(`reserveSeqs: execution ${executionId} does not exist`);
+    const first = written.row.lastEventSeq - list.length + 1;
+    const timestamp = written.timestamp.toISOString();
+    return list.map(({ type, data }, i) => ({ type, executionId, seq: first + i, data, timestamp }) as ExecutionEvent);
   });
-  if (values.length === 0) return { executions: groups.map((g) => byId.get(g.executionId)!), events: [] };
-  const stored = await tx.insert(executionEvents).values(values).returning({ createdAt: executionEvents.createdAt });
-  // Every row of one insert has the transaction's now(); read it from any.
-  const timestamp = stored[0]!.createdAt.toISOString();
-  return {
-    executions: groups.map((g) => byId.get(g.executionId)!),
-    events: values.map(
-      ({ executionId, seq, type, data }) => ({ type, executionId, seq, data, timestamp }) as ExecutionEvent,
-    ),
-  };
+  return { executions: groups.map((g) => byId.get(g.executionId)!.row), events };
 }
 
+/**
+ * Writes events `reserveSeqs` numbered, in one statement, which also sends `notify` (NOTIFYs the database delivers
+ * when the transaction commits, in order, and never if it rolls back).
+ */
+export async function storeEvents(
+  tx: DbOrTx,
+  events: ExecutionEvent[],
+  notify?: { channel: string; payloads: string[] },
+): Promise<void> {
+  if (events.length === 0) return;
+  const rows = JSON.stringify(
+    events.map((e) => ({ execution_id: e.executionId, seq: e.seq, type: e.type, data: e.data })),
+  );
+  const payloads = JSON.stringify(notify?.payloads ?? []);
+  await tx.execute(sql`
+    with stored as (
+      insert into ${executionEvents} (execution_id, seq, type, data)
+      select e.execution_id, e.seq, e.type, e.data
+      from jsonb_to_recordset(${rows}::jsonb) as e(execution_id uuid, seq integer, type text, data jsonb)
+      returning 1
+    )
+    select (select count(*) from stored) as stored,
+      (select count(pg_notify(${notify?.channel ?? ""}, n.p))
+        from (select p from jsonb_array_elements_text(${payloads}::jsonb) with ordinality as t(p, i) order by i) as n
+      ) as notified`);
+}
+
+/** Appends one retained event at once (reserveSeqs and storeEvents), without a notification. */
 export async function appendEvent<T extends RetainedEventType>(
   tx: DbOrTx,
   executionId: string,
   type: T,
   data: EventData<T>,
 ): Promise<ExecutionEvent<T>> {
-  const { events } = await appendEvents(tx, executionId, [{ type, data } as NewEvent]);
+  const { events } = await reserveSeqs(tx, [{ executionId, list: [{ type, data } as NewEvent] }]);
+  await storeEvents(tx, events);
   return events[0] as ExecutionEvent<T>;
 }
 
