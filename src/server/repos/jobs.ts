@@ -87,7 +87,9 @@ export async function claimQueuedAcross(
           select q.id from ${jobs} as q
           where q.execution_id = p.execution_id and q.status = ${move.from}
             and (q.run_after is null or q.run_after <= now())
-          order by q.row_index limit p.lim
+          -- (status, row_index) as the index jobs_execution_status_row_idx has them: the queued rows come
+          -- first, not after a walk over every finished job of the execution
+          order by q.status, q.row_index limit p.lim
           for update of q skip locked
         ) as picked))`,
     )
@@ -234,6 +236,11 @@ export async function endHeldJobs(
       extracted_data jsonb, error_message text, execution_duration_ms integer, final_url text, http_status smallint,
       spent boolean, usage jsonb, transcript jsonb)
     where ${jobs.id} = v.id and ${jobs.status} = v.from_status and ${jobs.workerId} = ${heldBy}
+      -- the ids again, as a list: the rows come by primary key, not from a scan of every job
+      and ${inArray(
+        jobs.id,
+        ends.map((e) => e.id),
+      )}
     returning ${jobs.id} as id, ${jobs.completedAt} as completed_at
     ), logged as (
       insert into ${jobSteps} (job_id, at, step, url, percent)
