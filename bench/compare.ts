@@ -13,42 +13,20 @@ import * as compareRoute from "@/app/api/executions/[id]/compare/[otherId]/route
 import type { CompareResponse } from "@/lib/contract/compare";
 import type { Db } from "@/server/db/client";
 import { noteBulkInsert, settledStatistics } from "@/server/db/statistics";
-import { insertBatch, insertInputs } from "@/server/repos/batches";
-import { insertProject } from "@/server/repos/projects";
 import { DATABASES, startTestRuntime } from "../test/helpers/runtime";
+import { seedLargeBatch } from "./lib/large-batch";
 
 process.env.LOG_LEVEL = "silent";
 const jobs = Number(process.argv[2] ?? 100_000);
 const repeats = Number(process.argv[3] ?? 3);
 
 async function seed(db: Db): Promise<{ a: string; b: string }> {
-  const project = await insertProject(db, "Compare benchmark");
-  const batch = await insertBatch(
-    db,
-    {
-      projectId: project.id,
-      name: "compare-bench",
-      columns: ["url"],
-      urlColumn: "url",
-      agent: { engine: "simulated" },
-      rowCount: jobs,
-    },
-    null,
-  );
-  for (let from = 1; from <= jobs; from += 10_000) {
-    const rows = Array.from({ length: Math.min(10_000, jobs - from + 1) }, (_, i) => ({
-      rowIndex: from + i,
-      inputId: `P-${from + i}`,
-      siteUrl: `https://shop.example/products/${from + i}`,
-      data: { url: `https://shop.example/products/${from + i}` },
-    }));
-    await insertInputs(db, batch.id, rows);
-  }
+  const batchId = await seedLargeBatch(db, { name: "Compare", rows: jobs });
   const run = async (side: "a" | "b") => {
     const [execution] = (
       (await db.execute(sql`
         insert into executions (batch_id, mode, status, total_jobs)
-        values (${batch.id}, 'production', 'completed', ${jobs}) returning id`)) as unknown as {
+        values (${batchId}, 'production', 'completed', ${jobs}) returning id`)) as unknown as {
         rows: { id: string }[];
       }
     ).rows;
@@ -71,7 +49,7 @@ async function seed(db: Db): Promise<{ a: string; b: string }> {
              case when ${failed} then null else jsonb_build_object(
                'title', 'Product ' || row_index, 'price', ${price}, 'inStock', row_index % 7 <> 0,
                'size', jsonb_build_object('w', 2, 'h', ${size}, 'unit', 'cm')) ${extra} end
-      from batch_inputs where batch_id = ${batch.id} and not (${skip})`);
+      from batch_inputs where batch_id = ${batchId} and not (${skip})`);
     return execution!.id;
   };
   const a = await run("a");

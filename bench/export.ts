@@ -11,39 +11,17 @@ import { sql } from "drizzle-orm";
 import * as exportRoute from "@/app/api/executions/[id]/export/route";
 import type { Db } from "@/server/db/client";
 import { noteBulkInsert, settledStatistics } from "@/server/db/statistics";
-import { insertBatch, insertInputs } from "@/server/repos/batches";
-import { insertProject } from "@/server/repos/projects";
 import { DATABASES, startTestRuntime } from "../test/helpers/runtime";
+import { seedLargeBatch } from "./lib/large-batch";
 
 process.env.LOG_LEVEL = "silent";
 const jobs = Number(process.argv[2] ?? 100_000);
 
 async function seed(db: Db): Promise<string> {
-  const project = await insertProject(db, "Export benchmark");
-  const batch = await insertBatch(
-    db,
-    {
-      projectId: project.id,
-      name: "export-bench",
-      columns: ["url", "sku"],
-      urlColumn: "url",
-      agent: { engine: "simulated" },
-      rowCount: jobs,
-    },
-    null,
-  );
-  for (let from = 1; from <= jobs; from += 10_000) {
-    const rows = Array.from({ length: Math.min(10_000, jobs - from + 1) }, (_, i) => ({
-      rowIndex: from + i,
-      inputId: `P-${from + i}`,
-      siteUrl: `https://shop.example/products/${from + i}`,
-      data: { url: `https://shop.example/products/${from + i}`, sku: `SKU-${from + i}` },
-    }));
-    await insertInputs(db, batch.id, rows);
-  }
+  const batchId = await seedLargeBatch(db, { name: "Export", rows: jobs, extra: { sku: (n) => `SKU-${n}` } });
   const inserted = (await db.execute(sql`
     insert into executions (batch_id, mode, status, total_jobs)
-    values (${batch.id}, 'production', 'completed', ${jobs}) returning id`)) as unknown as { rows: { id: string }[] };
+    values (${batchId}, 'production', 'completed', ${jobs}) returning id`)) as unknown as { rows: { id: string }[] };
   const executionId = inserted.rows[0]!.id;
   await db.execute(sql`
     insert into jobs (execution_id, batch_input_id, row_index, input_id, site_url, status, error_message,
@@ -55,7 +33,7 @@ async function seed(db: Db): Promise<string> {
              'title', 'Product ' || row_index || ' — walnut, oak & linen', 'price', (row_index % 90 + 10) * 1.25,
              'inStock', row_index % 7 <> 0, 'description', repeat('A fine thing. ', 8)) end,
            1000 + row_index % 4000, site_url
-    from batch_inputs where batch_id = ${batch.id}`);
+    from batch_inputs where batch_id = ${batchId}`);
   noteBulkInsert(db, "batch_inputs", jobs);
   noteBulkInsert(db, "jobs", jobs);
   await settledStatistics(db);
