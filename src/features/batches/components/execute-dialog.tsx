@@ -17,6 +17,7 @@ import type { Batch, ExecutionMode } from "@/lib/contract/resources";
 import { plural } from "@/lib/format";
 import { type ExecutionChoice, executionRequest, useEstimate } from "../hooks/use-batches";
 import { describeBasis, describeEstimate, maxFromMessage, readConcurrency, wholeNumber } from "../lib/estimate";
+import { ConcurrencyField } from "./concurrency-field";
 
 export const DEFAULT_SAMPLE_SIZE = 5;
 export const DEFAULT_CONCURRENCY = 5;
@@ -210,17 +211,11 @@ export function ExecuteDialog({
                 disabled={starting}
               />
             )}
-            <TextField
-              label="Concurrency"
-              type="number"
-              inputMode="numeric"
-              min={1}
-              max={maxConcurrency}
-              step={1}
+            <ConcurrencyField
               value={concurrencyText}
-              onChange={(e) => setConcurrencyText(e.target.value)}
+              onChange={setConcurrencyText}
+              max={maxConcurrency}
               error={concurrencyError}
-              hint={`Agents working at the same time, 1 to ${maxConcurrency}. You can change it during the run.`}
               disabled={starting}
             />
             {goalDriven && (

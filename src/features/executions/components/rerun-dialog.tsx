@@ -6,7 +6,7 @@ import { type FormEvent, useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Dialog } from "@/components/ui/dialog";
-import { TextField } from "@/components/ui/field";
+import { ConcurrencyField } from "@/features/batches/components/concurrency-field";
 import { useEstimate } from "@/features/batches/hooks/use-batches";
 import { maxFromMessage, readConcurrency } from "@/features/batches/lib/estimate";
 import { rerunExecution } from "@/lib/client/endpoints";
@@ -96,17 +96,11 @@ export function RerunButton({
         description={`${plural(rows, "row")} of this run, in a new production run linked to it. The batch's current agent config runs.`}
       >
         <form onSubmit={onConfirm} noValidate className="space-y-5">
-          <TextField
-            label="Concurrency"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={maxConcurrency}
-            step={1}
+          <ConcurrencyField
             value={concurrencyText}
-            onChange={(e) => setConcurrencyText(e.target.value)}
+            onChange={setConcurrencyText}
+            max={maxConcurrency}
             error={concurrencyError}
-            hint={`Agents working at the same time, 1 to ${maxConcurrency}. You can change it during the run.`}
             disabled={starting}
           />
           <div className="rounded-lg bg-slate-50 px-4 py-3 ring-1 ring-inset ring-slate-200">
