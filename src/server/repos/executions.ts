@@ -65,28 +65,27 @@ export interface CounterDelta {
 
 /** Moves the execution's counters in the same transaction as the job rows they count. */
 export async function addToCounters(tx: DbOrTx, id: string, d: CounterDelta): Promise<ExecutionRow> {
-  const [row] = await tx.update(executions).set(counterChanges(d)).where(eq(executions.id, id)).returning();
+  const [row] = await tx
+    .update(executions)
+    .set({
+      runningCount: sql`${executions.runningCount} + ${d.running ?? 0}`,
+      queuedCount: sql`${executions.queuedCount} + ${d.queued ?? 0}`,
+      completedCount: sql`${executions.completedCount} + ${d.completed ?? 0}`,
+      failedCount: sql`${executions.failedCount} + ${d.failed ?? 0}`,
+      cancelledCount: sql`${executions.cancelledCount} + ${d.cancelled ?? 0}`,
+      totalDurationMs: sql`${executions.totalDurationMs} + ${Math.round(d.durationMs ?? 0)}`,
+      ...(d.spend
+        ? {
+            costUsd: sql`${executions.costUsd} + ${d.spend.costUsd}`,
+            inputTokens: sql`${executions.inputTokens} + ${Math.round(d.spend.inputTokens)}`,
+            outputTokens: sql`${executions.outputTokens} + ${Math.round(d.spend.outputTokens)}`,
+          }
+        : {}),
+      lastActivityAt: sql`now()`,
+    })
+    .where(eq(executions.id, id))
+    .returning();
   return row!;
-}
-
-/** The column changes that move the counters by `d` (and mark the execution active). */
-export function counterChanges(d: CounterDelta) {
-  return {
-    runningCount: sql`${executions.runningCount} + ${d.running ?? 0}`,
-    queuedCount: sql`${executions.queuedCount} + ${d.queued ?? 0}`,
-    completedCount: sql`${executions.completedCount} + ${d.completed ?? 0}`,
-    failedCount: sql`${executions.failedCount} + ${d.failed ?? 0}`,
-    cancelledCount: sql`${executions.cancelledCount} + ${d.cancelled ?? 0}`,
-    totalDurationMs: sql`${executions.totalDurationMs} + ${Math.round(d.durationMs ?? 0)}`,
-    ...(d.spend
-      ? {
-          costUsd: sql`${executions.costUsd} + ${d.spend.costUsd}`,
-          inputTokens: sql`${executions.inputTokens} + ${Math.round(d.spend.inputTokens)}`,
-          outputTokens: sql`${executions.outputTokens} + ${Math.round(d.spend.outputTokens)}`,
-        }
-      : {}),
-    lastActivityAt: sql`now()`,
-  };
 }
 
 /** A new execution is `pending` (the column's default) until its state machine starts it. */
